@@ -1,0 +1,84 @@
+"""The JSON API under /api/v1/: personal tokens (Authorization: Bearer …) or the browser session."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from luoshi.core.problems import Rejected
+from luoshi.orgs.services import user_for_token
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class HeaderToken(APIKeyHeader):
+    param_name = "X-API-Token"
+
+    def authenticate(self, request, key):
+        user = user_for_token(key)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="落实 luoshi API",
+    version="1",
+    description="区县目标落实与督查督办系统的 JSON API。用个人 API 令牌调用：`Authorization: Bearer <令牌>`。错误统一为 {\"error\": \"…\"}。",
+    auth=[BearerToken(), HeaderToken(), django_auth],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    urls_namespace="api",
+)
+
+
+def error(request, message, status, **extra):
+    return api.create_response(request, {"error": message, **extra}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return error(request, "未登录或 API 令牌无效（缺失、错误或已吊销）", 401)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return error(request, str(exc) or "无权访问", 403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error(request, str(exc) or "不存在", 404)
+
+
+@api.exception_handler(Rejected)
+def on_rejected(request, exc):
+    return error(request, "；".join(exc.messages), 400, problems=[p.as_dict() for p in exc.problems])
+
+
+@api.exception_handler(ValidationError)
+def on_invalid(request, exc):
+    return error(request, "请求数据格式不正确", 422, details=exc.errors)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return error(request, str(exc), exc.status_code)
+
+
+from luoshi.daily.api import router as daily_router  # noqa: E402
+from luoshi.indicators.api import router as indicators_router  # noqa: E402
+from luoshi.orgs.api import router as orgs_router  # noqa: E402
+from luoshi.work.api import router as work_router  # noqa: E402
+
+api.add_router("/", orgs_router)
+api.add_router("/indicators", indicators_router)
+api.add_router("/work", work_router)
+api.add_router("/daily", daily_router)

@@ -1,0 +1,1 @@
+"""Plain helpers with no models: tables in and out, periods, calendar, ranking."""

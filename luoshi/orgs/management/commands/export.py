@@ -1,0 +1,29 @@
+"""luoshi export KIND FILE — writes xlsx or csv by the file's extension."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from luoshi.core.registry import EXPORTERS, discover
+
+
+class Command(BaseCommand):
+    help = "导出数据为 xlsx 或 csv（按文件扩展名）。"
+
+    def add_arguments(self, parser):
+        discover()
+        kinds = ", ".join(f"{k}（{d}）" for k, (_, d) in sorted(EXPORTERS.items()))
+        parser.add_argument("kind", help=f"导出的种类：{kinds}")
+        parser.add_argument("file", help="输出文件，.xlsx 或 .csv")
+
+    def handle(self, kind, file, **options):
+        discover()
+        if kind not in EXPORTERS:
+            raise CommandError(f"未知的导出种类：{kind}。可用：{', '.join(sorted(EXPORTERS))}")
+        fmt = Path(file).suffix.lower().lstrip(".") or "xlsx"
+        if fmt not in ("xlsx", "csv"):
+            raise CommandError("文件扩展名应为 .xlsx 或 .csv")
+        exporter, _ = EXPORTERS[kind]
+        _, _, data = exporter(actor=None).render(fmt)
+        Path(file).write_bytes(data)
+        self.stdout.write(f"已导出到 {file}")

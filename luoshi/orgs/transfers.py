@@ -1,0 +1,139 @@
+"""Organisation sheet: import (validate every row, then save all in one transaction) and export."""
+
+from django.db import transaction
+
+from luoshi.core.exports import Export
+from luoshi.core.problems import Problem, Rejected
+from luoshi.core.registry import register_exporter, register_importer
+from luoshi.core.tabular import cell, find_columns, is_blank, read_sheets, text
+from luoshi.orgs import rules, services
+from luoshi.orgs.models import Region, RegionLevel, Unit
+
+COLUMNS = ["代码", "名称", "类别", "上级代码"]
+OPTIONAL = [("简称",)]
+LEVEL_ORDER = [RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWN, RegionLevel.VILLAGE]
+
+
+class OrgExport(Export):
+    filename = "组织机构"
+    sheet_title = "组织机构"
+    headers = COLUMNS + ["简称"]
+    column_widths = {1: 16, 2: 30, 3: 14, 4: 16, 5: 16}
+
+    def __init__(self, regions=None, units=None):
+        self.regions = regions if regions is not None else Region.objects.all()
+        self.units = units if units is not None else Unit.objects.all()
+
+    def rows(self):
+        for region in self.regions.select_related("parent").order_by("code"):
+            yield [region.code, region.name, region.get_level_display(), region.parent.code if region.parent_id else "", ""]
+        for unit in self.units.select_related("region").order_by("region__code", "code"):
+            yield [unit.code, unit.name, unit.get_kind_display(), unit.region.code, unit.short_name]
+
+
+def parse_org_sheet(sheets):
+    """Validate every row. Returns (regions, units) as lists of dicts, or raises Rejected with every problem."""
+    if not sheets or not sheets[0].rows:
+        raise Rejected("文件为空，没有找到任何数据行")
+    sheet = sheets[0]
+    columns, problems = find_columns(sheet.rows[0], COLUMNS, OPTIONAL, sheet=sheet.name)
+    if problems:
+        raise Rejected(problems)
+    regions, units, seen = [], [], {}
+    for number, row in enumerate(sheet.rows[1:], start=2):
+        if is_blank(row):
+            continue
+        code = text(cell(row, columns["代码"]))
+        name = text(cell(row, columns["名称"]))
+        kind_text = text(cell(row, columns["类别"]))
+        parent_code = text(cell(row, columns["上级代码"]))
+        short_name = text(cell(row, columns.get("简称")))
+
+        def problem(message, column):
+            problems.append(Problem(message, row=number, column=column, sheet=sheet.name))
+
+        if not code:
+            problem("代码不能为空", "代码")
+        elif code in seen:
+            problem(f"代码 {code} 与第{seen[code]}行重复", "代码")
+        else:
+            seen[code] = number
+        if not name:
+            problem("名称不能为空", "名称")
+        kind = rules.parse_kind(kind_text)
+        if kind is None:
+            problem(f"未知的类别「{kind_text}」，应为：市、县级、乡镇(街道)、村(社区)、区直部门、镇街政府、村居委会、机关办公室"
+                    if kind_text else "类别不能为空", "类别")
+            continue
+        entry = {"row": number, "code": code, "name": name, "parent_code": parent_code, "short_name": short_name}
+        if kind[0] == "region":
+            entry["level"] = kind[1]
+            if code:
+                message = rules.region_code_problem(code, kind[1])
+                if message:
+                    problem(message, "代码")
+            regions.append(entry)
+        else:
+            entry["kind"] = kind[1]
+            if code:
+                message = rules.unit_code_problem(code)
+                if message:
+                    problem(message, "代码")
+            units.append(entry)
+
+    file_levels = {r["code"]: r["level"] for r in regions if r["code"]}
+    db_levels = dict(Region.objects.filter(code__in=[e["parent_code"] for e in regions + units if e["parent_code"]])
+                     .values_list("code", "level"))
+    for entry in regions:
+        if not entry["code"]:
+            continue
+        parent_code = entry["parent_code"]
+        parent_level = file_levels.get(parent_code) or db_levels.get(parent_code)
+        if parent_code and parent_level is None:
+            message = f"上级代码 {parent_code} 不存在（文件和系统中都没有该地区）"
+        else:
+            message = rules.parent_problem(entry["code"], entry["level"], parent_code, parent_level)
+        if message:
+            problems.append(Problem(message, row=entry["row"], column="上级代码", sheet=sheet.name))
+    for entry in units:
+        parent_code = entry["parent_code"]
+        if not parent_code:
+            problems.append(Problem("单位必须填写上级代码（所属地区的行政区划代码）", row=entry["row"], column="上级代码", sheet=sheet.name))
+        elif parent_code not in file_levels and parent_code not in db_levels:
+            problems.append(Problem(f"所属地区 {parent_code} 不存在（文件和系统中都没有该地区）", row=entry["row"], column="上级代码", sheet=sheet.name))
+    if problems:
+        raise Rejected(problems)
+    return regions, units
+
+
+@transaction.atomic
+def save_org_sheet(actor, regions, units):
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    known = {}
+    for level in LEVEL_ORDER:
+        for entry in (r for r in regions if r["level"] == level):
+            parent = None
+            if entry["parent_code"]:
+                parent = known.get(entry["parent_code"]) or Region.objects.get(code=entry["parent_code"])
+            region, outcome = services.save_region(actor, code=entry["code"], name=entry["name"], level=level, parent=parent)
+            known[region.code] = region
+            counts[outcome] += 1
+    for entry in units:
+        region = known.get(entry["parent_code"]) or Region.objects.get(code=entry["parent_code"])
+        _, outcome = services.save_unit(actor, code=entry["code"], name=entry["name"], kind=entry["kind"], region=region,
+                                        short_name=entry["short_name"])
+        counts[outcome] += 1
+    return counts
+
+
+@register_importer("orgs", "组织机构（地区与单位）")
+def import_orgs(source, filename=None, actor=None):
+    regions, units = parse_org_sheet(read_sheets(source, filename))
+    counts = save_org_sheet(actor, regions, units)
+    return (f"已导入 {len(regions)} 个地区、{len(units)} 个单位：新增 {counts['created']}，"
+            f"更新 {counts['updated']}，未变化 {counts['unchanged']}")
+
+
+@register_exporter("orgs", "组织机构（地区与单位）")
+def export_orgs(actor=None):
+    return OrgExport()

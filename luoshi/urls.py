@@ -1,0 +1,21 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from luoshi.api import api
+from luoshi.web import views as web
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path("healthz", web.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/tokens/", web.tokens, name="tokens"),
+    path("account/tokens/new", web.token_create, name="token_create"),
+    path("account/tokens/<int:pk>/revoke", web.token_revoke, name="token_revoke"),
+    path("orgs/", include("luoshi.orgs.urls")),
+    path("audit/", include("luoshi.audit.urls")),
+    path("indicators/", include("luoshi.indicators.urls")),
+    path("work/", include("luoshi.work.urls")),
+    path("daily/", include("luoshi.daily.urls")),
+    path("api/v1/", api.urls),
+]

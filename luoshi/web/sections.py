@@ -1,0 +1,36 @@
+"""The navigation: the five sections of luoshi. A section with no url name yet is shown as coming."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    url_name: str | None
+    summary: str
+
+
+SECTIONS = [
+    Section("indicators", "经济运行", "indicators:index", "年度目标、序时进度、双过半、全市位次与长项短板"),
+    Section("work", "重点工作", "work:index", "攻坚战、重点任务与节点、配档表、横道图、进度填报"),
+    Section("supervision", "督查督办", None, "督办单、倒查、单位排名"),
+    Section("daily", "村居日报", "daily:index", "村（社区）每日报送、零报告、缺报提醒"),
+    Section("briefings", "会议材料", None, "经济形势分析会材料与会议决定跟踪"),
+]
+
+
+def nav_items(active=None):
+    items = []
+    for section in SECTIONS:
+        url = None
+        if section.url_name:
+            try:
+                url = reverse(section.url_name)
+            except NoReverseMatch:
+                url = None
+        items.append({"key": section.key, "title": section.title, "url": url, "summary": section.summary,
+                      "coming": url is None, "active": section.key == active})
+    return items
