@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "luoshi.audit",
     "luoshi.orgs",
+    "luoshi.notify",
     "luoshi.indicators",
     "luoshi.work",
     "luoshi.daily",
