@@ -34,7 +34,7 @@ class Export:
         writer = csv.writer(buffer)
         writer.writerow(self.headers)
         for row in self.rows():
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(["" if v is None else _plain(v) for v in row])
         # A BOM makes Excel on Chinese Windows open UTF-8 correctly.
         return f"{self.filename}.csv", CSV_MIME, ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -61,12 +61,19 @@ class Export:
         return f"{self.filename}.xlsx", XLSX_MIME, buffer.getvalue()
 
 
-def _xlsx_value(value):
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.replace(tzinfo=None)
+def _plain(value):
     if isinstance(value, (list, tuple)):
         return "、".join(str(v) for v in value)
     return value
+
+
+def _xlsx_value(value):
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        # Excel has no time zones: write the local (Asia/Shanghai) wall time.
+        from django.utils import timezone
+
+        return timezone.localtime(value).replace(tzinfo=None)
+    return _plain(value)
 
 
 def http_response(export, fmt="xlsx"):

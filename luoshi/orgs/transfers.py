@@ -52,15 +52,17 @@ def parse_org_sheet(sheets):
         def problem(message, column):
             problems.append(Problem(message, row=number, column=column, sheet=sheet.name))
 
+        kind = rules.parse_kind(kind_text)
+        # Regions and units are keyed separately: a town government shares its town's code.
+        key = (kind[0] if kind else "", code)
         if not code:
             problem("代码不能为空", "代码")
-        elif code in seen:
-            problem(f"代码 {code} 与第{seen[code]}行重复", "代码")
+        elif key in seen:
+            problem(f"代码 {code} 与第{seen[key]}行重复", "代码")
         else:
-            seen[code] = number
+            seen[key] = number
         if not name:
             problem("名称不能为空", "名称")
-        kind = rules.parse_kind(kind_text)
         if kind is None:
             problem(f"未知的类别「{kind_text}」，应为：市、县级、乡镇(街道)、村(社区)、区直部门、镇街政府、村居委会、机关办公室"
                     if kind_text else "类别不能为空", "类别")

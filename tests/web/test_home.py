@@ -1,0 +1,89 @@
+import re
+from unittest import mock
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_ROLE = {
+    "wang_admin": "系统管理员",
+    "sun_leader": "领导</strong>：济阳区",
+    "li_ducha": "督查室</strong>：济阳区",
+    "zhao_fagai": "发改局（经济分析）</strong>：济阳区",
+    "qian_tongji": "统计局</strong>：济阳区",
+    "zhou_shangwu": "责任单位</strong>：区商务局",
+    "sun_jiedao": "责任单位</strong>：济阳街道办事处",
+    "wu_cunju": "村居填报员</strong>：济阳街道东关村村民委员会",
+}
+
+
+@pytest.mark.parametrize("username", list(EXPECTED_ROLE))
+def test_home_shows_each_role_and_its_scope(client_for, username):
+    body = client_for(username).get("/").content.decode()
+    assert EXPECTED_ROLE[username] in body
+
+
+def test_user_without_a_role_is_told_to_ask_the_administrator(client_for):
+    assert "尚未分配角色" in client_for("nobody").get("/").content.decode()
+
+
+def test_navigation_lists_the_five_sections(client_for):
+    body = client_for("sun_leader").get("/").content.decode()
+    for title in ["经济运行", "重点工作", "督查督办", "村居日报", "会议材料"]:
+        assert title in body
+    assert "即将上线" in body  # 督查督办 and 会议材料 are not built yet
+
+
+def test_audit_link_is_shown_to_administrators_only(client_for):
+    assert "审计日志" in client_for("wang_admin").get("/").content.decode()
+    assert "审计日志" not in client_for("sun_leader").get("/").content.decode()
+
+
+def test_demo_notice_appears_only_when_the_demo_is_loaded(client_for):
+    from luoshi.web.models import SiteFlag
+
+    client = client_for("sun_leader")
+    assert "演示数据" not in client.get("/").content.decode()
+    SiteFlag.set(SiteFlag.DEMO_LOADED)
+    assert "示意数据" in client.get("/").content.decode()
+
+
+def test_healthz_is_200_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["database"] == "ok"
+
+
+def test_healthz_is_503_when_the_database_does_not(client):
+    with mock.patch("luoshi.web.views.connection.cursor", side_effect=Exception("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["database"] == "unreachable"
+
+
+def test_tokens_page_creates_shows_once_and_revokes(client_for, cast):
+    client = client_for("qian_tongji")
+    page = client.post("/account/tokens/new", {"name": "统计同步"}, follow=True).content.decode()
+    raw = re.search(r'id="new-token">(ls_[^<]+)<', page).group(1)
+    assert "只显示这一次" in page
+    assert raw not in client.get("/account/tokens/").content.decode()
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get("/api/v1/me").status_code == 200
+    token = cast.qian_tongji.api_tokens.get()
+    client.post(f"/account/tokens/{token.pk}/revoke")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get("/api/v1/me").status_code == 401
+
+
+def test_empty_token_name_is_refused_in_chinese(client_for, cast):
+    page = client_for("qian_tongji").post("/account/tokens/new", {"name": "  "}, follow=True).content.decode()
+    assert "请填写令牌名称" in page
+    assert not cast.qian_tongji.api_tokens.exists()
+
+
+def test_a_user_cannot_revoke_another_users_token(client_for, cast):
+    from luoshi.orgs import services
+
+    token, _ = services.create_api_token(cast.sun_leader, cast.sun_leader, "区长脚本")
+    assert client_for("qian_tongji").post(f"/account/tokens/{token.pk}/revoke").status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
