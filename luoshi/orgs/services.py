@@ -120,3 +120,81 @@ def user_for_token(raw):
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def resolve_scope(role, scope_code):
+    """The (region, unit) a role is scoped to, from a code; Rejected in Chinese when it does not fit."""
+    from luoshi.orgs.models import REGION_ROLES, Role, UnitKind
+
+    scope_code = (scope_code or "").strip()
+    if role not in Role.values:
+        raise Rejected(f"未知的角色：{role}（可选：{'、'.join(f'{v}（{label}）' for v, label in Role.choices)}）")
+    if role in REGION_ROLES:
+        if not scope_code:
+            if role == Role.ADMIN:
+                return None, None
+            raise Rejected(f"{Role(role).label}角色必须指定范围（地区代码）")
+        region = Region.objects.filter(code=scope_code).first()
+        if region is None:
+            raise Rejected(f"地区 {scope_code} 不存在")
+        return region, None
+    unit = Unit.objects.filter(code=scope_code).first() if scope_code else None
+    if unit is None:
+        raise Rejected(f"{Role(role).label}角色必须指定一个存在的单位代码" + (f"（{scope_code} 不存在）" if scope_code else ""))
+    if role == Role.REPORTER and unit.kind != UnitKind.VILLAGE:
+        raise Rejected(f"村居填报员只能对应村（社区）委员会，{unit.name} 不是")
+    return None, unit
+
+
+@transaction.atomic
+def grant_role(actor, user, role, scope_code):
+    region, unit = resolve_scope(role, scope_code)
+    return assign_role(actor, user=user, role=role, region=region, unit=unit)
+
+
+@transaction.atomic
+def add_person_with_account(actor, *, username, password, full_name, title="", unit_code="", role="", scope_code=""):
+    """An account, its person (name, title, unit) and optionally one role, all or nothing."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    problems = []
+    username = (username or "").strip()
+    full_name = (full_name or "").strip()
+    if not username:
+        problems.append("请填写用户名")
+    elif get_user_model().objects.filter(username=username).exists():
+        problems.append(f"账号 {username} 已存在")
+    if not full_name:
+        problems.append("请填写姓名")
+    unit = None
+    if unit_code:
+        unit = Unit.objects.filter(code=unit_code.strip()).first()
+        if unit is None:
+            problems.append(f"单位 {unit_code} 不存在")
+    try:
+        validate_password(password or "")
+    except ValidationError as error:
+        problems.extend(error.messages)
+    if role:
+        try:
+            resolve_scope(role, scope_code)
+        except Rejected as rejected:
+            problems.extend(rejected.messages)
+    if problems:
+        raise Rejected(problems)
+    user = create_account(actor, username=username, password=password, full_name=full_name)
+    save_person(actor, name=full_name, title=title, unit=unit, user=user)
+    if role:
+        grant_role(actor, user, role, scope_code)
+    return user
+
+
+@transaction.atomic
+def set_active(actor, user, active):
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record(actor, "启用账号" if active else "停用账号", user, before={"is_active": not active}, after={"is_active": active})
+    return user

@@ -8,4 +8,7 @@ urlpatterns = [
     path("import/", views.import_sheet, name="import"),
     path("export.<str:fmt>", views.export_sheet, name="export"),
     path("template.xlsx", views.template, name="template"),
+    path("people/", views.people, name="people"),
+    path("people/add", views.person_add, name="person_add"),
+    path("people/<int:user_id>/role", views.person_role, name="person_role"),
 ]

@@ -74,3 +74,69 @@ class OrgTemplate(Export):
 @login_required
 def template(request):
     return http_response(OrgTemplate(), "xlsx")
+
+
+@login_required
+def people(request):
+    require_admin(request.user)
+    from luoshi.orgs.models import Person, Role, RoleAssignment
+
+    rows = list(Person.objects.select_related("unit", "user").order_by("unit__code", "id"))
+    assignments = defaultdict(list)
+    for a in RoleAssignment.objects.select_related("region", "unit"):
+        assignments[a.user_id].append(a)
+    for person in rows:
+        person.roles = assignments.get(person.user_id, []) if person.user_id else []
+    return render(request, "orgs/people.html", {"people": rows, "roles": Role.choices, "form": request.POST or {}})
+
+
+@login_required
+def person_add(request):
+    require_admin(request.user)
+    from luoshi.orgs import services
+
+    if request.method != "POST":
+        return redirect("orgs:people")
+    data = request.POST
+    try:
+        user = services.add_person_with_account(
+            request.user, username=data.get("username", ""), password=data.get("password", ""),
+            full_name=data.get("full_name", ""), title=data.get("title", ""), unit_code=data.get("unit", ""),
+            role=data.get("role", ""), scope_code=data.get("scope", ""))
+    except Rejected as rejected:
+        messages.error(request, "未保存：" + "；".join(rejected.messages))
+        return people(request)
+    messages.success(request, f"已创建账号 {user.username}")
+    return redirect("orgs:people")
+
+
+@login_required
+def person_role(request, user_id):
+    require_admin(request.user)
+    from django.contrib.auth import get_user_model
+    from django.shortcuts import get_object_or_404
+
+    from luoshi.orgs import services
+    from luoshi.orgs.models import RoleAssignment
+
+    if request.method != "POST":
+        return redirect("orgs:people")
+    user = get_object_or_404(get_user_model(), pk=user_id)
+    if request.POST.get("remove"):
+        assignment = get_object_or_404(RoleAssignment, pk=request.POST["remove"], user=user)
+        services.remove_role(request.user, assignment)
+        messages.success(request, f"已撤销 {user.username} 的角色：{assignment.get_role_display()}")
+    elif request.POST.get("active") in ("0", "1"):
+        if user == request.user:
+            messages.error(request, "不能停用自己的账号")
+        else:
+            services.set_active(request.user, user, request.POST["active"] == "1")
+            messages.success(request, f"账号 {user.username} 已{'启用' if user.is_active else '停用'}")
+    else:
+        try:
+            services.grant_role(request.user, user, request.POST.get("role", ""), request.POST.get("scope", ""))
+        except Rejected as rejected:
+            messages.error(request, "未保存：" + "；".join(rejected.messages))
+        else:
+            messages.success(request, f"已为 {user.username} 授予角色")
+    return redirect("orgs:people")
