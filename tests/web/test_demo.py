@@ -35,6 +35,7 @@ def test_demo_is_idempotent():
     assert counts() == first
 
 
+@pytest.mark.django_db(transaction=True)  # flush (TRUNCATE) cannot run inside the test's transaction on PostgreSQL
 def test_demo_reset_rebuilds_from_empty():
     call_command("demo")
     Region.objects.filter(code="370115001201").update(name="改过的名字")
