@@ -1,0 +1,139 @@
+"""Key-work rules as pure functions: milestone status, task light, report periods, roll-ups. No ORM.
+
+Stated in docs/rules.md §3; pinned by tests/work/test_rules.py with hand-computed 2020 dates.
+"""
+
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from luoshi.core import workdays
+
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+DONE = "done"
+DONE_LATE = "done_late"
+OVERDUE = "overdue"
+SERIOUSLY_OVERDUE = "seriously_overdue"
+
+STATUSES = [NOT_STARTED, IN_PROGRESS, DONE, DONE_LATE, OVERDUE, SERIOUSLY_OVERDUE]
+STATUS_LABELS = {
+    NOT_STARTED: "未开始", IN_PROGRESS: "推进中", DONE: "已完成", DONE_LATE: "逾期完成",
+    OVERDUE: "滞后", SERIOUSLY_OVERDUE: "严重滞后",
+}
+
+GREEN, YELLOW, RED = "green", "yellow", "red"
+LIGHTS = [GREEN, YELLOW, RED]
+LIGHT_LABELS = {GREEN: "绿灯", YELLOW: "黄灯", RED: "红灯"}
+
+# Defaults from DOMAIN.md §3.
+SERIOUS_DAYS_LATE = 10
+SERIOUS_MISSED_PERIODS = 2
+
+WEEKLY, HALF_MONTHLY, MONTHLY = "weekly", "half_monthly", "monthly"
+CYCLES = {WEEKLY: "每周", HALF_MONTHLY: "每半月", MONTHLY: "每月"}
+
+
+@dataclass(frozen=True)
+class Judgement:
+    status: str
+    effective_due: date
+    working_days_late: int
+
+    @property
+    def label(self):
+        return STATUS_LABELS[self.status]
+
+
+def milestone_status(*, due, as_of, done_on=None, start=None, missed_periods=0,
+                     serious_days=SERIOUS_DAYS_LATE, serious_missed=SERIOUS_MISSED_PERIODS) -> Judgement:
+    """Judge one milestone as of a date.
+
+    A completion dated after `as_of` is not known yet on that day. `start` is the planned start (the
+    milestone's own, else its task's); `missed_periods` the task's report periods missed in a row.
+    """
+    effective = workdays.effective_due(due)
+    if done_on is not None and done_on <= as_of:
+        late = workdays.working_days_between(effective, done_on)
+        return Judgement(DONE_LATE if late > 0 else DONE, effective, late)
+    late = workdays.working_days_between(effective, as_of)
+    if late > serious_days:
+        return Judgement(SERIOUSLY_OVERDUE, effective, late)
+    started = start is None or start <= as_of
+    if started and missed_periods >= serious_missed:
+        return Judgement(SERIOUSLY_OVERDUE, effective, late)
+    if late > 0:
+        return Judgement(OVERDUE, effective, late)
+    return Judgement(IN_PROGRESS if started else NOT_STARTED, effective, 0)
+
+
+def task_light(statuses, missed_periods=0) -> str:
+    """Red when any milestone is seriously overdue; yellow when one is overdue or a report is missing; else green."""
+    statuses = set(statuses)
+    if SERIOUSLY_OVERDUE in statuses:
+        return RED
+    if OVERDUE in statuses or missed_periods > 0:
+        return YELLOW
+    return GREEN
+
+
+def period_of(day: date, cycle: str) -> tuple[date, date]:
+    """The report period (first day, last day) that contains this day."""
+    if cycle == WEEKLY:
+        first = day - timedelta(days=day.weekday())
+        return first, first + timedelta(days=6)
+    month_end = (date(day.year + (day.month == 12), day.month % 12 + 1, 1) - timedelta(days=1))
+    if cycle == HALF_MONTHLY:
+        if day.day <= 15:
+            return date(day.year, day.month, 1), date(day.year, day.month, 15)
+        return date(day.year, day.month, 16), month_end
+    if cycle == MONTHLY:
+        return date(day.year, day.month, 1), month_end
+    raise ValueError(f"未知的报送周期：{cycle}")
+
+
+def missed_periods_in_a_row(report_dates, *, cycle, task_start, as_of, finished=False, limit=24) -> int:
+    """How many report periods in a row, counting back from the last one that ended before `as_of`,
+    had no report. Periods that ended before the task started do not count; a finished task owes none.
+
+    `report_dates` must be sorted ascending.
+    """
+    if finished or task_start is None or task_start >= as_of:
+        return 0
+    first, last = period_of(as_of, cycle)
+    missed = 0
+    end = first - timedelta(days=1)
+    while missed < limit:
+        if end < task_start:
+            break
+        start, end = period_of(end, cycle)
+        index = bisect_left(report_dates, start)
+        if index < len(report_dates) and report_dates[index] <= end:
+            break
+        missed += 1
+        end = start - timedelta(days=1)
+    return missed
+
+
+def rollup(items):
+    """Counts by group: items are (group, kind, value) with kind "status" or "light".
+
+    Returns {group: {"status": Counter, "light": Counter}} in first-seen order.
+    """
+    result = {}
+    for group, kind, value in items:
+        entry = result.setdefault(group, {"status": Counter(), "light": Counter()})
+        entry[kind][value] += 1
+    return result
+
+
+def month_span(start: date | None, end: date | None) -> list[int]:
+    """Planned months of a bar inside one year (the end's year), for the schedule table's month columns."""
+    if end is None:
+        return []
+    if start is None or start.year < end.year:
+        start = date(end.year, 1, 1)
+    if start > end:
+        return [end.month]
+    return list(range(start.month, end.month + 1))

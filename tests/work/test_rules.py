@@ -1,0 +1,136 @@
+"""Milestone status, task light and report periods, with hand-computed dates around 2020's holidays."""
+
+from datetime import date
+
+from luoshi.work import rules
+from luoshi.work.rules import (DONE, DONE_LATE, GREEN, HALF_MONTHLY, IN_PROGRESS, MONTHLY, NOT_STARTED, OVERDUE, RED,
+                               SERIOUSLY_OVERDUE, WEEKLY, YELLOW)
+
+DUE = date(2020, 4, 30)  # Thursday before the 五一 break (1–5 May 2020)
+
+
+def judge(as_of, **kw):
+    kw.setdefault("due", DUE)
+    return rules.milestone_status(as_of=as_of, **kw)
+
+
+def test_milestone_before_its_start_is_not_started():
+    assert judge(date(2020, 3, 1), start=date(2020, 3, 15)).status == NOT_STARTED
+
+
+def test_milestone_after_its_start_and_before_its_due_date_is_in_progress():
+    result = judge(date(2020, 4, 20), start=date(2020, 3, 15))
+    assert result.status == IN_PROGRESS and result.working_days_late == 0
+
+
+def test_due_date_in_the_holiday_is_still_on_time_on_the_first_working_day_after():
+    result = judge(date(2020, 5, 6), due=date(2020, 5, 1))
+    assert result.status == IN_PROGRESS and result.effective_due == date(2020, 5, 6)
+    done = judge(date(2020, 5, 20), due=date(2020, 5, 1), done_on=date(2020, 5, 6))
+    assert done.status == DONE and done.working_days_late == 0
+
+
+def test_past_due_during_the_break_is_not_yet_overdue():
+    assert judge(date(2020, 5, 5)).status == IN_PROGRESS
+
+
+def test_first_working_day_after_the_break_is_one_day_overdue():
+    result = judge(date(2020, 5, 6))
+    assert result.status == OVERDUE and result.working_days_late == 1
+
+
+def test_ten_working_days_late_is_overdue_and_eleven_is_seriously_overdue():
+    assert judge(date(2020, 5, 18)).status == OVERDUE
+    assert judge(date(2020, 5, 18)).working_days_late == 10
+    result = judge(date(2020, 5, 19))
+    assert result.status == SERIOUSLY_OVERDUE and result.working_days_late == 11
+
+
+def test_done_after_the_effective_due_date_is_done_late_with_the_working_days_counted():
+    result = judge(date(2020, 6, 1), done_on=date(2020, 5, 9))
+    assert result.status == DONE_LATE and result.working_days_late == 4
+
+
+def test_done_on_the_due_date_is_done():
+    result = judge(date(2020, 6, 1), done_on=DUE)
+    assert result.status == DONE and result.working_days_late == 0
+
+
+def test_a_completion_after_the_judging_day_is_not_known_yet():
+    assert judge(date(2020, 5, 7), done_on=date(2020, 5, 9)).status == OVERDUE
+    assert judge(date(2020, 5, 9), done_on=date(2020, 5, 9)).status == DONE_LATE
+
+
+def test_two_missed_report_periods_make_a_started_milestone_seriously_overdue():
+    assert judge(date(2020, 4, 20), start=date(2020, 3, 1), missed_periods=2).status == SERIOUSLY_OVERDUE
+    assert judge(date(2020, 4, 20), start=date(2020, 3, 1), missed_periods=1).status == IN_PROGRESS
+    assert judge(date(2020, 2, 20), start=date(2020, 3, 1), missed_periods=2).status == NOT_STARTED
+    assert judge(date(2020, 6, 1), done_on=DUE, missed_periods=3).status == DONE
+
+
+def test_duanwu_due_date_moves_to_working_sunday_28_june():
+    assert judge(date(2020, 6, 28), due=date(2020, 6, 25)).status == IN_PROGRESS
+    result = judge(date(2020, 6, 29), due=date(2020, 6, 25))
+    assert result.status == OVERDUE and result.working_days_late == 1
+
+
+def test_qingming_due_date_is_on_time_on_tuesday_7_april():
+    assert judge(date(2020, 4, 10), due=date(2020, 4, 4), done_on=date(2020, 4, 7)).status == DONE
+    assert judge(date(2020, 4, 10), due=date(2020, 4, 4), done_on=date(2020, 4, 8)).status == DONE_LATE
+
+
+def test_fallback_year_counts_monday_to_friday():
+    result = rules.milestone_status(due=date(2027, 1, 1), as_of=date(2027, 1, 4))
+    assert result.status == OVERDUE and result.working_days_late == 1
+
+
+def test_task_light_is_green_when_every_due_milestone_is_done():
+    assert rules.task_light([DONE, DONE_LATE, IN_PROGRESS, NOT_STARTED]) == GREEN
+    assert rules.task_light([]) == GREEN
+
+
+def test_task_light_is_yellow_when_one_milestone_is_overdue_or_a_report_is_missing():
+    assert rules.task_light([DONE, OVERDUE]) == YELLOW
+    assert rules.task_light([DONE, IN_PROGRESS], missed_periods=1) == YELLOW
+
+
+def test_task_light_is_red_when_any_milestone_is_seriously_overdue():
+    assert rules.task_light([DONE, OVERDUE, SERIOUSLY_OVERDUE]) == RED
+
+
+def test_report_periods_weekly_half_monthly_monthly():
+    assert rules.period_of(date(2020, 5, 13), WEEKLY) == (date(2020, 5, 11), date(2020, 5, 17))
+    assert rules.period_of(date(2020, 2, 20), HALF_MONTHLY) == (date(2020, 2, 16), date(2020, 2, 29))
+    assert rules.period_of(date(2020, 2, 15), HALF_MONTHLY) == (date(2020, 2, 1), date(2020, 2, 15))
+    assert rules.period_of(date(2020, 12, 5), MONTHLY) == (date(2020, 12, 1), date(2020, 12, 31))
+
+
+def test_missed_periods_count_back_from_the_last_finished_period():
+    kw = dict(task_start=date(2020, 1, 1))
+    # Monthly, judged 10 May: April and March missed, February reported.
+    assert rules.missed_periods_in_a_row([date(2020, 2, 10)], cycle=MONTHLY, as_of=date(2020, 5, 10), **kw) == 2
+    # Weekly, judged Wednesday 13 May: the week 4–10 May has a report.
+    assert rules.missed_periods_in_a_row([date(2020, 5, 6)], cycle=WEEKLY, as_of=date(2020, 5, 13), **kw) == 0
+    # Half-monthly, judged 20 May: 1–15 May missed, 16–30 April reported.
+    assert rules.missed_periods_in_a_row([date(2020, 4, 20)], cycle=HALF_MONTHLY, as_of=date(2020, 5, 20), **kw) == 1
+
+
+def test_periods_before_the_task_started_and_finished_tasks_owe_no_report():
+    assert rules.missed_periods_in_a_row([], cycle=MONTHLY, task_start=date(2020, 5, 5), as_of=date(2020, 5, 20)) == 0
+    assert rules.missed_periods_in_a_row([], cycle=MONTHLY, task_start=date(2020, 4, 30), as_of=date(2020, 5, 20)) == 1
+    assert rules.missed_periods_in_a_row([], cycle=MONTHLY, task_start=date(2020, 1, 1), as_of=date(2020, 5, 20),
+                                         finished=True) == 0
+
+
+def test_rollup_counts_statuses_and_lights_per_group():
+    result = rules.rollup([("双招双引", "status", DONE), ("双招双引", "status", OVERDUE), ("双招双引", "light", YELLOW),
+                           ("合村并点", "light", GREEN)])
+    assert result["双招双引"]["status"] == {DONE: 1, OVERDUE: 1}
+    assert result["双招双引"]["light"][YELLOW] == 1 and result["合村并点"]["light"][GREEN] == 1
+    assert list(result) == ["双招双引", "合村并点"]
+
+
+def test_month_span_marks_the_planned_months_of_a_bar():
+    assert rules.month_span(date(2020, 3, 10), date(2020, 5, 1)) == [3, 4, 5]
+    assert rules.month_span(date(2019, 11, 1), date(2020, 2, 1)) == [1, 2]
+    assert rules.month_span(None, date(2020, 2, 1)) == [1, 2]
