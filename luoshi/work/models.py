@@ -1,0 +1,149 @@
+from django.conf import settings
+from django.db import models
+
+from luoshi.work import rules
+
+
+class Campaign(models.Model):
+    """攻坚战: a group of tasks with its own report cycle."""
+
+    name = models.CharField("攻坚战", max_length=100, unique=True)
+    order = models.PositiveIntegerField("排序", default=0)
+    report_cycle = models.CharField("报送周期", max_length=12, choices=list(rules.CYCLES.items()), default=rules.MONTHLY)
+    plan_set_at = models.DateTimeField("计划确定时间", null=True, blank=True,
+                                       help_text="确定后修改节点日期即为调整计划（保留原定日期）")
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = verbose_name_plural = "攻坚战"
+
+    def __str__(self):
+        return self.name
+
+
+class TaskRole(models.TextChoices):
+    LEAD = "lead", "牵头单位"
+    RESPONSIBLE = "responsible", "责任单位"
+    COOPERATING = "cooperating", "配合单位"
+
+
+REPORTING_ROLES = [TaskRole.LEAD, TaskRole.RESPONSIBLE]
+
+
+class Task(models.Model):
+    """重点任务."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="tasks", verbose_name="攻坚战")
+    number = models.CharField("序号", max_length=20, unique=True)
+    title = models.CharField("重点任务", max_length=300)
+    lead_unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="led_tasks", verbose_name="牵头单位")
+    leader_name = models.CharField("责任领导", max_length=100, blank=True)
+    leader = models.ForeignKey("orgs.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="led_tasks",
+                               verbose_name="责任领导（人员）")
+    start = models.DateField("开始日期")
+    deadline = models.DateField("完成时限")
+    indicator_codes = models.JSONField("服务的指标（目录代码）", default=list, blank=True)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["campaign__order", "order", "id"]
+        verbose_name = verbose_name_plural = "重点任务"
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+
+class TaskUnit(models.Model):
+    """A unit's part in a task: lead, responsible or cooperating (the lead is also on Task.lead_unit)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="task_units")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="task_roles")
+    role = models.CharField(max_length=12, choices=TaskRole.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "unit", "role"], name="unique_task_unit_role")]
+        indexes = [models.Index(fields=["unit", "role"])]
+
+
+class Milestone(models.Model):
+    """节点: a dated step of a task."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones", verbose_name="重点任务")
+    number = models.CharField("序号", max_length=20, unique=True)
+    title = models.CharField("节点", max_length=300)
+    start = models.DateField("开始日期", null=True, blank=True)
+    due = models.DateField("完成时限")
+    original_due = models.DateField("原定完成时限", null=True, blank=True, help_text="调整计划前的日期")
+    planned_months = models.JSONField("计划月份", default=list, blank=True)
+    follows = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followers",
+                                verbose_name="前置节点")
+    done_on = models.DateField("实际完成日期", null=True, blank=True, help_text="由进度报告（当前版本）得出")
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["task_id", "order", "id"]
+        verbose_name = verbose_name_plural = "节点"
+
+    def __str__(self):
+        return self.title
+
+
+class Rebaseline(models.Model):
+    """A change of a milestone's due date after the plan was set. The approval flow is not built yet:
+    the supervision office that makes the change is recorded as the approver."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="rebaselines")
+    old_due = models.DateField("原完成时限")
+    new_due = models.DateField("新完成时限")
+    reason = models.CharField("原因", max_length=300)
+    approved_by = models.CharField("批准人", max_length=100, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+
+class ProgressReport(models.Model):
+    """One version of a unit's progress report on a task. Never updated: a correction is a new version
+    in the same series, and only the newest version of a series is current."""
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="reports", verbose_name="重点任务")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="work_reports", verbose_name="报送单位")
+    series = models.PositiveBigIntegerField("报告编号", null=True, blank=True, help_text="同一份报告各版本共用（首版的 id）")
+    version = models.PositiveIntegerField("版本", default=1)
+    is_current = models.BooleanField("当前版本", default=True)
+    reported_on = models.DateField("报送日期")
+    done_text = models.TextField("本期完成情况", blank=True)
+    percent = models.PositiveSmallIntegerField("完成百分比")
+    problems = models.TextField("存在问题", blank=True)
+    correction_note = models.CharField("更正说明", max_length=300, blank=True)
+    source = models.CharField("来源", max_length=10, default="web")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        verbose_name = verbose_name_plural = "进度报告"
+        indexes = [models.Index(fields=["task", "is_current", "reported_on"])]
+        constraints = [models.UniqueConstraint(fields=["series", "version"], name="unique_report_version")]
+
+    def __str__(self):
+        return f"{self.task.number} {self.reported_on} 第{self.version}版"
+
+
+class ReportCompletion(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="completions")
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="completions")
+    done_on = models.DateField("完成日期")
+
+
+def attachment_path(instance, filename):
+    return f"work/reports/{instance.report.task_id}/{instance.report_id}/{filename}"
+
+
+class ReportAttachment(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小")

@@ -1,0 +1,119 @@
+"""Read side: the plan judged as of a date, roll-ups and Gantt rows. A handful of values() queries, then Python.
+
+No writes here.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q
+
+from luoshi.core import workdays
+from luoshi.orgs.models import Unit
+from luoshi.work import rules
+from luoshi.work.models import Campaign, Milestone, ProgressReport, Task, TaskUnit
+
+
+@dataclass
+class Board:
+    """Every visible task and milestone, judged as of one date."""
+
+    as_of: date
+    campaigns: dict  # id → {"id", "name", "report_cycle"}
+    units: dict  # id → short name
+    tasks: list = field(default_factory=list)  # dicts, plan order
+    milestones: list = field(default_factory=list)  # dicts, plan order
+    fallback_years: list = field(default_factory=list)
+
+    def by_campaign(self):
+        return _rollup(self, lambda t: t["campaign_id"], lambda m: m["campaign_id"])
+
+    def by_unit(self):
+        return _rollup(self, lambda t: t["lead_unit_id"], lambda m: m["lead_unit_id"])
+
+
+def _rollup(board, task_key, milestone_key):
+    items = [(task_key(t), "light", t["light"]) for t in board.tasks]
+    items += [(milestone_key(m), "status", m["status"]) for m in board.milestones]
+    return rules.rollup(items)
+
+
+def board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, with_units=False):
+    """Judge the tasks matching `task_q` (a permission filter from access.task_filter) as of `as_of`.
+
+    Filters: a campaign, a unit (any part in the task), a light (applied after judging).
+    """
+    tasks_qs = Task.objects.filter(task_q)
+    if campaign_id:
+        tasks_qs = tasks_qs.filter(campaign_id=campaign_id)
+    if unit_id:
+        tasks_qs = tasks_qs.filter(pk__in=TaskUnit.objects.filter(unit_id=unit_id).values("task_id"))
+    task_rows = list(tasks_qs.order_by("campaign__order", "campaign_id", "order", "id").values_list(
+        "id", "number", "title", "campaign_id", "lead_unit_id", "leader_name", "start", "deadline"))
+    campaigns = {c["id"]: c for c in Campaign.objects.values("id", "name", "report_cycle", "order")}
+    units = {u["id"]: u["short_name"] or u["name"] for u in Unit.objects.values("id", "name", "short_name")}
+    result = Board(as_of=as_of, campaigns=campaigns, units=units)
+    if not task_rows:
+        return result
+    scoped = not (task_q == Q() and not campaign_id and not unit_id)
+    subquery = tasks_qs.values("id")
+
+    milestone_qs = Milestone.objects.all()
+    report_qs = ProgressReport.objects.filter(is_current=True, reported_on__lte=as_of)
+    if scoped:
+        milestone_qs = milestone_qs.filter(task_id__in=subquery)
+        report_qs = report_qs.filter(task_id__in=subquery)
+    milestones_by_task = defaultdict(list)
+    for row in milestone_qs.order_by("task_id", "order", "id").values_list(
+            "id", "task_id", "number", "title", "start", "due", "original_due", "done_on", "follows_id", "planned_months"):
+        milestones_by_task[row[1]].append(row)
+    report_dates = defaultdict(list)
+    for task_id, day in report_qs.values_list("task_id", "reported_on"):
+        report_dates[task_id].append(day)
+    task_units = defaultdict(list)
+    if with_units:
+        unit_qs = TaskUnit.objects.all()
+        if scoped:
+            unit_qs = unit_qs.filter(task_id__in=subquery)
+        for task_id, unit_id_, role in unit_qs.values_list("task_id", "unit_id", "role"):
+            task_units[task_id].append((unit_id_, role))
+
+    years = set()
+    for (task_id, number, title, campaign_id_, lead_unit_id, leader_name, start, deadline) in task_rows:
+        campaign = campaigns[campaign_id_]
+        ms = milestones_by_task.get(task_id, [])
+        finished = bool(ms) and all(m[7] is not None and m[7] <= as_of for m in ms)
+        dates = sorted(report_dates.get(task_id, ()))
+        missed = rules.missed_periods_in_a_row(dates, cycle=campaign["report_cycle"], task_start=start, as_of=as_of,
+                                               finished=finished)
+        judged = []
+        for (mid, _, mnumber, mtitle, mstart, due, original_due, done_on, follows_id, months) in ms:
+            verdict = rules.milestone_status(due=due, as_of=as_of, done_on=done_on, start=mstart or start,
+                                             missed_periods=missed)
+            years.add(due.year)
+            judged.append({
+                "id": mid, "task_id": task_id, "number": mnumber, "title": mtitle, "start": mstart, "due": due,
+                "original_due": original_due, "effective_due": verdict.effective_due,
+                "done_on": done_on if done_on is not None and done_on <= as_of else None,
+                "status": verdict.status, "working_days_late": verdict.working_days_late, "follows_id": follows_id,
+                "planned_months": months, "campaign_id": campaign_id_, "lead_unit_id": lead_unit_id,
+            })
+        task_light = rules.task_light([m["status"] for m in judged], missed)
+        for m in judged:
+            m["task_light"] = task_light
+        task = {
+            "id": task_id, "number": number, "title": title, "campaign_id": campaign_id_, "campaign": campaign["name"],
+            "lead_unit_id": lead_unit_id, "lead_unit": units.get(lead_unit_id, ""), "leader_name": leader_name,
+            "start": start, "deadline": deadline, "light": task_light, "missed_periods": missed,
+            "milestones": judged, "units": task_units.get(task_id, []),
+            "next_due": next((m for m in judged if m["status"] not in (rules.DONE, rules.DONE_LATE)), None),
+        }
+        result.tasks.append(task)
+        result.milestones.extend(judged)
+    if light:
+        result.tasks = [t for t in result.tasks if t["light"] == light]
+        keep = {t["id"] for t in result.tasks}
+        result.milestones = [m for m in result.milestones if m["task_id"] in keep]
+    result.fallback_years = workdays.fallback_years(date(y, 1, 1) for y in years | {as_of.year})
+    return result

@@ -1,0 +1,267 @@
+"""Every write to key work goes through these functions: atomic, audited, Chinese errors."""
+
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from luoshi.audit.services import record, snapshot
+from luoshi.core.problems import Rejected
+from luoshi.work import rules
+from luoshi.work.access import reporting_units
+from luoshi.work.models import (Campaign, Milestone, ProgressReport, Rebaseline, ReportAttachment, ReportCompletion, Task,
+                                TaskRole, TaskUnit)
+
+TASK_FIELDS = ["campaign", "number", "title", "lead_unit", "leader_name", "leader", "start", "deadline", "indicator_codes", "order"]
+MILESTONE_FIELDS = ["task", "number", "title", "start", "due", "original_due", "planned_months", "follows", "order"]
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 5
+# Extension → leading bytes the file must start with (None: no check possible for that format).
+ALLOWED_ATTACHMENTS = {
+    ".pdf": (b"%PDF",), ".png": (b"\x89PNG",), ".jpg": (b"\xff\xd8",), ".jpeg": (b"\xff\xd8",),
+    ".docx": (b"PK",), ".xlsx": (b"PK",), ".doc": (b"\xd0\xcf\x11\xe0",), ".xls": (b"\xd0\xcf\x11\xe0",),
+    ".ofd": (b"PK",), ".txt": None,
+}
+
+
+def _today():
+    return timezone.localdate()
+
+
+@transaction.atomic
+def save_campaign(actor, *, name, order=0, report_cycle=None):
+    """Create or update a campaign by name; report_cycle None keeps the current one (monthly for a new one)."""
+    name = (name or "").strip()
+    if not name:
+        raise Rejected("攻坚战名称不能为空")
+    existing = Campaign.objects.filter(name=name).values_list("report_cycle", flat=True).first()
+    report_cycle = report_cycle or existing or rules.MONTHLY
+    if report_cycle not in rules.CYCLES:
+        raise Rejected(f"未知的报送周期：{report_cycle}（应为 每周、每半月、每月）")
+    campaign = Campaign.objects.filter(name=name).first()
+    if campaign is None:
+        campaign = Campaign.objects.create(name=name, order=order, report_cycle=report_cycle)
+        record(actor, "新增攻坚战", campaign, after={"name": name, "report_cycle": report_cycle})
+    elif campaign.report_cycle != report_cycle or campaign.order != order:
+        before = snapshot(campaign, ["order", "report_cycle"])
+        campaign.order, campaign.report_cycle = order, report_cycle
+        campaign.save(update_fields=["order", "report_cycle"])
+        record(actor, "修改攻坚战", campaign, before=before, after=snapshot(campaign, ["order", "report_cycle"]))
+    return campaign
+
+
+@transaction.atomic
+def set_plan(actor, campaign):
+    """Fix the plan of a campaign: from now on a changed due date is a re-baseline."""
+    if campaign.plan_set_at is None:
+        campaign.plan_set_at = timezone.now()
+        campaign.save(update_fields=["plan_set_at"])
+        record(actor, "确定计划", campaign, after={"plan_set_at": campaign.plan_set_at})
+    return campaign
+
+
+@transaction.atomic
+def save_task(actor, *, campaign, number, title, lead_unit, start, deadline, responsible_units=(), cooperating_units=(),
+              leader_name="", leader=None, indicator_codes=(), order=0):
+    """Create or update the task with this 序号; its units are replaced by the given ones."""
+    if not title:
+        raise Rejected("重点任务名称不能为空")
+    if lead_unit is None:
+        raise Rejected("牵头单位不能为空")
+    if start and deadline and deadline < start:
+        raise Rejected(f"完成时限 {deadline} 早于开始日期 {start}")
+    values = {"campaign": campaign, "title": title, "lead_unit": lead_unit, "leader_name": leader_name, "leader": leader,
+              "start": start, "deadline": deadline, "indicator_codes": list(indicator_codes), "order": order}
+    task = Task.objects.filter(number=number).first()
+    units = [(lead_unit, TaskRole.LEAD)] + [(u, TaskRole.RESPONSIBLE) for u in responsible_units] + \
+            [(u, TaskRole.COOPERATING) for u in cooperating_units]
+    wanted = {(u.pk, role) for u, role in units}
+    if task is None:
+        task = Task.objects.create(number=number, **values)
+        TaskUnit.objects.bulk_create([TaskUnit(task=task, unit_id=uid, role=role) for uid, role in sorted(wanted)])
+        record(actor, "新增重点任务", task, after={**snapshot(task, TASK_FIELDS), "units": sorted(wanted)})
+        return task, "created"
+    before = snapshot(task, TASK_FIELDS)
+    had = set(task.task_units.values_list("unit_id", "role"))
+    for key, value in values.items():
+        setattr(task, key, value)
+    after = snapshot(task, TASK_FIELDS)
+    if after == before and had == wanted:
+        return task, "unchanged"
+    task.save()
+    if had != wanted:
+        task.task_units.all().delete()
+        TaskUnit.objects.bulk_create([TaskUnit(task=task, unit_id=uid, role=role) for uid, role in sorted(wanted)])
+    record(actor, "修改重点任务", task, before={**before, "units": sorted(had)}, after={**after, "units": sorted(wanted)})
+    return task, "updated"
+
+
+@transaction.atomic
+def save_milestone(actor, *, task, number, title, due, start=None, planned_months=(), follows=None, order=0,
+                   reason="", approved_by=""):
+    """Create or update the milestone with this 序号. After the plan is set, a new due date is a re-baseline:
+    it needs a reason, and the original date is kept."""
+    if not title:
+        raise Rejected("节点内容不能为空")
+    if due is None:
+        raise Rejected("节点的完成时限不能为空")
+    if start and due < start:
+        raise Rejected(f"完成时限 {due} 早于开始日期 {start}")
+    milestone = Milestone.objects.filter(number=number).first()
+    values = {"task": task, "title": title, "start": start, "planned_months": sorted(set(planned_months)),
+              "follows": follows, "order": order}
+    if milestone is None:
+        milestone = Milestone.objects.create(number=number, due=due, **values)
+        record(actor, "新增节点", milestone, after=snapshot(milestone, MILESTONE_FIELDS))
+        return milestone, "created"
+    before = snapshot(milestone, MILESTONE_FIELDS)
+    for key, value in values.items():
+        setattr(milestone, key, value)
+    if milestone.due != due:
+        if task.campaign.plan_set_at is not None:
+            _rebaseline(actor, milestone, due, reason, approved_by)
+        else:
+            milestone.due = due
+    after = snapshot(milestone, MILESTONE_FIELDS)
+    if after == before:
+        return milestone, "unchanged"
+    milestone.save()
+    record(actor, "修改节点", milestone, before=before, after=after)
+    return milestone, "updated"
+
+
+def _rebaseline(actor, milestone, new_due, reason, approved_by):
+    reason = (reason or "").strip()
+    if not reason:
+        raise Rejected(f"节点「{milestone.title}」的计划已确定，调整完成时限必须填写原因")
+    Rebaseline.objects.create(milestone=milestone, old_due=milestone.due, new_due=new_due, reason=reason,
+                              approved_by=approved_by or _name(actor),
+                              changed_by=actor if getattr(actor, "is_authenticated", False) else None)
+    if milestone.original_due is None:
+        milestone.original_due = milestone.due
+    milestone.due = new_due
+
+
+@transaction.atomic
+def rebaseline_milestone(actor, milestone, new_due, reason, approved_by=""):
+    if new_due == milestone.due:
+        raise Rejected("新的完成时限与原完成时限相同")
+    before = snapshot(milestone, ["due", "original_due"])
+    _rebaseline(actor, milestone, new_due, reason, approved_by)
+    milestone.save(update_fields=["due", "original_due"])
+    record(actor, "调整节点计划", milestone, before=before, after={**snapshot(milestone, ["due", "original_due"]), "reason": reason})
+    return milestone
+
+
+def _name(actor):
+    if getattr(actor, "is_authenticated", False):
+        return actor.get_full_name() or actor.username
+    return "系统"
+
+
+def check_attachment(upload):
+    """Problems with one uploaded file (size and type), as Chinese messages."""
+    name = upload.name or ""
+    suffix = Path(name).suffix.lower()
+    if suffix not in ALLOWED_ATTACHMENTS:
+        allowed = "、".join(s.lstrip(".") for s in ALLOWED_ATTACHMENTS)
+        return f"附件「{name}」的类型不允许（允许：{allowed}）"
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        return f"附件「{name}」超过 {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB"
+    signatures = ALLOWED_ATTACHMENTS[suffix]
+    if signatures:
+        head = upload.read(8)
+        upload.seek(0)
+        if not any(head.startswith(s) for s in signatures):
+            return f"附件「{name}」的内容与扩展名不符"
+    return None
+
+
+@transaction.atomic
+def submit_report(actor, task, *, percent, done_text="", problems="", completions=(), attachments=(), unit=None,
+                  reported_on=None, corrects=None, correction_note="", source="web", ledger=False):
+    """Save a progress report (or a correction: a new version of `corrects`; the earlier stays).
+
+    `completions` are (milestone, date) pairs. The milestones' completion dates follow the current versions.
+    `ledger`: a record moved in from an existing ledger by the plan's manager, in the lead unit's name.
+    """
+    today = _today()
+    errors = []
+    if actor is not None and not ledger:
+        allowed = reporting_units(actor, task)
+        if not allowed:
+            raise Rejected("您的单位不是该任务的牵头单位或责任单位，不能报送进度")
+        if unit is None:
+            unit = allowed[0]
+        elif unit not in allowed:
+            raise Rejected(f"不能以「{unit.name}」的名义报送该任务")
+    unit = unit or task.lead_unit
+    try:
+        percent = int(percent)
+    except (TypeError, ValueError):
+        errors.append("完成百分比必须是 0 到 100 之间的整数")
+        percent = None
+    if percent is not None and not 0 <= percent <= 100:
+        errors.append(f"完成百分比 {percent} 超出范围，应在 0 到 100 之间")
+    milestone_ids = set(task.milestones.values_list("id", flat=True))
+    for milestone, done_on in completions:
+        if milestone.pk not in milestone_ids:
+            errors.append(f"节点「{milestone.title}」不属于该任务")
+        elif done_on is None:
+            errors.append(f"节点「{milestone.title}」请填写完成日期")
+        elif done_on > today:
+            errors.append(f"节点「{milestone.title}」的完成日期 {done_on} 晚于今天，不能填报未来的日期")
+    if len(attachments) > MAX_ATTACHMENTS:
+        errors.append(f"附件最多 {MAX_ATTACHMENTS} 个")
+    errors += [m for m in (check_attachment(a) for a in attachments) if m]
+    if corrects is not None:
+        if corrects.task_id != task.pk:
+            errors.append("更正的报告不属于该任务")
+        elif not corrects.is_current:
+            errors.append("只能更正报告的最新版本")
+        if not (correction_note or "").strip():
+            errors.append("更正报告请填写更正说明")
+    if reported_on is not None and reported_on > today:
+        errors.append(f"报送日期 {reported_on} 晚于今天")
+    if errors:
+        raise Rejected(errors)
+
+    report = ProgressReport(task=task, unit=unit, percent=percent, done_text=done_text.strip(), problems=problems.strip(),
+                            source=source, submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+                            correction_note=(correction_note or "").strip())
+    if corrects is not None:
+        report.series, report.version, report.reported_on = corrects.series, corrects.version + 1, corrects.reported_on
+        ProgressReport.objects.filter(pk=corrects.pk).update(is_current=False)
+    else:
+        report.reported_on = reported_on or today
+    report.save()
+    if report.series is None:
+        report.series = report.pk
+        report.save(update_fields=["series"])
+    ReportCompletion.objects.bulk_create([ReportCompletion(report=report, milestone=m, done_on=d) for m, d in completions])
+    for upload in attachments:
+        attachment = ReportAttachment(report=report, name=upload.name[:200], size=upload.size)
+        attachment.file.save(Path(upload.name).name, upload, save=False)
+        attachment.save()
+    changed = refresh_completions(task)
+    record(actor, "更正进度报告" if corrects else "报送进度", report, after={
+        "task": task.number, "unit": unit.code, "version": report.version, "percent": percent,
+        "completions": [(m.number, d) for m, d in completions], "attachments": [a.name for a in attachments],
+        "milestones_changed": changed, "correction_note": report.correction_note})
+    return report
+
+
+def refresh_completions(task):
+    """Set each milestone's completion date to the earliest one in the current report versions."""
+    dates = dict(ReportCompletion.objects.filter(report__task=task, report__is_current=True)
+                 .values("milestone_id").annotate(first=Min("done_on")).values_list("milestone_id", "first"))
+    changed = []
+    for milestone in task.milestones.all():
+        done_on = dates.get(milestone.pk)
+        if milestone.done_on != done_on:
+            milestone.done_on = done_on
+            milestone.save(update_fields=["done_on"])
+            changed.append(milestone.number)
+    return changed

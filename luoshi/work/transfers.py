@@ -1,0 +1,316 @@
+"""The schedule table (配档表): import (validate every row, then save all in one transaction) and export.
+
+One row per task (节点 empty) or per milestone (节点 filled). Unit cells take several units separated by
+、 , or ，, by name, short name or code. Month columns 1月…12月 mark planned months; the ledger columns
+实际完成日期 and 完成情况 become progress records in the lead unit's name.
+"""
+
+import re
+from collections import OrderedDict, defaultdict
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from luoshi.core.exports import Export
+from luoshi.core.problems import Problem, Rejected
+from luoshi.core.registry import register_exporter, register_importer
+from luoshi.core.tabular import cell, find_columns, is_blank, read_sheets, text
+from luoshi.orgs.models import Person, Unit
+from luoshi.work import rules, services
+from luoshi.work.models import Milestone, ProgressReport, Task, TaskRole
+
+COLUMNS = ["序号", "攻坚战", "重点任务", "节点", "牵头单位", "责任单位", "配合单位", "责任领导", "开始日期", "完成时限"]
+MONTHS = [f"{m}月" for m in range(1, 13)]
+LEDGER = ["实际完成日期", "完成情况"]
+EXTRA = ["前置节点", "服务指标"]
+OPTIONAL = [(m,) for m in MONTHS] + [(c,) for c in LEDGER + EXTRA]
+SPLIT = re.compile(r"[、,，;；\s]+")
+TASK_ATTRS = ["牵头单位", "责任单位", "配合单位", "责任领导"]
+MARK = "●"
+
+
+def parse_date(value):
+    """A date from a cell (date, datetime, Excel serial number or text like 2020-03-01, 2020/3/1, 2020年3月1日)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and 20000 < value < 80000:
+        from datetime import timedelta
+
+        return date(1899, 12, 30) + timedelta(days=int(value))
+    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+00:00(?::00)?)?", str(value).strip())
+    if match:
+        try:
+            return date(*(int(g) for g in match.groups()))
+        except ValueError:
+            return False
+    return False
+
+
+class UnitLookup:
+    def __init__(self):
+        self.by_key = {}
+        for unit in Unit.objects.all():
+            for key in (unit.code, unit.name, unit.short_name):
+                if key:
+                    self.by_key.setdefault(key, unit)
+
+    def resolve(self, raw):
+        """([units], [unknown names]) for one cell."""
+        units, unknown = [], []
+        for name in (p for p in SPLIT.split(text(raw)) if p):
+            unit = self.by_key.get(name)
+            if unit is None:
+                unknown.append(name)
+            elif unit not in units:
+                units.append(unit)
+        return units, unknown
+
+
+def parse_schedule(sheets):
+    """Validate every row; return a list of task dicts (with their milestones) or raise Rejected with every problem."""
+    if not sheets or not sheets[0].rows:
+        raise Rejected("文件为空，没有找到任何数据行")
+    sheet = sheets[0]
+    columns, problems = find_columns(sheet.rows[0], COLUMNS, OPTIONAL, sheet=sheet.name)
+    if problems:
+        raise Rejected(problems)
+    lookup = UnitLookup()
+    today = timezone.localdate()
+    seen_numbers = {}
+    tasks = OrderedDict()  # (campaign, task title) → dict
+
+    def problem(message, row, column):
+        problems.append(Problem(message, row=row, column=column, sheet=sheet.name))
+
+    for number_row, row in enumerate(sheet.rows[1:], start=2):
+        if is_blank(row):
+            continue
+        value = {name: cell(row, index) for name, index in columns.items()}
+        number = text(value["序号"])
+        campaign = text(value["攻坚战"])
+        title = text(value["重点任务"])
+        milestone = text(value["节点"])
+        if not number:
+            problem("序号不能为空", number_row, "序号")
+        elif number in seen_numbers:
+            problem(f"序号 {number} 与第{seen_numbers[number]}行重复", number_row, "序号")
+        else:
+            seen_numbers[number] = number_row
+        if not campaign:
+            problem("攻坚战不能为空", number_row, "攻坚战")
+        if not title:
+            if milestone:
+                problem(f"节点「{milestone}」没有所属的重点任务（请填写「重点任务」列）", number_row, "重点任务")
+            else:
+                problem("重点任务不能为空", number_row, "重点任务")
+            continue
+        dates = {}
+        for column in ("开始日期", "完成时限", "实际完成日期"):
+            parsed = parse_date(value.get(column))
+            if parsed is False:
+                problem(f"无法识别的日期「{text(value.get(column))}」，请写成 2020-03-31 的形式", number_row, column)
+                parsed = None
+            dates[column] = parsed
+        if dates["开始日期"] and dates["完成时限"] and dates["完成时限"] < dates["开始日期"]:
+            problem(f"完成时限 {dates['完成时限']} 早于开始日期 {dates['开始日期']}", number_row, "完成时限")
+        if dates["实际完成日期"] and dates["实际完成日期"] > today:
+            problem(f"实际完成日期 {dates['实际完成日期']} 晚于今天", number_row, "实际完成日期")
+        if dates["实际完成日期"] and not milestone:
+            problem("实际完成日期只能填在节点行", number_row, "实际完成日期")
+        attrs = {}
+        for column in ("牵头单位", "责任单位", "配合单位"):
+            units, unknown = lookup.resolve(value.get(column))
+            for name in unknown:
+                problem(f"未知的单位「{name}」（请填写系统中的单位名称、简称或代码）", number_row, column)
+            if column == "牵头单位" and len(units) > 1:
+                problem("牵头单位只能填一个", number_row, column)
+            attrs[column] = units
+        attrs["责任领导"] = text(value.get("责任领导"))
+        months = sorted(int(m[:-1]) for m in MONTHS if m in columns and text(value.get(m)))
+        task = tasks.setdefault((campaign, title), {
+            "campaign": campaign, "title": title, "number": None, "first_row": number_row, "start": None,
+            "deadline": None, "attrs": {}, "attr_rows": {}, "milestones": [], "indicator_codes": [],
+        })
+        for column in TASK_ATTRS:
+            given = attrs[column]
+            if not given:
+                continue
+            if column in task["attrs"] and task["attrs"][column] != given:
+                problem(f"与同一任务第{task['attr_rows'][column]}行的{column}不一致", number_row, column)
+            else:
+                task["attrs"].setdefault(column, given)
+                task["attr_rows"].setdefault(column, number_row)
+        if milestone:
+            task["milestones"].append({
+                "row": number_row, "number": number, "title": milestone, "start": dates["开始日期"], "due": dates["完成时限"],
+                "months": months or rules.month_span(dates["开始日期"], dates["完成时限"]),
+                "done_on": dates["实际完成日期"], "done_text": text(value.get("完成情况")),
+                "follows": text(value.get("前置节点")),
+            })
+            if dates["完成时限"] is None and "完成时限" not in [p.column for p in problems if p.row == number_row]:
+                problem("节点的完成时限不能为空", number_row, "完成时限")
+        else:
+            if task["number"] is not None:
+                problem(f"重点任务「{title}」已在第{task['number_row']}行定义", number_row, "重点任务")
+            task["number"], task["number_row"] = number, number_row
+            task["start"], task["deadline"] = dates["开始日期"], dates["完成时限"]
+            task["indicator_codes"] = [c for c in SPLIT.split(text(value.get("服务指标"))) if c]
+
+    milestone_numbers = {m["number"] for t in tasks.values() for m in t["milestones"]}
+    known_milestones = set(Milestone.objects.filter(number__in=[m["follows"] for t in tasks.values() for m in t["milestones"]
+                                                                if m["follows"]]).values_list("number", flat=True))
+    for task in tasks.values():
+        row = task.get("number_row") or task["first_row"]
+        if not task["attrs"].get("牵头单位"):
+            problem(f"重点任务「{task['title']}」没有牵头单位", row, "牵头单位")
+        ms = task["milestones"]
+        task["start"] = task["start"] or min((m["start"] for m in ms if m["start"]), default=None)
+        task["deadline"] = task["deadline"] or max((m["due"] for m in ms if m["due"]), default=None)
+        if task["start"] is None:
+            problem(f"重点任务「{task['title']}」没有开始日期", row, "开始日期")
+        if task["deadline"] is None:
+            problem(f"重点任务「{task['title']}」没有完成时限", row, "完成时限")
+        if task["number"] is None:
+            first = ms[0]["number"] if ms else str(row)
+            task["number"] = first.split(".")[0] if "." in first and first.split(".")[0] not in seen_numbers else f"任务{first}"
+        for m in ms:
+            if m["follows"] and m["follows"] not in milestone_numbers and m["follows"] not in known_milestones:
+                problem(f"前置节点 {m['follows']} 不存在", m["row"], "前置节点")
+            elif m["follows"] == m["number"]:
+                problem("节点不能以自己为前置节点", m["row"], "前置节点")
+        if task["start"] and task["deadline"] and task["deadline"] < task["start"]:
+            problem(f"完成时限 {task['deadline']} 早于开始日期 {task['start']}", row, "完成时限")
+    if problems:
+        raise Rejected(sorted(problems, key=lambda p: (p.row or 0, COLUMNS.index(p.column) if p.column in COLUMNS else 99)))
+    return list(tasks.values())
+
+
+@transaction.atomic
+def save_schedule(actor, parsed):
+    counts = defaultdict(int)
+    campaigns = {}
+    people = {}
+    for person in Person.objects.exclude(name=""):
+        people.setdefault(person.name, person)
+    milestones_by_number = {}
+    for task_order, entry in enumerate(parsed):
+        name = entry["campaign"]
+        if name not in campaigns:
+            campaigns[name] = services.save_campaign(actor, name=name, order=len(campaigns))
+        attrs = entry["attrs"]
+        task, outcome = services.save_task(
+            actor, campaign=campaigns[name], number=entry["number"], title=entry["title"], lead_unit=attrs["牵头单位"][0],
+            responsible_units=attrs.get("责任单位", []), cooperating_units=attrs.get("配合单位", []),
+            leader_name=attrs.get("责任领导", ""), leader=people.get(attrs.get("责任领导", "")), start=entry["start"],
+            deadline=entry["deadline"], indicator_codes=entry["indicator_codes"], order=task_order)
+        counts[f"task_{outcome}"] += 1
+        for order, m in enumerate(entry["milestones"]):
+            milestone, outcome = services.save_milestone(
+                actor, task=task, number=m["number"], title=m["title"], start=m["start"], due=m["due"],
+                planned_months=m["months"], order=order, reason="配档表导入调整")
+            milestones_by_number[m["number"]] = milestone
+            m["object"] = milestone
+            counts[f"milestone_{outcome}"] += 1
+        entry["object"] = task
+    for entry in parsed:
+        for m in entry["milestones"]:
+            if m["follows"]:
+                follows = milestones_by_number.get(m["follows"]) or Milestone.objects.get(number=m["follows"])
+                if m["object"].follows_id != follows.pk:
+                    Milestone.objects.filter(pk=m["object"].pk).update(follows=follows)
+    for entry in parsed:
+        done = [(m["object"], m["done_on"], m["done_text"]) for m in entry["milestones"]
+                if m["done_on"] and m["object"].done_on != m["done_on"]]
+        if not done:
+            continue
+        total = len(entry["milestones"])
+        finished = sum(1 for m in entry["milestones"] if m["done_on"] or m["object"].done_on)
+        services.submit_report(actor, entry["object"], percent=round(finished * 100 / total),
+                               done_text="；".join(t for _, _, t in done if t) or "（由台账导入）",
+                               completions=[(m, d) for m, d, _ in done], reported_on=max(d for _, d, _ in done),
+                               source="import", ledger=True)
+        counts["reports"] += 1
+    return counts
+
+
+@register_importer("schedule", "重点工作配档表（攻坚战、重点任务、节点）")
+def import_schedule(source, filename=None, actor=None):
+    parsed = parse_schedule(read_sheets(source, filename))
+    counts = save_schedule(actor, parsed)
+    milestones = sum(len(t["milestones"]) for t in parsed)
+    return (f"已导入 {len(parsed)} 项重点任务、{milestones} 个节点：任务新增 {counts['task_created']}、更新 {counts['task_updated']}；"
+            f"节点新增 {counts['milestone_created']}、更新 {counts['milestone_updated']}；台账进度记录 {counts['reports']} 条")
+
+
+def _names(units):
+    return "、".join(u for u in units)
+
+
+class ScheduleExport(Export):
+    filename = "配档表"
+    sheet_title = "配档表"
+    headers = COLUMNS + MONTHS + LEDGER + EXTRA
+    column_widths = {1: 8, 2: 16, 3: 36, 4: 36, 5: 14, 6: 18, 7: 18, 8: 10, 9: 12, 10: 12,
+                     **{11 + i: 5 for i in range(12)}, 23: 12, 24: 30, 25: 10, 26: 16}
+
+    def __init__(self, tasks=None):
+        self.tasks = tasks if tasks is not None else Task.objects.all()
+
+    def rows(self):
+        tasks = list(self.tasks.select_related("campaign", "lead_unit").prefetch_related("task_units__unit")
+                     .order_by("campaign__order", "campaign_id", "order", "id"))
+        milestones = defaultdict(list)
+        for m in Milestone.objects.filter(task__in=[t.pk for t in tasks]).select_related("follows").order_by("order", "id"):
+            milestones[m.task_id].append(m)
+        texts = {}
+        for report in (ProgressReport.objects.filter(task__in=[t.pk for t in tasks], is_current=True)
+                       .prefetch_related("completions").order_by("reported_on", "id")):
+            for completion in report.completions.all():
+                texts.setdefault(completion.milestone_id, report.done_text)
+        for task in tasks:
+            by_role = defaultdict(list)
+            for tu in task.task_units.all():
+                by_role[tu.role].append(tu.unit.name)
+            units = [task.lead_unit.name, _names(by_role[TaskRole.RESPONSIBLE]), _names(by_role[TaskRole.COOPERATING]),
+                     task.leader_name]
+            months = rules.month_span(task.start, task.deadline)
+            yield ([task.number, task.campaign.name, task.title, "", *units, task.start, task.deadline]
+                   + [MARK if m in months else "" for m in range(1, 13)] + ["", "", "", "、".join(task.indicator_codes)])
+            for m in milestones[task.pk]:
+                months = m.planned_months or rules.month_span(m.start, m.due)
+                yield ([m.number, task.campaign.name, task.title, m.title, *units, m.start, m.due]
+                       + [MARK if i in months else "" for i in range(1, 13)]
+                       + [m.done_on, texts.get(m.pk, "") if m.done_on else "", m.follows.number if m.follows_id else "", ""])
+
+    def style_workbook(self, worksheet):
+        from openpyxl.styles import Alignment, PatternFill
+
+        task_fill = PatternFill("solid", fgColor="1F5FA8")
+        milestone_fill = PatternFill("solid", fgColor="9DC3E6")
+        done_fill = PatternFill("solid", fgColor="A9D18E")
+        first_month = len(COLUMNS) + 1
+        for row in worksheet.iter_rows(min_row=2):
+            is_task = not row[3].value
+            done = bool(row[first_month + 11].value) if len(row) > first_month + 11 else False
+            for index in range(first_month - 1, first_month + 11):
+                c = row[index]
+                if c.value == MARK:
+                    c.fill = task_fill if is_task else (done_fill if done else milestone_fill)
+                    c.alignment = Alignment(horizontal="center")
+            for index in (8, 9, first_month + 11):
+                if row[index].value:
+                    row[index].number_format = "yyyy-mm-dd"
+
+
+@register_exporter("schedule", "重点工作配档表（攻坚战、重点任务、节点）")
+def export_schedule(actor=None):
+    if actor is not None:
+        from luoshi.work.access import visible_tasks
+
+        return ScheduleExport(visible_tasks(actor))
+    return ScheduleExport()
