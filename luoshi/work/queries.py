@@ -117,3 +117,19 @@ def board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, with
         result.milestones = [m for m in result.milestones if m["task_id"] in keep]
     result.fallback_years = workdays.fallback_years(date(y, 1, 1) for y in years | {as_of.year})
     return result
+
+
+def status_rows(judged: Board):
+    """One dict per milestone with the keys of the `luoshi work status --json` contract (add, never rename)."""
+    tasks = {t["id"]: t for t in judged.tasks}
+    rows = []
+    for m in judged.milestones:
+        task = tasks[m["task_id"]]
+        rows.append({
+            "campaign": task["campaign"], "task": task["title"], "milestone": m["title"], "lead_unit": task["lead_unit"],
+            "due": m["due"].isoformat(), "effective_due": m["effective_due"].isoformat(),
+            "done_on": m["done_on"].isoformat() if m["done_on"] else None, "status": m["status"],
+            "working_days_late": m["working_days_late"], "task_light": task["light"],
+            "task_number": task["number"], "milestone_number": m["number"],
+        })
+    return rows

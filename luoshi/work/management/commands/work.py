@@ -1,0 +1,40 @@
+"""luoshi work status --on YYYY-MM-DD [--json] — every milestone judged as of a date."""
+
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from luoshi.work import queries, rules
+
+
+class Command(BaseCommand):
+    help = "重点工作：按指定日期判定每个节点的状态和任务亮灯。"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        status = sub.add_parser("status", help="按日期列出每个节点的状态")
+        status.add_argument("--on", required=True, help="判定日期，YYYY-MM-DD")
+        status.add_argument("--json", action="store_true", help="输出 JSON 数组，每个节点一个对象")
+
+    def handle(self, action, on, json=False, **options):
+        try:
+            as_of = date.fromisoformat(on)
+        except ValueError:
+            raise CommandError(f"无法识别的日期「{on}」，请写成 2020-05-12 的形式")
+        board = queries.board(as_of)
+        rows = queries.status_rows(board)
+        if json:
+            self.stdout.write(_json.dumps(rows, ensure_ascii=False, indent=1))
+            return
+        for year in board.fallback_years:
+            self.stderr.write(f"注意：{year} 年不在节假日日历范围内，按周一至周五计算工作日。")
+        for row in rows:
+            late = f"（{row['working_days_late']} 个工作日）" if row["working_days_late"] else ""
+            self.stdout.write(f"[{rules.LIGHT_LABELS[row['task_light']]}] {row['campaign']} / {row['task']} / {row['milestone']}"
+                              f"（{row['lead_unit']}）完成时限 {row['due']}：{rules.STATUS_LABELS[row['status']]}{late}")
+        counts = {s: sum(1 for r in rows if r["status"] == s) for s in rules.STATUSES}
+        self.stdout.write("合计：" + "，".join(f"{rules.STATUS_LABELS[s]} {n}" for s, n in counts.items()))
+
+
+_json = json
