@@ -1,3 +1,121 @@
-from ninja import Router
+"""Key-work API: read the plan, statuses as of a date, Gantt rows; post progress reports."""
 
-router = Router(tags=["work"])
+from datetime import date
+
+from django.utils import timezone
+from ninja import Router, Schema
+
+from luoshi.core.problems import Rejected
+from luoshi.work import access as work_access
+from luoshi.work import queries, services
+from luoshi.work.gantt import gantt_payload
+from luoshi.work.models import Milestone, TaskRole
+
+router = Router(tags=["重点工作"])
+
+
+class CompletionIn(Schema):
+    milestone: int  # milestone id
+    done_on: date
+
+
+class ReportIn(Schema):
+    percent: int
+    done_text: str = ""
+    problems: str = ""
+    completions: list[CompletionIn] = []
+    corrects: int | None = None  # id of the report version this corrects
+    correction_note: str = ""
+
+
+def _on(on):
+    return on or timezone.localdate()
+
+
+def _milestone_out(m):
+    return {"id": m.id, "number": m.number, "title": m.title, "start": m.start, "due": m.due, "original_due": m.original_due,
+            "done_on": m.done_on, "follows": m.follows_id, "planned_months": m.planned_months}
+
+
+def _task_out(task):
+    units = {role.value: [] for role in TaskRole}
+    for tu in task.task_units.all():
+        units[tu.role].append(tu.unit.code)
+    return {"id": task.id, "number": task.number, "title": task.title, "campaign": task.campaign.name,
+            "lead_unit": task.lead_unit.code, "responsible_units": units["responsible"],
+            "cooperating_units": units["cooperating"], "leader": task.leader_name, "start": task.start,
+            "deadline": task.deadline, "indicator_codes": task.indicator_codes,
+            "milestones": [_milestone_out(m) for m in task.milestones.all()]}
+
+
+def _report_out(r):
+    return {"id": r.id, "task": r.task_id, "unit": r.unit.code, "series": r.series, "version": r.version,
+            "is_current": r.is_current, "reported_on": r.reported_on, "percent": r.percent, "done_text": r.done_text,
+            "problems": r.problems, "correction_note": r.correction_note, "submitted_at": r.submitted_at,
+            "completions": [{"milestone": c.milestone_id, "done_on": c.done_on} for c in r.completions.all()],
+            "attachments": [{"id": a.id, "name": a.name, "size": a.size} for a in r.attachments.all()]}
+
+
+@router.get("/plan", summary="计划：可见的攻坚战、重点任务和节点")
+def plan(request, campaign: str | None = None):
+    work_access.require_reader(request.user)
+    tasks = (work_access.visible_tasks(request.user).select_related("campaign", "lead_unit")
+             .prefetch_related("task_units__unit", "milestones").order_by("campaign__order", "order", "id"))
+    if campaign:
+        tasks = tasks.filter(campaign__name=campaign)
+    return [_task_out(t) for t in tasks]
+
+
+@router.get("/status", summary="按日期判定每个节点（与 luoshi work status --json 同样的字段）")
+def status(request, on: date | None = None):
+    work_access.require_reader(request.user)
+    board = queries.board(_on(on), work_access.task_filter(request.user))
+    return {"on": board.as_of, "fallback_years": board.fallback_years, "milestones": queries.status_rows(board)}
+
+
+@router.get("/rollup", summary="按攻坚战和牵头单位汇总的状态与亮灯")
+def rollup(request, on: date | None = None):
+    work_access.require_reader(request.user)
+    board = queries.board(_on(on), work_access.task_filter(request.user))
+
+    def out(groups, names):
+        return [{"name": names.get(key, ""), "lights": dict(v["light"]), "statuses": dict(v["status"])} for key, v in groups.items()]
+
+    return {"on": board.as_of, "by_campaign": out(board.by_campaign(), {k: c["name"] for k, c in board.campaigns.items()}),
+            "by_unit": out(board.by_unit(), board.units)}
+
+
+@router.get("/gantt", summary="横道图数据（日期为 1970-01-01 起的天数）")
+def gantt(request, on: date | None = None, campaign: int | None = None, unit: int | None = None, light: str | None = None):
+    work_access.require_reader(request.user)
+    board = queries.board(_on(on), work_access.task_filter(request.user), campaign_id=campaign, unit_id=unit,
+                          light=light, with_units=True)
+    return gantt_payload(board)
+
+
+@router.get("/tasks/{task_id}", summary="一项重点任务及其全部进度报告（含被更正的版本）")
+def task(request, task_id: int):
+    task = work_access.get_task_for_user(request.user, task_id)
+    out = _task_out(task)
+    out["reports"] = [_report_out(r) for r in task.reports.select_related("unit")
+                      .prefetch_related("completions", "attachments").order_by("series", "version")]
+    return out
+
+
+@router.post("/tasks/{task_id}/reports", response={201: dict}, summary="报送进度（或以 corrects 更正，生成新版本）")
+def post_report(request, task_id: int, payload: ReportIn):
+    task = work_access.get_task_for_user(request.user, task_id, write=True)
+    milestones = {m.pk: m for m in Milestone.objects.filter(pk__in=[c.milestone for c in payload.completions])}
+    missing = [c.milestone for c in payload.completions if c.milestone not in milestones]
+    if missing:
+        raise Rejected([f"节点 {pk} 不存在" for pk in missing])
+    corrects = None
+    if payload.corrects is not None:
+        corrects = task.reports.filter(pk=payload.corrects).first()
+        if corrects is None:
+            raise Rejected(f"要更正的报告 {payload.corrects} 不属于该任务")
+    report = services.submit_report(request.user, task, percent=payload.percent, done_text=payload.done_text,
+                                    problems=payload.problems, corrects=corrects, correction_note=payload.correction_note,
+                                    completions=[(milestones[c.milestone], c.done_on) for c in payload.completions],
+                                    source="api")
+    return 201, _report_out(report)

@@ -51,7 +51,7 @@ def board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, with
         tasks_qs = tasks_qs.filter(pk__in=TaskUnit.objects.filter(unit_id=unit_id).values("task_id"))
     task_rows = list(tasks_qs.order_by("campaign__order", "campaign_id", "order", "id").values_list(
         "id", "number", "title", "campaign_id", "lead_unit_id", "leader_name", "start", "deadline"))
-    campaigns = {c["id"]: c for c in Campaign.objects.values("id", "name", "report_cycle", "order")}
+    campaigns = {c["id"]: c for c in Campaign.objects.values("id", "name", "report_cycle", "order", "plan_set_at")}
     units = {u["id"]: u["short_name"] or u["name"] for u in Unit.objects.values("id", "name", "short_name")}
     result = Board(as_of=as_of, campaigns=campaigns, units=units)
     if not task_rows:

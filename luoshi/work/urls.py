@@ -1,6 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from luoshi.work import views
 
 app_name = "work"
 
-# The section is shown as "即将上线" in the navigation until an "index" url exists here.
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("mine/", views.mine, name="mine"),
+    path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("tasks/<int:pk>/report", views.report, name="report"),
+    path("milestones/<int:pk>/rebaseline", views.rebaseline, name="rebaseline"),
+    path("campaigns/<int:pk>/set-plan", views.set_plan, name="set_plan"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("gantt/", views.gantt, name="gantt"),
+    path("gantt/data", views.gantt_data, name="gantt_data"),
+    path("gantt/export.xlsx", views.gantt_xlsx, name="gantt_xlsx"),
+    path("schedule/export.xlsx", views.export_schedule, name="export"),
+    path("schedule/import/", views.import_view, name="import"),
+]

@@ -1,0 +1,281 @@
+"""Key-work pages: overview, a unit's tasks, a task with its report form and history, the Gantt chart, import/export."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from luoshi.core.exports import http_response
+from luoshi.core.problems import Rejected
+from luoshi.orgs.access import access_for
+from luoshi.orgs.models import Role
+from luoshi.work import access as work_access
+from luoshi.work import queries, rules, services
+from luoshi.work.gantt import GanttExport, gantt_payload
+from luoshi.work.models import Milestone, ProgressReport, ReportAttachment, TaskRole, TaskUnit
+from luoshi.work.transfers import COLUMNS, ScheduleExport, import_schedule
+
+
+def _as_of(request):
+    raw = request.GET.get("on")
+    if raw:
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            messages.error(request, f"无法识别的日期「{raw}」，已按今天显示")
+    return timezone.localdate()
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def index(request):
+    work_access.require_reader(request.user)
+    access = access_for(request.user)
+    if not access.is_admin and access.roles <= {Role.UNIT, Role.REPORTER}:
+        return redirect("work:mine")
+    as_of = _as_of(request)
+    board = queries.board(as_of, work_access.task_filter(request.user))
+    by_campaign = board.by_campaign()
+    campaigns = [{"name": c["name"], "id": cid, "plan_set_at": c["plan_set_at"], "tasks": sum(by_campaign[cid]["light"].values()),
+                  "status_list": [by_campaign[cid]["status"][s] for s in rules.STATUSES], **by_campaign[cid]}
+                 for cid, c in board.campaigns.items() if cid in by_campaign]
+    by_unit = board.by_unit()
+    units = sorted(({"name": board.units.get(uid, ""), "id": uid, "tasks": sum(v["light"].values()), **v}
+                    for uid, v in by_unit.items()), key=lambda u: (-u["light"]["red"], -u["light"]["yellow"], u["name"]))
+    tasks = {t["id"]: t for t in board.tasks}
+    overdue = sorted((m for m in board.milestones if m["status"] in (rules.OVERDUE, rules.SERIOUSLY_OVERDUE)),
+                     key=lambda m: (-m["working_days_late"], m["number"]))
+    for m in overdue:
+        m["task"] = tasks[m["task_id"]]
+    mine = []
+    if access.has_role(Role.LEADER) and not access.is_admin:
+        led = set(work_access.visible_tasks(request.user).filter(leader__user=request.user).values_list("id", flat=True))
+        mine = [t for t in board.tasks if t["id"] in led]
+    return render(request, "work/index.html", {
+        "as_of": as_of, "board": board, "fallback_years": board.fallback_years, "campaigns": campaigns, "units": units, "overdue": overdue, "mine": mine,
+        "is_leader": access.has_role(Role.LEADER) and not access.is_admin, "can_manage": work_access.can_manage_plan(request.user),
+        "status_labels": rules.STATUS_LABELS, "light_labels": rules.LIGHT_LABELS,
+    })
+
+
+@login_required
+def mine(request):
+    work_access.require_reader(request.user)
+    as_of = _as_of(request)
+    access = access_for(request.user)
+    unit_ids = [u.pk for u in access.units_for(Role.UNIT)]
+    board = queries.board(as_of, work_access.task_filter(request.user))
+    roles = {}
+    for task_id, role in TaskUnit.objects.filter(unit_id__in=unit_ids).values_list("task_id", "role"):
+        if roles.get(task_id) not in (TaskRole.LEAD, TaskRole.RESPONSIBLE):
+            roles[task_id] = role
+    reportable = set(work_access.reporting_task_ids(request.user).values_list("task_id", flat=True))
+    last_reports = dict(ProgressReport.objects.filter(task_id__in=[t["id"] for t in board.tasks], is_current=True,
+                                                       unit_id__in=unit_ids).order_by("reported_on")
+                        .values_list("task_id", "reported_on"))
+    rows = []
+    for task in board.tasks:
+        if task["id"] not in roles and not access.is_admin:
+            continue
+        task["my_role"] = TaskRole(roles[task["id"]]).label if task["id"] in roles else ""
+        task["can_report"] = task["id"] in reportable
+        task["last_report"] = last_reports.get(task["id"])
+        rows.append(task)
+    rows.sort(key=lambda t: (not t["can_report"], {"red": 0, "yellow": 1, "green": 2}[t["light"]],
+                             t["next_due"]["effective_due"] if t["next_due"] else date.max))
+    return render(request, "work/mine.html", {"as_of": as_of, "tasks": rows, "units": access.units_for(Role.UNIT),
+                                              "fallback_years": board.fallback_years, "status_labels": rules.STATUS_LABELS,
+                                              "light_labels": rules.LIGHT_LABELS})
+
+
+def _task_context(request, task, as_of):
+    board = queries.board(as_of, work_access.task_filter(request.user) & _pk(task.pk))
+    judged = board.tasks[0]
+    series = {}
+    reports = (task.reports.select_related("unit", "submitted_by").prefetch_related("completions__milestone", "attachments")
+               .order_by("-reported_on", "-series", "-version"))
+    for report in reports:
+        series.setdefault(report.series, []).append(report)
+    units = {role: [] for role in TaskRole}
+    for tu in task.task_units.select_related("unit"):
+        units[tu.role].append(tu.unit)
+    milestones = {m.pk: m for m in task.milestones.prefetch_related("rebaselines")}
+    for m in judged["milestones"]:
+        m["rebaselines"] = list(milestones[m["id"]].rebaselines.all())
+    return {
+        "task": task, "judged": judged, "as_of": as_of, "report_series": list(series.values()),
+        "lead": units[TaskRole.LEAD], "responsible": units[TaskRole.RESPONSIBLE], "cooperating": units[TaskRole.COOPERATING],
+        "can_report": bool(work_access.reporting_units(request.user, task)),
+        "can_manage": work_access.can_manage_plan(request.user), "fallback_years": board.fallback_years,
+        "status_labels": rules.STATUS_LABELS, "light_labels": rules.LIGHT_LABELS, "today": timezone.localdate(),
+        "cycle": rules.CYCLES[task.campaign.report_cycle],
+        "accept": ",".join(services.ALLOWED_ATTACHMENTS), "max_mb": services.MAX_ATTACHMENT_BYTES // 1024 // 1024,
+    }
+
+
+def _pk(pk):
+    from django.db.models import Q
+
+    return Q(pk=pk)
+
+
+@login_required
+def task_detail(request, pk):
+    task = work_access.get_task_for_user(request.user, pk)
+    context = _task_context(request, task, _as_of(request))
+    corrects = _int(request.GET.get("corrects"))
+    if corrects and context["can_report"]:
+        context["corrects"] = task.reports.filter(pk=corrects, is_current=True).first()
+    return render(request, "work/task.html", context)
+
+
+def _completions(post, task):
+    pairs, problems = [], []
+    for milestone in task.milestones.all():
+        if post.get(f"done_{milestone.pk}"):
+            raw = post.get(f"done_on_{milestone.pk}", "")
+            try:
+                pairs.append((milestone, date.fromisoformat(raw)))
+            except ValueError:
+                problems.append(f"节点「{milestone.title}」的完成日期「{raw}」无法识别" if raw else f"节点「{milestone.title}」请填写完成日期")
+    return pairs, problems
+
+
+@login_required
+def report(request, pk):
+    task = work_access.get_task_for_user(request.user, pk, write=True)
+    if request.method != "POST":
+        return redirect("work:task", pk=task.pk)
+    completions, problems = _completions(request.POST, task)
+    corrects = None
+    if request.POST.get("corrects"):
+        corrects = task.reports.filter(pk=_int(request.POST["corrects"])).first()
+        if corrects is None:
+            problems.append("要更正的报告不存在")
+    try:
+        if problems:
+            raise Rejected(problems)
+        services.submit_report(request.user, task, percent=request.POST.get("percent"),
+                               done_text=request.POST.get("done_text", ""), problems=request.POST.get("problems", ""),
+                               completions=completions, attachments=request.FILES.getlist("attachments"),
+                               corrects=corrects, correction_note=request.POST.get("correction_note", ""))
+    except Rejected as rejected:
+        context = _task_context(request, task, timezone.localdate())
+        context.update(report_problems=rejected.messages, posted=request.POST, corrects=corrects)
+        return render(request, "work/task.html", context, status=400)
+    messages.success(request, "进度已报送。" if corrects is None else "更正已保存为新版本，原版本仍可查阅。")
+    return redirect("work:task", pk=task.pk)
+
+
+@login_required
+@require_POST
+def rebaseline(request, pk):
+    work_access.require_plan_manager(request.user)
+    milestone = Milestone.objects.filter(pk=pk).first()
+    if milestone is None:
+        raise Http404("节点不存在")
+    task = work_access.get_task_for_user(request.user, milestone.task_id)
+    try:
+        new_due = date.fromisoformat(request.POST.get("new_due", ""))
+    except ValueError:
+        messages.error(request, "请填写新的完成时限（日期）")
+        return redirect("work:task", pk=task.pk)
+    try:
+        if task.campaign.plan_set_at is None:
+            services.save_milestone(request.user, task=task, number=milestone.number, title=milestone.title, due=new_due,
+                                    start=milestone.start, planned_months=milestone.planned_months,
+                                    follows=milestone.follows, order=milestone.order)
+        else:
+            services.rebaseline_milestone(request.user, milestone, new_due, request.POST.get("reason", ""),
+                                          request.POST.get("approved_by", ""))
+    except Rejected as rejected:
+        messages.error(request, "；".join(rejected.messages))
+    else:
+        messages.success(request, f"节点「{milestone.title}」的完成时限已调整为 {new_due}。")
+    return redirect("work:task", pk=task.pk)
+
+
+@login_required
+@require_POST
+def set_plan(request, pk):
+    work_access.require_plan_manager(request.user)
+    from luoshi.work.models import Campaign
+
+    campaign = Campaign.objects.filter(pk=pk).first()
+    if campaign is None:
+        raise Http404("攻坚战不存在")
+    services.set_plan(request.user, campaign)
+    messages.success(request, f"「{campaign.name}」的计划已确定，此后调整节点日期须填写原因，原定日期保留。")
+    return redirect("work:index")
+
+
+@login_required
+def attachment(request, pk):
+    item = ReportAttachment.objects.select_related("report").filter(pk=pk).first()
+    if item is None:
+        raise Http404("附件不存在")
+    work_access.get_task_for_user(request.user, item.report.task_id)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
+
+
+@login_required
+def gantt(request):
+    work_access.require_reader(request.user)
+    as_of = _as_of(request)
+    board = queries.board(as_of, work_access.task_filter(request.user), with_units=True)
+    return render(request, "work/gantt.html", {"payload": gantt_payload(board), "as_of": as_of,
+                                               "fallback_years": board.fallback_years})
+
+
+def _filters(request):
+    return {"campaign_id": _int(request.GET.get("campaign")), "unit_id": _int(request.GET.get("unit")),
+            "light": request.GET.get("light") if request.GET.get("light") in rules.LIGHTS else None}
+
+
+@login_required
+def gantt_data(request):
+    work_access.require_reader(request.user)
+    board = queries.board(_as_of(request), work_access.task_filter(request.user), with_units=True, **_filters(request))
+    return JsonResponse(gantt_payload(board))
+
+
+@login_required
+def gantt_xlsx(request):
+    work_access.require_reader(request.user)
+    board = queries.board(_as_of(request), work_access.task_filter(request.user), **_filters(request))
+    return http_response(GanttExport(board), "xlsx")
+
+
+@login_required
+def export_schedule(request):
+    work_access.require_reader(request.user)
+    return http_response(ScheduleExport(work_access.visible_tasks(request.user)), "xlsx")
+
+
+@login_required
+def import_view(request):
+    work_access.require_plan_manager(request.user)
+    problems = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            problems = ["请选择要导入的配档表（xlsx）"]
+        else:
+            try:
+                summary = import_schedule(upload.read(), filename=upload.name, actor=request.user)
+            except Rejected as rejected:
+                problems = rejected.messages
+            else:
+                messages.success(request, summary)
+                return redirect("work:index")
+    return render(request, "work/import.html", {"problems": problems, "columns": COLUMNS}, status=400 if problems else 200)
