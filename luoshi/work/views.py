@@ -136,7 +136,17 @@ def task_detail(request, pk):
     corrects = _int(request.GET.get("corrects"))
     if corrects and context["can_report"]:
         context["corrects"] = task.reports.filter(pk=corrects, is_current=True).first()
+        _prefill(context)
     return render(request, "work/task.html", context)
+
+
+def _prefill(context):
+    """A correction form starts from the corrected version's completions (a correction replaces them all)."""
+    if context.get("corrects") is None:
+        return
+    dates = dict(context["corrects"].completions.values_list("milestone_id", "done_on"))
+    for m in context["judged"]["milestones"]:
+        m["prefill"] = dates.get(m["id"])
 
 
 def _completions(post, task):
@@ -172,6 +182,9 @@ def report(request, pk):
     except Rejected as rejected:
         context = _task_context(request, task, timezone.localdate())
         context.update(report_problems=rejected.messages, posted=request.POST, corrects=corrects)
+        for m in context["judged"]["milestones"]:
+            m["checked"] = bool(request.POST.get(f"done_{m['id']}"))
+            m["prefill_text"] = request.POST.get(f"done_on_{m['id']}", "")
         return render(request, "work/task.html", context, status=400)
     messages.success(request, "进度已报送。" if corrects is None else "更正已保存为新版本，原版本仍可查阅。")
     return redirect("work:task", pk=task.pk)
