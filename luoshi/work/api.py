@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from luoshi.core.problems import Rejected
 from luoshi.work import access as work_access
@@ -118,4 +118,4 @@ def post_report(request, task_id: int, payload: ReportIn):
                                     problems=payload.problems, corrects=corrects, correction_note=payload.correction_note,
                                     completions=[(milestones[c.milestone], c.done_on) for c in payload.completions],
                                     source="api")
-    return 201, _report_out(report)
+    return Status(201, _report_out(report))
