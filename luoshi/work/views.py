@@ -30,6 +30,14 @@ def _as_of(request):
     return timezone.localdate()
 
 
+def _latest_report(user):
+    """The newest report date the user can see: a quick way to judge an old plan (the 2020 demo) as of its last report."""
+    from django.db.models import Max
+
+    return ProgressReport.objects.filter(task__in=work_access.visible_tasks(user).values("id")).aggregate(
+        latest=Max("reported_on"))["latest"]
+
+
 def _int(value):
     try:
         return int(value)
@@ -62,7 +70,8 @@ def index(request):
         led = set(work_access.visible_tasks(request.user).filter(leader__user=request.user).values_list("id", flat=True))
         mine = [t for t in board.tasks if t["id"] in led]
     return render(request, "work/index.html", {
-        "as_of": as_of, "board": board, "fallback_years": board.fallback_years, "campaigns": campaigns, "units": units, "overdue": overdue, "mine": mine,
+        "as_of": as_of, "board": board, "fallback_years": board.fallback_years, "campaigns": campaigns,
+        "latest_report": _latest_report(request.user), "units": units, "overdue": overdue, "mine": mine,
         "is_leader": access.has_role(Role.LEADER) and not access.is_admin, "can_manage": work_access.can_manage_plan(request.user),
         "status_labels": rules.STATUS_LABELS, "light_labels": rules.LIGHT_LABELS,
     })
@@ -95,6 +104,7 @@ def mine(request):
                              t["next_due"]["effective_due"] if t["next_due"] else date.max))
     return render(request, "work/mine.html", {"as_of": as_of, "tasks": rows, "units": access.units_for(Role.UNIT),
                                               "fallback_years": board.fallback_years, "status_labels": rules.STATUS_LABELS,
+                                              "latest_report": _latest_report(request.user),
                                               "light_labels": rules.LIGHT_LABELS})
 
 
@@ -247,6 +257,7 @@ def gantt(request):
     as_of = _as_of(request)
     board = queries.board(as_of, work_access.task_filter(request.user), with_units=True)
     return render(request, "work/gantt.html", {"payload": gantt_payload(board), "as_of": as_of,
+                                               "latest_report": _latest_report(request.user),
                                                "fallback_years": board.fallback_years})
 
 
