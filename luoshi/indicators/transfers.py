@@ -1,0 +1,497 @@
+"""Indicator imports (long template, city bulletin layout, targets) and templates.
+
+Every importer validates every row first, collects every problem with sheet, row and column, and saves
+nothing unless all rows are valid; saving the same file again changes nothing.
+"""
+
+import re
+from decimal import Decimal
+
+from luoshi.core.exports import Export
+from luoshi.core.periods import PeriodError, find_period, is_quarter_end, parse_period, period_label
+from luoshi.core.problems import Problem, Rejected
+from luoshi.core.registry import register_importer
+from luoshi.core.tabular import cell, find_columns, is_blank, read_sheets, text
+from luoshi.indicators import access, rules, services
+from luoshi.indicators.models import Frequency, Indicator
+from luoshi.orgs.models import Region
+
+LONG_COLUMNS = ["地区代码", "地区名称", "指标代码", "指标名称", "单位", "期间", "累计值", "同比增长(%)"]
+LONG_ALIASES = [("地区代码", "行政区划代码", "代码"), ("地区名称", "地区"), ("指标代码",), ("指标名称", "指标"), ("单位",),
+                ("期间", "时间", "统计期间"), ("累计值", "累计", "本期累计", "绝对值"),
+                ("同比增长(%)", "同比增长", "增长(%)", "同比增长%", "增速(%)", "同比增速(%)", "增幅(%)")]
+TARGET_COLUMNS = ["地区代码", "指标代码", "年度", "目标值", "目标增速(%)", "单位"]
+MONTH_COLUMNS = [f"{m}月" for m in range(1, 13)]
+REGION_HEADERS = {"地区", "地区名称", "区县", "县区", "县(市、区)", "县(市区)", "地区代码", "单位名称"}
+TOTAL_ROWS = {"全市", "合计", "总计", "全省", "全市合计"}
+VALUE_Q = Decimal("0.000001")
+GROWTH_Q = Decimal("0.001")
+
+
+class Lookup:
+    """Regions and indicators by code and name, loaded once per import."""
+
+    def __init__(self, actor):
+        services.ensure_catalog()
+        self.actor = actor
+        self.regions = {}
+        self.region_names = {}
+        for region in Region.objects.select_related("parent").all():
+            self.regions[region.code] = region
+            self.region_names.setdefault(region.name, region)
+        self.indicators = {}
+        self.indicator_names = {}
+        for indicator in Indicator.objects.all():
+            self.indicators[indicator.code] = indicator
+            for name in [indicator.name] + indicator.alias_list:
+                self.indicator_names.setdefault(_key(name), indicator)
+        self._writable = {}
+
+    def region(self, code_or_name):
+        value = (code_or_name or "").strip()
+        return self.regions.get(value) or self.region_names.get(value)
+
+    def indicator(self, code_or_name):
+        value = (code_or_name or "").strip()
+        return self.indicators.get(value) or self.indicator_names.get(_key(value))
+
+    def writable(self, region, targets=False):
+        key = (region.pk, targets)
+        if key not in self._writable:
+            check = access.can_write_targets if targets else access.can_write_figures
+            self._writable[key] = check(self.actor, region)
+        return self._writable[key]
+
+
+def _key(name):
+    return re.sub(r"\s+", "", name or "").replace("（", "(").replace("）", ")")
+
+
+def split_unit(header):
+    """'地区生产总值（亿元）' → ('地区生产总值', '亿元')."""
+    header = _key(header)
+    m = re.fullmatch(r"(.*?)\(([^()]*)\)", header)
+    if m and (m.group(2) in {u for f in rules.UNIT_FAMILIES for u in f} or len(m.group(2)) <= 4):
+        return m.group(1), m.group(2)
+    return header, ""
+
+
+class FigureChecker:
+    """Validates one figure at a time, collecting problems; returns the entries to save."""
+
+    def __init__(self, lookup):
+        self.lookup = lookup
+        self.problems = []
+        self.entries = {}
+        self.seen = {}
+        self._periods = {}
+
+    def problem(self, message, where, column):
+        sheet, row = where
+        self.problems.append(Problem(message, row=row, column=column, sheet=sheet))
+
+    def period(self, raw, where, column, year=None):
+        key = (raw if not hasattr(raw, "year") else str(raw), year)
+        if key not in self._periods:
+            try:
+                self._periods[key] = parse_period(raw, year=year)
+            except PeriodError as error:
+                self._periods[key] = str(error)
+        result = self._periods[key]
+        if isinstance(result, str):
+            self.problem(result, where, column)
+            return None
+        return result
+
+    def add(self, where, region, indicator, period, value_raw, growth_raw, unit, columns):
+        """columns: {'region', 'period', 'value', 'growth', 'unit'} → header text, for messages."""
+        try:
+            value = rules.parse_number(value_raw)
+        except ValueError as error:
+            self.problem(f"累计值{error}", where, columns["value"])
+            value = None
+            bad = True
+        else:
+            bad = False
+        try:
+            growth = rules.parse_growth(growth_raw)
+        except ValueError as error:
+            self.problem(f"同比增长{error}", where, columns["growth"])
+            growth, bad = None, True
+        if region is None or indicator is None or period is None or bad:
+            return
+        if value is None and growth is None:
+            return  # "—" or empty: no figure
+        ok = True
+        if not self.lookup.writable(region):
+            self.problem(f"您无权录入{region.name}的指标数据", where, columns["region"])
+            ok = False
+        if indicator.frequency == Frequency.QUARTERLY and not is_quarter_end(period):
+            self.problem(f"{indicator.name}按季度发布，期间应为3、6、9、12月，不能是{period.month}月", where, columns["period"])
+            ok = False
+        elif indicator.jan_with_feb and period.month == 1:
+            self.problem(f"{indicator.name}的1月数据与2月合并发布（1-2月），请填写到2月", where, columns["period"])
+            ok = False
+        if value is not None and indicator.growth_only:
+            self.problem(f"{indicator.name}只发布增速，不应填写累计值", where, columns["value"])
+            ok = False
+        elif value is not None and unit and rules.normalize_unit(unit) != rules.normalize_unit(indicator.unit):
+            try:
+                value = rules.convert(value, unit, indicator.unit)
+            except ValueError as error:
+                self.problem(f"{error}（{indicator.name}的单位是{indicator.unit}）", where, columns["unit"])
+                ok = False
+        if value is not None and abs(value) >= Decimal(10) ** 17:
+            self.problem("累计值过大", where, columns["value"])
+            ok = False
+        if growth is not None and abs(growth) >= Decimal(10) ** 6:
+            self.problem("同比增长超出范围", where, columns["growth"])
+            ok = False
+        if not ok:
+            return
+        value = value.quantize(VALUE_Q) if value is not None else None
+        growth = growth.quantize(GROWTH_Q) if growth is not None else None
+        key = (region.pk, indicator.pk, period)
+        if key in self.entries:
+            first = self.seen[key]
+            old = self.entries[key]
+            if old["value"] != value or old["growth"] != growth:
+                where_first = (f"工作表「{first[0]}」" if first[0] and first[0] != where[0] else "") + f"第{first[1]}行"
+                self.problem(f"与{where_first}的{region.name}{indicator.name}{period_label(period)}数据冲突",
+                             where, columns["region"])
+            return
+        self.seen[key] = where
+        self.entries[key] = {"region_id": region.pk, "indicator_id": indicator.pk, "period": period,
+                             "value": value, "growth": growth}
+
+
+def parse_long(sheet, lookup, checker):
+    header_index = next((i for i, row in enumerate(sheet.rows) if not is_blank(row)), None)
+    if header_index is None:
+        checker.problems.append(Problem("工作表为空，没有找到表头", sheet=sheet.name))
+        return
+    header = sheet.rows[header_index]
+    columns, problems = find_columns(header, [("期间", "时间", "统计期间")], LONG_ALIASES, sheet=sheet.name,
+                                     header_row=header_index + 1)
+    if "地区代码" not in columns and "地区名称" not in columns:
+        problems.append(Problem("缺少必需的列「地区代码」（或「地区名称」）", row=header_index + 1, sheet=sheet.name))
+    if "指标代码" not in columns and "指标名称" not in columns:
+        problems.append(Problem("缺少必需的列「指标代码」（或「指标名称」）", row=header_index + 1, sheet=sheet.name))
+    if "累计值" not in columns and "同比增长(%)" not in columns:
+        problems.append(Problem("缺少「累计值」或「同比增长(%)」列", row=header_index + 1, sheet=sheet.name))
+    if problems:
+        checker.problems.extend(problems)
+        return
+    names = {k: text(header[i]) for k, i in columns.items()}
+    region_col = "地区代码" if "地区代码" in columns else "地区名称"
+    indicator_col = "指标代码" if "指标代码" in columns else "指标名称"
+    labels = {"region": names[region_col], "period": names["期间"], "value": names.get("累计值", "累计值"),
+              "growth": names.get("同比增长(%)", "同比增长(%)"), "unit": names.get("单位", "单位")}
+    ci = {k: columns.get(k) for k in ["地区代码", "地区名称", "指标代码", "指标名称", "单位", "期间", "累计值", "同比增长(%)"]}
+    for number, row in enumerate(sheet.rows[header_index + 1:], start=header_index + 2):
+        if is_blank(row):
+            continue
+        where = (sheet.name, number)
+        code = text(cell(row, ci["地区代码"]))
+        name = text(cell(row, ci["地区名称"]))
+        region = lookup.regions.get(code) if code else lookup.region_names.get(name)
+        if region is None:
+            checker.problem(f"未知的地区{'代码' if code else ''}「{code or name}」" if (code or name) else "地区代码不能为空",
+                            where, labels["region"])
+        elif code and name and name != region.name:
+            checker.problem(f"地区名称「{name}」与代码 {code}（{region.name}）不符", where, names.get("地区名称", "地区名称"))
+            region = None
+        icode = text(cell(row, ci["指标代码"]))
+        iname = text(cell(row, ci["指标名称"]))
+        indicator = lookup.indicators.get(icode) if icode else lookup.indicator(iname)
+        if indicator is None:
+            column = names.get(indicator_col)
+            checker.problem(f"未知的指标{'代码' if icode else ''}「{icode or iname}」" if (icode or iname) else "指标代码不能为空",
+                            where, column)
+        period = checker.period(cell(row, ci["期间"]), where, labels["period"])
+        checker.add(where, region, indicator, period, cell(row, ci["累计值"]), cell(row, ci["同比增长(%)"]),
+                    text(cell(row, ci["单位"])), labels)
+
+
+VALUE_WORDS = ("累计", "总量", "绝对", "完成", "总额", "数值", "本期", "金额")
+GROWTH_WORDS = ("增长", "增速", "增幅", "%", "同比", "±")
+
+
+def parse_bulletin(sheet, lookup, checker):
+    rows = sheet.rows
+    header_index = None
+    for i, row in enumerate(rows[:15]):
+        first = _key(text(cell(row, 0)))
+        if first in REGION_HEADERS:
+            header_index = i
+            break
+    if header_index is None:
+        checker.problems.append(Problem("找不到表头：第一列应为「地区」（城市统计公报格式）或使用长表模板的列名", sheet=sheet.name))
+        return
+    period = find_period(sheet.name)
+    if period is None:
+        period = find_period(" ".join(text(c) for row in rows[:header_index] for c in row if c is not None))
+    if period is None:
+        checker.problems.append(Problem(f"无法从工作表名称「{sheet.name}」或标题中读出期间（如 2020年1-6月）", sheet=sheet.name))
+        return
+    header = rows[header_index]
+    sub = rows[header_index + 1] if header_index + 1 < len(rows) else []
+    data_start = header_index + 2
+    units_row = None
+    if data_start < len(rows) and _key(text(cell(rows[data_start], 0))) == "单位":
+        units_row = rows[data_start]
+        data_start += 1
+    width = max(len(header), len(sub))
+    starts = [j for j in range(1, width) if text(cell(header, j))]
+    groups, ok = [], True
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else width
+        title = text(cell(header, start))
+        base, unit = split_unit(title)
+        indicator = lookup.indicator(base) or lookup.indicator(title)
+        if indicator is None:
+            checker.problems.append(Problem(f"未知的指标「{title}」", row=header_index + 1, column=title, sheet=sheet.name))
+            ok = False
+            continue
+        value_col = growth_col = None
+        value_unit = unit
+        for j in range(start, end):
+            label = _key(text(cell(sub, j)))
+            if any(w in label for w in GROWTH_WORDS):
+                growth_col = j
+            elif any(w in label for w in VALUE_WORDS) or (label == "" and end - start == 2 and j == start):
+                value_col = j
+                inner = split_unit(label)[1]
+                value_unit = inner or value_unit
+                if units_row is not None and text(cell(units_row, j)):
+                    value_unit = text(cell(units_row, j))
+        if value_col is None and growth_col is None:
+            if end - start == 1:
+                growth_col = start if indicator.growth_only else None
+                value_col = None if indicator.growth_only else start
+            else:
+                checker.problems.append(Problem(f"指标「{title}」下面应有「累计」和「增长%」两列", row=header_index + 2,
+                                                column=title, sheet=sheet.name))
+                ok = False
+                continue
+        groups.append((indicator, title, value_col, growth_col, value_unit))
+    if not ok:
+        return
+    for number, row in enumerate(rows[data_start:], start=data_start + 1):
+        if is_blank(row):
+            continue
+        where = (sheet.name, number)
+        first = text(cell(row, 0))
+        if _key(first) in TOTAL_ROWS:
+            continue
+        region = lookup.region(first)
+        region_label = text(cell(header, 0))
+        if region is None:
+            checker.problem(f"未知的地区「{first}」" if first else "地区不能为空", where, region_label)
+        for indicator, title, value_col, growth_col, unit in groups:
+            labels = {"region": region_label, "period": sheet.name,
+                      "value": f"{title}/{text(cell(sub, value_col)) or '累计'}" if value_col is not None else title,
+                      "growth": f"{title}/{text(cell(sub, growth_col)) or '增长%'}" if growth_col is not None else title,
+                      "unit": title}
+            checker.add(where, region, indicator, period, cell(row, value_col) if value_col is not None else None,
+                        cell(row, growth_col) if growth_col is not None else None, unit, labels)
+
+
+def is_long_layout(sheets):
+    for sheet in sheets:
+        for row in sheet.rows[:5]:
+            keys = {_key(text(c)) for c in row if c is not None}
+            if "期间" in keys and ({"指标代码", "指标名称"} & keys):
+                return True
+    return False
+
+
+def check_figures(sheets, actor):
+    """Validate every row of a long or bulletin file; returns the entries or raises Rejected."""
+    if not sheets or all(not s.rows or all(is_blank(r) for r in s.rows) for s in sheets):
+        raise Rejected("文件为空，没有找到任何数据行")
+    lookup = Lookup(actor)
+    checker = FigureChecker(lookup)
+    parse = parse_long if is_long_layout(sheets) else parse_bulletin
+    for sheet in sheets:
+        if not sheet.rows or all(is_blank(r) for r in sheet.rows):
+            continue
+        parse(sheet, lookup, checker)
+    if checker.problems:
+        raise Rejected(checker.problems)
+    if not checker.entries:
+        raise Rejected("文件中没有任何指标数据（空单元格、“—”和“-”表示无数据）")
+    return list(checker.entries.values())
+
+
+@register_importer("indicators", "经济指标数据（长表模板或城市统计公报格式）")
+def import_indicators(source, filename=None, actor=None):
+    sheets = read_sheets(source, filename)
+    entries = check_figures(sheets, actor)
+    label = f"导入：{filename}" if filename else "导入"
+    counts = services.save_figures(actor, entries, source=label)
+    return (f"已校验 {len(entries)} 条指标数据：新增 {counts['created']}，修订 {counts['revised']}（保留原版本），"
+            f"未变化 {counts['unchanged']}")
+
+
+def check_figure_records(records, actor):
+    """The API's bulk post: a list of dicts with the long template's fields (English keys), same checks."""
+    from luoshi.core.tabular import Sheet
+
+    header = ["地区代码", "指标代码", "期间", "累计值", "同比增长(%)", "单位"]
+    rows = [header] + [[r.get("region"), r.get("indicator"), r.get("period"), r.get("value"), r.get("growth"), r.get("unit")]
+                       for r in records]
+    lookup = Lookup(actor)
+    checker = FigureChecker(lookup)
+    parse_long(Sheet("figures", rows), lookup, checker)
+    if checker.problems:
+        raise Rejected(checker.problems)
+    return list(checker.entries.values())
+
+
+def check_targets(sheets, actor):
+    if not sheets or not sheets[0].rows:
+        raise Rejected("文件为空，没有找到任何数据行")
+    sheet = sheets[0]
+    header = sheet.rows[0]
+    columns, problems = find_columns(header, [("地区代码", "行政区划代码"), "指标代码", ("年度", "年份")],
+                                     [("目标值", "年度目标", "目标"), ("目标增速(%)", "目标增速", "增长目标(%)"), "单位"]
+                                     + MONTH_COLUMNS, sheet=sheet.name)
+    if not problems and "目标值" not in columns and "目标增速(%)" not in columns:
+        problems.append(Problem("缺少「目标值」或「目标增速(%)」列", row=1, sheet=sheet.name))
+    if problems:
+        raise Rejected(problems)
+    lookup = Lookup(actor)
+    names = {k: text(header[i]) for k, i in columns.items()}
+    entries, seen = {}, {}
+    months = [columns.get(m) for m in MONTH_COLUMNS]
+    for number, row in enumerate(sheet.rows[1:], start=2):
+        if is_blank(row):
+            continue
+
+        def problem(message, column):
+            problems.append(Problem(message, row=number, column=names.get(column, column), sheet=sheet.name))
+
+        code = text(cell(row, columns["地区代码"]))
+        region = lookup.regions.get(code)
+        if region is None:
+            problem(f"未知的地区代码「{code}」" if code else "地区代码不能为空", "地区代码")
+        elif not lookup.writable(region, targets=True):
+            problem(f"您无权维护{region.name}的年度目标", "地区代码")
+            region = None
+        icode = text(cell(row, columns["指标代码"]))
+        indicator = lookup.indicators.get(icode) or lookup.indicator(icode)
+        if indicator is None:
+            problem(f"未知的指标代码「{icode}」" if icode else "指标代码不能为空", "指标代码")
+        year_text = text(cell(row, columns["年度"])).replace("年", "")
+        year = int(year_text) if year_text.isdigit() and 1990 <= int(year_text) <= 2100 else None
+        if year is None:
+            problem(f"无法识别的年度「{year_text}」，应为 2020 这样的四位年份", "年度")
+        try:
+            value = rules.parse_number(cell(row, columns.get("目标值")))
+        except ValueError as error:
+            problem(f"目标值{error}", "目标值")
+            value, indicator = None, None
+        try:
+            growth = rules.parse_growth(cell(row, columns.get("目标增速(%)")))
+        except ValueError as error:
+            problem(f"目标增速{error}", "目标增速(%)")
+            growth, indicator = None, None
+        trajectory = []
+        raw_months = [cell(row, i) for i in months if i is not None]
+        if any(v is not None for v in raw_months):
+            try:
+                trajectory = [rules.parse_number(cell(row, i)) if i is not None else None for i in months]
+            except ValueError as error:
+                problem(f"月度目标轨迹{error}", "1月")
+                trajectory = []
+            else:
+                if any(v is None for v in trajectory) or any(b < a for a, b in zip(trajectory, trajectory[1:])):
+                    problem("月度目标轨迹应填满 1月-12月，为累计占全年目标的百分比，且逐月不减", "1月")
+                    trajectory = []
+        if region is None or indicator is None or year is None:
+            continue
+        if value is None and growth is None:
+            problem("目标值和目标增速至少填写一项", "目标值")
+            continue
+        if value is not None and indicator.growth_only:
+            problem(f"{indicator.name}只发布增速，只能设定目标增速", "目标值")
+            continue
+        unit = text(cell(row, columns.get("单位")))
+        if value is not None and unit:
+            try:
+                value = rules.convert(value, unit, indicator.unit)
+            except ValueError as error:
+                problem(f"{error}（{indicator.name}的单位是{indicator.unit}）", "单位")
+                continue
+        value = value.quantize(VALUE_Q) if value is not None else None
+        growth = growth.quantize(GROWTH_Q) if growth is not None else None
+        key = (region.pk, indicator.pk, year)
+        entry = {"region_id": region.pk, "indicator_id": indicator.pk, "year": year, "value": value, "growth": growth,
+                 "trajectory": trajectory}
+        if key in entries:
+            if entries[key] != entry:
+                problem(f"与第{seen[key]}行的{region.name}{indicator.name}{year}年目标冲突", "地区代码")
+            continue
+        entries[key], seen[key] = entry, number
+    if problems:
+        raise Rejected(problems)
+    if not entries:
+        raise Rejected("文件中没有任何目标")
+    return list(entries.values())
+
+
+@register_importer("targets", "经济指标年度目标")
+def import_targets(source, filename=None, actor=None):
+    entries = check_targets(read_sheets(source, filename), actor)
+    counts = services.save_targets(actor, entries, source=f"导入：{filename}" if filename else "导入")
+    return f"已校验 {len(entries)} 个年度目标：新增 {counts['created']}，修改 {counts['updated']}，未变化 {counts['unchanged']}"
+
+
+# --- templates ---------------------------------------------------------------------------------------
+
+class LongTemplate(Export):
+    filename = "经济指标导入模板（长表）"
+    sheet_title = "指标数据"
+    headers = LONG_COLUMNS
+
+    def rows(self):
+        yield ["370115", "济阳区", "fdi", "实际利用外资", "万美元", "2020-03", 2000, 35.2]
+        yield ["370115", "济阳区", "gdp", "地区生产总值", "亿元", "2020年1-3月", 78.5, "下降3.2"]
+        yield ["370115", "济阳区", "industry_va", "规模以上工业增加值", "%", "2020年1-2月", "", -8.1]
+
+
+class BulletinTemplate(Export):
+    filename = "经济指标导入模板（城市统计公报格式）"
+    sheet_title = "2020年1-6月"
+    codes = ["gdp", "retail", "budget_revenue", "industry_va"]
+
+    def __init__(self):
+        indicators = {i.code: i for i in Indicator.objects.filter(code__in=self.codes)}
+        self.indicators = [indicators[c] for c in self.codes if c in indicators]
+        self.headers = ["地区"]
+        for indicator in self.indicators:
+            self.headers += [f"{indicator.name}（{indicator.unit}）" if indicator.unit != "%" else indicator.name, None]
+
+    def rows(self):
+        yield [None] + ["累计", "增长%"] * len(self.indicators)
+        yield ["历下区"] + [None] * (2 * len(self.indicators))
+        yield ["济阳区"] + [None] * (2 * len(self.indicators))
+
+    def style_workbook(self, worksheet):
+        for n in range(len(self.indicators)):
+            worksheet.merge_cells(start_row=1, start_column=2 + 2 * n, end_row=1, end_column=3 + 2 * n)
+
+
+class TargetTemplate(Export):
+    filename = "年度目标导入模板"
+    sheet_title = "年度目标"
+    headers = TARGET_COLUMNS + MONTH_COLUMNS
+
+    def rows(self):
+        yield ["370115", "gdp", 2020, 320, 6.5, "亿元"] + [None] * 12
+        yield ["370115", "industry_va", 2020, None, 7, "%"] + [None] * 12
+        yield ["370115", "budget_revenue", 2020, 180000, 5, "万元"] + [5, 12, 20, 28, 36, 48, 55, 62, 71, 80, 89, 100]
+
+
+TEMPLATES = {"long": LongTemplate, "bulletin": BulletinTemplate, "targets": TargetTemplate}
