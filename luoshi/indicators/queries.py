@@ -1,0 +1,192 @@
+"""Read-side assembly: the indicator table, the city matrix and an indicator's series. No writes.
+
+Ranks in the table and the series are computed in the database over all peers in one query (RANK() is the
+same competition ranking as core.ranking, which the matrix uses in Python; a test holds the two together).
+"""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db import connection
+from django.db.models import Max
+
+from luoshi.core.periods import period_code, period_label
+from luoshi.core.ranking import competition_ranks
+from luoshi.indicators import rules
+from luoshi.indicators.models import Figure, Indicator, Target
+from luoshi.orgs.models import Region
+
+RANK_SQL = """
+SELECT indicator_id, period, rnk, cnt, avg_growth FROM (
+  SELECT region_id, indicator_id, period,
+         RANK() OVER (PARTITION BY indicator_id, period ORDER BY growth DESC) AS rnk,
+         COUNT(*) OVER (PARTITION BY indicator_id, period) AS cnt,
+         AVG(growth) OVER (PARTITION BY indicator_id, period) AS avg_growth
+  FROM indicators_figure
+  WHERE current = %s AND growth IS NOT NULL AND region_id IN ({regions}) AND indicator_id IN ({indicators})
+    AND period IN ({periods})
+) ranked WHERE region_id = %s
+"""
+
+
+def peer_ids(region):
+    """The region and its peers (same parent, same level); just the region when it has no parent."""
+    if region.parent_id is None:
+        return [region.pk]
+    return list(Region.objects.filter(parent_id=region.parent_id, level=region.level).values_list("pk", flat=True))
+
+
+def ranks_of(region, indicator_ids, periods, peers=None):
+    """{(indicator_id, period): (rank, ranked count, average growth)} for the region among its peers."""
+    peers = peers if peers is not None else peer_ids(region)
+    indicator_ids, periods = list(indicator_ids), list(periods)
+    if not indicator_ids or not periods or len(peers) < 2:
+        return {}
+    sql = RANK_SQL.format(regions=",".join(["%s"] * len(peers)), indicators=",".join(["%s"] * len(indicator_ids)),
+                          periods=",".join(["%s"] * len(periods)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, *peers, *indicator_ids, *periods, region.pk])
+        result = {}
+        for indicator_id, period, rank, count, avg in cursor.fetchall():
+            if isinstance(period, str):
+                period = date.fromisoformat(period[:10])
+            result[(indicator_id, period)] = (rank, count, avg)
+        return result
+
+
+def table(region, period, indicators=None):
+    """One row per indicator with a figure or a target: the figures and every judgement (the CLI's JSON keys)."""
+    indicators = indicators if indicators is not None else list(Indicator.objects.all())
+    by_id = {i.pk: i for i in indicators}
+    figures = {f[0]: f[1:] for f in Figure.objects.filter(region=region, period=period, current=True)
+               .values_list("indicator_id", "value", "growth", "version", "arrived_at", "source")}
+    targets = {t.indicator_id: t for t in Target.objects.filter(region=region, year=period.year)}
+    shown = [i for i in indicators if i.pk in figures or i.pk in targets]
+    previous = dict(Figure.objects.filter(region=region, current=True, period__lt=period, growth__isnull=False,
+                                          indicator_id__in=[i.pk for i in shown])
+                    .values("indicator_id").annotate(last=Max("period")).values_list("indicator_id", "last"))
+    periods = {period} | set(previous.values())
+    ranks = ranks_of(region, [i.pk for i in shown], periods)
+    rows = []
+    for indicator in shown:
+        value, growth, version, arrived_at, source = figures.get(indicator.pk, (None, None, None, None, None))
+        target = targets.get(indicator.pk)
+        rank, count, avg = ranks.get((indicator.pk, period), (None, None, None))
+        prev_period = previous.get(indicator.pk)
+        prev_rank = ranks.get((indicator.pk, prev_period), (None,))[0] if prev_period else None
+        judged = rules.judge(month=period.month, value=value, growth=growth,
+                             target_value=target.value if target else None, target_growth=target.growth if target else None,
+                             trajectory=target.trajectory if target else None, growth_only=indicator.growth_only,
+                             rank=rank, previous_rank=prev_rank, peers=count, peer_avg_growth=avg)
+        rows.append({
+            "indicator": indicator.code, "name": indicator.name, "unit": indicator.unit, "period": period_code(period),
+            "value": _num(value), "growth": rules.r2(growth),
+            "target_value": _num(target.value) if target else None,
+            "target_growth": rules.r2(target.growth) if target else None,
+            **judged,
+            "previous_period": period_code(prev_period) if prev_period else None,
+            "version": version, "arrived_at": arrived_at.isoformat() if arrived_at else None, "source": source,
+        })
+    return rows
+
+
+CONTRACT_KEYS = ["indicator", "name", "unit", "period", "value", "growth", "target_value", "target_growth", "completion",
+                 "time_progress", "gap", "light", "rank", "rank_change", "peers", "peer_avg_growth", "band", "half_half",
+                 "required_monthly"]
+
+
+def _num(value):
+    """A stored value for JSON: a float without the storage's trailing zeros."""
+    if value is None:
+        return None
+    number = float(value)
+    return int(number) if number.is_integer() else round(number, 6)
+
+
+def latest_period(region):
+    return Figure.objects.filter(region=region, current=True).aggregate(p=Max("period"))["p"]
+
+
+def matrix(city, period, sort=None):
+    """Regions × indicators for the county-level regions of a city: growth, value and rank in each cell."""
+    regions = list(Region.objects.filter(parent=city, level="county").order_by("code"))
+    ids = [r.pk for r in regions]
+    cells = defaultdict(dict)
+    growth_by_indicator = defaultdict(dict)
+    for region_id, indicator_id, value, growth in (Figure.objects.filter(region_id__in=ids, period=period, current=True)
+                                                   .values_list("region_id", "indicator_id", "value", "growth")):
+        cells[region_id][indicator_id] = {"value": value, "growth": growth}
+        growth_by_indicator[indicator_id][region_id] = growth
+    present = set(growth_by_indicator)
+    indicators = [i for i in Indicator.objects.all() if i.pk in present]
+    ranked = {}
+    for indicator_id, values in growth_by_indicator.items():
+        ranks = competition_ranks(values)
+        ranked[indicator_id] = len(ranks)
+        for region_id, rank in ranks.items():
+            cells[region_id][indicator_id]["rank"] = rank
+    rows = []
+    for region in regions:
+        row_cells = []
+        for indicator in indicators:
+            c = cells[region.pk].get(indicator.pk)
+            row_cells.append({"indicator": indicator.code, "value": _num(c["value"]) if c else None,
+                              "growth": rules.r2(c["growth"]) if c else None, "rank": c.get("rank") if c else None})
+        ranks = [c["rank"] for c in row_cells if c["rank"] is not None]
+        rows.append({"region": region.code, "name": region.name, "cells": row_cells,
+                     "average_rank": rules.r2(sum(ranks) / len(ranks)) if ranks else None})
+    if sort:
+        if sort == "average":
+            rows.sort(key=lambda r: (r["average_rank"] is None, r["average_rank"] or 0))
+        else:
+            position = next((n for n, i in enumerate(indicators) if i.code == sort), None)
+            if position is not None:
+                rows.sort(key=lambda r: (r["cells"][position]["rank"] is None, r["cells"][position]["rank"] or 0))
+    return {"city": city.code, "city_name": city.name, "period": period_code(period), "period_label": period_label(period),
+            "indicators": [{"code": i.code, "name": i.name, "unit": i.unit, "peers": ranked.get(i.pk, 0)} for i in indicators],
+            "rows": rows}
+
+
+def series(region, indicator, year, period=None):
+    """The indicator page: cumulative actual and the target trajectory by month, the region's rank over time,
+    the peers' growth at `period` (default: the latest with figures), and every version of the figures."""
+    peers = peer_ids(region)
+    months = [date(year, m, 1) for m in range(1, 13)]
+    own = {f.period: f for f in Figure.objects.filter(region=region, indicator=indicator, current=True, period__year=year)}
+    target = Target.objects.filter(region=region, indicator=indicator, year=year).first()
+    if period is None or period.year != year:
+        period = max(own) if own else None
+    ranks = ranks_of(region, [indicator.pk], months, peers)
+    trajectory = []
+    for m, month in enumerate(months, start=1):
+        share = None
+        if target and target.value is not None and not indicator.growth_only:
+            share = rules.dec(target.trajectory[m - 1]) if len(target.trajectory or []) == 12 else rules.time_progress(m)
+        trajectory.append(_num(target.value * share / 100) if share is not None else None)
+    bars = []
+    if period is not None:
+        rows = list(Figure.objects.filter(region_id__in=peers, indicator=indicator, period=period, current=True,
+                                          growth__isnull=False).select_related("region").only("growth", "region__name", "region__code"))
+        ranks_now = competition_ranks({f.region.code: f.growth for f in rows})
+        bars = sorted(({"region": f.region.code, "name": f.region.name, "growth": rules.r2(f.growth),
+                        "rank": ranks_now[f.region.code], "self": f.region_id == region.pk} for f in rows),
+                      key=lambda b: (b["rank"], b["region"]))
+    history = list(Figure.objects.filter(region=region, indicator=indicator, period__year=year)
+                   .select_related("entered_by").order_by("-period", "-version"))
+    return {
+        "region": region.code, "region_name": region.name, "indicator": indicator.code, "name": indicator.name,
+        "unit": indicator.unit, "year": year, "period": period_code(period) if period else None,
+        "months": [f"{m}月" for m in range(1, 13)],
+        "actual": [_num(own[p].value) if p in own else None for p in months],
+        "growth": [rules.r2(own[p].growth) if p in own else None for p in months],
+        "target": trajectory,
+        "target_value": _num(target.value) if target else None,
+        "target_growth": rules.r2(target.growth) if target else None,
+        "ranks": [ranks.get((indicator.pk, p), (None,))[0] for p in months],
+        "peers": max((c for (_, _), (_, c, _) in ranks.items()), default=len(peers)),
+        "bars": bars,
+        "history": [{"period": period_code(f.period), "version": f.version, "current": f.current, "value": _num(f.value),
+                     "growth": rules.r2(f.growth), "source": f.source, "arrived_at": f.arrived_at.isoformat(),
+                     "entered_by": (f.entered_by.get_full_name() or f.entered_by.username) if f.entered_by else "系统"}
+                    for f in history],
+    }
