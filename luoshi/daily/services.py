@@ -1,0 +1,227 @@
+"""Every write of the daily reports: define and change forms, assign villages, submit a report.
+
+Each is atomic and records the audit trail; views, API, CLI, demo and tests all call these.
+"""
+
+import uuid
+from datetime import date, time
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from luoshi.audit.services import record
+from luoshi.core.problems import Rejected
+from luoshi.daily import access as daily_access
+from luoshi.daily import rules
+from luoshi.daily.models import DailyForm, DailyReport, FormAssignment, FormVersion
+from luoshi.orgs.models import Region, RegionLevel
+
+CODE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
+_specs_cache = {}
+
+
+def specs_of(version):
+    """FieldSpecs of a form version; versions never change, so they are cached (by id and creation time,
+    since ids are reused when a test database is emptied)."""
+    key = (version.pk, version.created_at)
+    specs = _specs_cache.get(key)
+    if specs is None:
+        specs = _specs_cache[key] = [rules.field_from_dict(f) for f in version.fields]
+    return specs
+
+
+def _fields(fields):
+    if isinstance(fields, str):
+        specs, problems = rules.parse_field_lines(fields)
+    else:
+        specs = [f if isinstance(f, rules.FieldSpec) else rules.field_from_dict(f) for f in fields]
+        problems = rules.check_fields(specs)
+    if problems:
+        raise Rejected(problems)
+    return [f.as_dict() for f in specs]
+
+
+def _deadline(value):
+    if value in (None, ""):
+        return rules.DEFAULT_DEADLINE
+    if isinstance(value, time):
+        return value
+    try:
+        return time.fromisoformat(str(value).strip())
+    except ValueError:
+        raise Rejected(f"截止时间「{value}」无法识别，请写成 10:00 的形式")
+
+
+def _can_manage(actor, region):
+    if actor is not None:
+        daily_access.require_form_manager(actor)
+        if not Region.objects.filter(daily_access.manageable_region_q(actor), pk=region.pk).exists():
+            raise Rejected(f"您无权为{region.name}设置日报表单")
+
+
+@transaction.atomic
+def define_form(actor, *, code, title, region, fields, deadline=None, remind_minutes_before=rules.DEFAULT_REMIND_MINUTES):
+    """A new daily form with its first version."""
+    code = (code or "").strip().lower()
+    title = (title or "").strip()
+    problems = []
+    if not code or not set(code) <= CODE_CHARS or len(code) > 40:
+        problems.append("表单代码只能包含小写字母、数字、连字符和下划线，最长40个字符")
+    elif DailyForm.objects.filter(code=code).exists():
+        problems.append(f"表单代码「{code}」已被使用")
+    if not title:
+        problems.append("请填写表单名称")
+    if problems:
+        raise Rejected(problems)
+    _can_manage(actor, region)
+    clean = _fields(fields)
+    form = DailyForm.objects.create(code=code, title=title[:100], region=region, remind_minutes_before=int(remind_minutes_before))
+    version = FormVersion.objects.create(form=form, number=1, fields=clean, deadline=_deadline(deadline),
+                                         created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    form.current_version = version
+    form.save(update_fields=["current_version"])
+    record(actor, "新建日报表单", form, after={"code": code, "title": title, "fields": clean, "deadline": version.deadline.isoformat()})
+    return form
+
+
+@transaction.atomic
+def change_form(actor, form, *, fields=None, deadline=None, title=None, remind_minutes_before=None, active=None, note=""):
+    """A change of fields or deadline makes a new version; reports keep the version they were made with."""
+    form = DailyForm.objects.select_for_update().select_related("current_version", "region").get(pk=form.pk)
+    _can_manage(actor, form.region)
+    current = form.current_version
+    before = {"title": form.title, "version": current.number, "fields": current.fields, "deadline": current.deadline.isoformat(),
+              "remind_minutes_before": form.remind_minutes_before, "active": form.active}
+    clean = _fields(fields) if fields is not None else current.fields
+    new_deadline = _deadline(deadline) if deadline not in (None, "") else current.deadline
+    if clean != current.fields or new_deadline != current.deadline:
+        current = FormVersion.objects.create(form=form, number=current.number + 1, fields=clean, deadline=new_deadline,
+                                             note=(note or "")[:200],
+                                             created_by=actor if getattr(actor, "is_authenticated", False) else None)
+        form.current_version = current
+    if title is not None and title.strip():
+        form.title = title.strip()[:100]
+    if remind_minutes_before not in (None, ""):
+        form.remind_minutes_before = int(remind_minutes_before)
+    if active is not None:
+        form.active = bool(active)
+    form.save()
+    record(actor, "修改日报表单", form, before=before, note=note,
+           after={"title": form.title, "version": current.number, "fields": current.fields, "deadline": current.deadline.isoformat(),
+                  "remind_minutes_before": form.remind_minutes_before, "active": form.active})
+    return form
+
+
+@transaction.atomic
+def assign_villages(actor, form, codes, starts_on: date, ends_on: date | None = None):
+    """Villages (or every village of a town, or of the form's whole district) that must send the form from a date.
+
+    Assigning a village again changes its dates. Returns the number of villages assigned.
+    """
+    _can_manage(actor, form.region)
+    codes = [c.strip() for c in codes if c and c.strip()]
+    if not codes:
+        raise Rejected("请至少填写一个村（社区）或镇（街道）代码")
+    if ends_on is not None and ends_on < starts_on:
+        raise Rejected("停报日期不能早于起报日期")
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    problems = [f"地区代码 {c} 不存在" for c in codes if c not in regions]
+    problems += [f"{r.name}（{r.code}）不在{form.region.name}范围内" for r in regions.values() if not form.region.contains(r)]
+    if problems:
+        raise Rejected(problems)
+    q = Q(pk__in=[])
+    for region in regions.values():
+        q |= Q(code__startswith=region.prefix)
+    villages = list(Region.objects.filter(q, level=RegionLevel.VILLAGE))
+    if not villages:
+        raise Rejected("所选地区下没有村（社区）")
+    existing = {a.village_id: a for a in FormAssignment.objects.filter(form=form, village__in=villages)}
+    new, changed = [], []
+    for village in villages:
+        a = existing.get(village.pk)
+        if a is None:
+            new.append(FormAssignment(form=form, village=village, starts_on=starts_on, ends_on=ends_on))
+        elif (a.starts_on, a.ends_on) != (starts_on, ends_on):
+            a.starts_on, a.ends_on = starts_on, ends_on
+            changed.append(a)
+    FormAssignment.objects.bulk_create(new, batch_size=1000)
+    FormAssignment.objects.bulk_update(changed, ["starts_on", "ends_on"], batch_size=1000)
+    record(actor, "设置日报报送范围", form, after={"codes": codes, "starts_on": starts_on, "ends_on": ends_on,
+                                               "villages": len(villages), "new": len(new), "changed": len(changed)})
+    return len(villages)
+
+
+def find_assignment(form_code, village_code):
+    """The village's assignment to the form, with the form, its current version and the village: one query."""
+    return (FormAssignment.objects.select_related("form__current_version", "village")
+            .filter(form__code=form_code, village__code=village_code).first())
+
+
+def submit_report(actor, *, form, village, day, values=None, zero_report=False, idempotency_key=None, note="", now=None):
+    """Send one village's report for one day. Returns (report, created).
+
+    `form` and `village` are codes. A second report for the same day is a correction (a new version);
+    the same idempotency key again returns the report it made (created=False) and saves nothing.
+    actor None is the system (demo, imports); a person must be the village's reporter.
+    """
+    if actor is not None:
+        daily_access.require_submitter(actor, village)
+    now = now or timezone.now()
+    key = str(idempotency_key or "").strip() or uuid.uuid4().hex
+    if len(key) > 64:
+        raise Rejected("幂等键最长64个字符")
+    if isinstance(day, str):
+        try:
+            day = date.fromisoformat(day)
+        except ValueError:
+            raise Rejected(f"无法识别的日期「{day}」，请写成 2020-04-14 的形式")
+    assignment = find_assignment(form, village)
+    if assignment is None:
+        if not DailyForm.objects.filter(code=form).exists():
+            raise Rejected(f"日报表单「{form}」不存在")
+        raise Rejected("本村（社区）不在该日报的报送范围内")
+    if not assignment.form.active:
+        raise Rejected(f"日报「{assignment.form.title}」已停用")
+    version = assignment.form.current_version
+    specs = specs_of(version)
+    problems = rules.check_day(day, timezone.localdate(now), assignment.starts_on, assignment.ends_on)
+    if zero_report:
+        clean = rules.zero_values(specs)
+    else:
+        clean, value_problems = rules.clean_values(specs, values)
+        problems += value_problems
+    if problems:
+        raise Rejected(problems)
+    for _ in range(3):
+        try:
+            return _save_report(actor, assignment, version, day, clean, bool(zero_report), key, (note or "")[:200], now)
+        except IntegrityError:
+            # A concurrent submission won the race (same key, or the same next version): look again.
+            continue
+    raise Rejected("同时提交的报告过多，请稍后重试")
+
+
+@transaction.atomic
+def _save_report(actor, assignment, version, day, values, zero_report, key, note, now):
+    village = assignment.village
+    current = None
+    for report in DailyReport.objects.filter(Q(form_id=assignment.form_id, day=day, is_current=True) | Q(idempotency_key=key),
+                                             village_id=village.pk):
+        if report.idempotency_key == key:
+            return report, False
+        current = report
+    if current is not None:
+        DailyReport.objects.filter(pk=current.pk).update(is_current=False)
+        number, late, first = current.version + 1, current.late, current.first_submitted_at
+    else:
+        number, first = 1, now
+        late = rules.is_late(day, timezone.localtime(now), version.deadline)
+    report = DailyReport.objects.create(
+        form_id=assignment.form_id, form_version=version, village=village, day=day, version=number, is_current=True,
+        values=values, zero_report=zero_report, late=late, first_submitted_at=first, submitted_at=now,
+        submitted_by=actor if getattr(actor, "is_authenticated", False) else None, idempotency_key=key, note=note)
+    record(actor, "更正村居日报" if number > 1 else "报送村居日报", report,
+           after={"form": assignment.form.code, "village": village.code, "day": day, "version": number,
+                  "values": values, "zero_report": zero_report, "late": late})
+    return report, True
