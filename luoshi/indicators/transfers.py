@@ -301,7 +301,7 @@ def is_long_layout(sheets):
     for sheet in sheets:
         for row in sheet.rows[:5]:
             keys = {_key(text(c)) for c in row if c is not None}
-            if "期间" in keys and ({"指标代码", "指标名称"} & keys):
+            if keys & {"指标代码", "指标名称", "期间", "累计值", "同比增长(%)"}:
                 return True
     return False
 
@@ -383,8 +383,9 @@ def check_targets(sheets, actor):
         indicator = lookup.indicators.get(icode) or lookup.indicator(icode)
         if indicator is None:
             problem(f"未知的指标代码「{icode}」" if icode else "指标代码不能为空", "指标代码")
-        year_text = text(cell(row, columns["年度"])).replace("年", "")
-        year = int(year_text) if year_text.isdigit() and 1990 <= int(year_text) <= 2100 else None
+        year_text = text(cell(row, columns["年度"]))
+        digits = year_text.removesuffix("年")
+        year = int(digits) if digits.isdigit() and 1990 <= int(digits) <= 2100 else None
         if year is None:
             problem(f"无法识别的年度「{year_text}」，应为 2020 这样的四位年份", "年度")
         try:
