@@ -225,3 +225,63 @@ def _save_report(actor, assignment, version, day, values, zero_report, key, note
            after={"form": assignment.form.code, "village": village.code, "day": day, "version": number,
                   "values": values, "zero_report": zero_report, "late": late})
     return report, True
+
+
+def send_reminders(actor=None, now=None):
+    """Queue the day's reminders through the outbox, then dispatch them. Safe to run every few minutes.
+
+    From `remind_minutes_before` the deadline until the deadline: each village that has not reported gets a
+    reminder (to its reporters). After the deadline: each town government gets the list of its missing villages.
+    Each message has a dedupe key, so a second run the same day queues nothing new. Returns the number queued.
+    """
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from luoshi.daily import queries
+    from luoshi.notify.services import dispatch, queue_message
+    from luoshi.orgs.models import Role, RoleAssignment, UnitKind
+
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    day = local.date()
+    queued = 0
+    for form in DailyForm.objects.filter(active=True).select_related("current_version"):
+        deadline = form.current_version.deadline
+        phase = rules.reminder_phase(local, deadline, form.remind_minutes_before)
+        if phase is None:
+            continue
+        missing = [r for r in queries.day_rows(form, day) if r["status"] == rules.MISSING]
+        if not missing:
+            continue
+        if phase == "before":
+            codes = {r["village"]: r for r in missing}
+            people = (RoleAssignment.objects.filter(role=Role.REPORTER, unit__kind=UnitKind.VILLAGE, unit__region__code__in=codes,
+                                                    user__is_active=True)
+                      .values_list("user_id", "unit__region__code"))
+            users = get_user_model().objects.in_bulk({uid for uid, _ in people})
+            for user_id, code in people:
+                row = codes[code]
+                _, created = queue_message(
+                    users[user_id], f"请在{deadline:%H:%M}前报送今天的「{form.title}」",
+                    f"{row['name']}还没有报送{day:%Y年%-m月%-d日}的{form.title}。没有情况也请点「零报告」。",
+                    link=reverse("daily:report"), dedupe_key=f"daily:before:{form.code}:{day}:{code}:{user_id}", actor=actor)
+                queued += created
+        else:
+            by_town = {}
+            for row in missing:
+                by_town.setdefault(row["town"], []).append(row)
+            people = (RoleAssignment.objects.filter(role=Role.UNIT, unit__kind=UnitKind.TOWNSHIP, unit__region__code__in=by_town,
+                                                    user__is_active=True)
+                      .values_list("user_id", "unit__region__code"))
+            users = get_user_model().objects.in_bulk({uid for uid, _ in people})
+            for user_id, town in people:
+                rows = by_town[town]
+                names = "、".join(f"{r['name']}（{r['village']}）" for r in rows)
+                _, created = queue_message(
+                    users[user_id], f"{rows[0]['town_name']}{day:%-m月%-d日}「{form.title}」未报 {len(rows)} 个村（社区）",
+                    f"截至{deadline:%H:%M}，以下村（社区）未报送{form.title}：{names}。",
+                    link=reverse("daily:town", args=[town]) + f"?date={day:%Y-%m-%d}&form={form.code}",
+                    dedupe_key=f"daily:after:{form.code}:{day}:{town}:{user_id}", actor=actor)
+                queued += created
+    dispatch(now=now)
+    return queued

@@ -1,6 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from luoshi.daily import views
 
 app_name = "daily"
 
-# The section is shown as "即将上线" in the navigation until an "index" url exists here.
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("report/", views.report, name="report"),
+    path("report/<slug:form_code>/submit", views.submit, name="submit"),
+    path("town/<str:code>/", views.town, name="town"),
+    path("village/<str:code>/", views.village, name="village"),
+    path("export.xlsx", views.export, name="export"),
+    path("forms/", views.forms, name="forms"),
+    path("forms/<slug:code>/", views.form_detail, name="form"),
+    # The outbox's in-app channel (luoshi.notify) is read here until notify has urls of its own.
+    path("inbox/", views.inbox, name="inbox"),
+]
