@@ -96,3 +96,29 @@ def require_writer(user):
 def require_catalog_admin(user):
     if not access_for(user).is_admin:
         raise PermissionDenied("只有系统管理员可以维护指标目录")
+
+
+def get_city_for_user(user, code):
+    """A city whose matrix the user may read: one they read, or one holding a county they read."""
+    city = Region.objects.filter(code=(code or "").strip(), level=RegionLevel.CITY).first()
+    if city is None:
+        raise Http404(f"市 {code} 不存在")
+    ids = readable_region_ids(user)
+    if ids is not None and city.pk not in ids and not Region.objects.filter(parent=city, pk__in=ids).exists():
+        raise PermissionDenied(f"您无权查看{city.name}的各区县指标对比")
+    return city
+
+
+def default_region(user):
+    """The county-level region a user most likely wants: the first county in scope."""
+    regions = list(readable_regions(user))
+    counties = [r for r in regions if r.level == RegionLevel.COUNTY]
+    if not regions:
+        raise PermissionDenied("您无权查看经济运行指标")
+    access = access_for(user)
+    own = [a.region.code for a in access.assignments if a.region_id] + [u.region.code for u in access.units_for(Role.UNIT)]
+    for code in own:
+        for region in counties:
+            if code.startswith(region.code):
+                return region
+    return (counties or regions)[0]

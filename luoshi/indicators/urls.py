@@ -1,6 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from luoshi.indicators import views
 
 app_name = "indicators"
 
-# The section is shown as "即将上线" in the navigation until an "index" url exists here.
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("matrix/", views.matrix, name="matrix"),
+    path("matrix/export.xlsx", views.matrix_xlsx, name="matrix_xlsx"),
+    path("table/export.xlsx", views.table_xlsx, name="table_xlsx"),
+    path("i/<slug:code>/", views.indicator, name="indicator"),
+    path("import/", views.import_view, name="import"),
+    path("templates/<str:kind>.xlsx", views.template, name="template"),
+    path("catalog/", views.catalog, name="catalog"),
+]

@@ -1,0 +1,177 @@
+"""Indicator pages: the table, the city matrix, an indicator's charts, imports, templates, the catalog."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from luoshi.core.exports import http_response
+from luoshi.core.periods import PeriodError, parse_period, period_code, period_label, previous_month
+from luoshi.core.problems import Rejected
+from luoshi.indicators import access, queries, rules, services
+from luoshi.indicators.exports import MatrixExport, TableExport
+from luoshi.indicators.models import Figure, Frequency, Indicator, Kind
+from luoshi.indicators.transfers import (LONG_COLUMNS, MONTH_COLUMNS, TARGET_COLUMNS, TEMPLATES, import_indicators,
+                                         import_targets)
+from luoshi.orgs.access import access_for
+
+
+def _period(request, region):
+    raw = request.GET.get("period")
+    if raw:
+        try:
+            return parse_period(raw)
+        except PeriodError as error:
+            messages.error(request, f"{error}，已按最近一期显示")
+    latest = queries.latest_period(region)
+    return latest or previous_month(date(timezone.localdate().year, timezone.localdate().month, 1))
+
+
+def _region(request):
+    code = request.GET.get("region")
+    return access.get_region_for_user(request.user, code) if code else access.default_region(request.user)
+
+
+def _periods(region):
+    return [period_code(p) for p in Figure.objects.filter(region=region, current=True).values_list("period", flat=True)
+            .distinct().order_by("-period")[:36]]
+
+
+def _decorate(rows):
+    for r in rows:
+        r["light_label"] = rules.LIGHT_LABELS[r["light"]]
+        r["band_label"] = rules.BAND_LABELS[r["band"]] if r["band"] else ""
+        r["trajectory_light_label"] = rules.LIGHT_LABELS[r["trajectory_light"]]
+    return rows
+
+
+@login_required
+def index(request):
+    region = _region(request)
+    period = _period(request, region)
+    rows = _decorate(queries.table(region, period))
+    return render(request, "indicators/index.html", {
+        "region": region, "period": period, "period_code": period_code(period), "period_label": period_label(period),
+        "rows": rows, "weaknesses": [r for r in rows if r["band"] == rules.WEAKNESS],
+        "strengths": [r for r in rows if r["band"] == rules.STRENGTH],
+        "has_trajectory": any(r["trajectory_progress"] is not None for r in rows),
+        "regions": access.readable_regions(request.user), "periods": _periods(region),
+        "can_write": access.is_writer(request.user), "city": region.parent if region.parent_id else None,
+    })
+
+
+@login_required
+def table_xlsx(request):
+    region = _region(request)
+    period = _period(request, region)
+    return http_response(TableExport(region, period, queries.table(region, period)), "xlsx")
+
+
+def _matrix_data(request):
+    code = request.GET.get("city")
+    if code:
+        city = access.get_city_for_user(request.user, code)
+    else:
+        region = access.default_region(request.user)
+        city = region.parent if region.parent_id else region
+        city = access.get_city_for_user(request.user, city.code)
+    raw = request.GET.get("period")
+    period = None
+    if raw:
+        try:
+            period = parse_period(raw)
+        except PeriodError as error:
+            messages.error(request, f"{error}，已按最近一期显示")
+    if period is None:
+        period = Figure.objects.filter(region__parent=city, current=True).order_by("-period").values_list("period", flat=True).first() \
+            or previous_month(date(timezone.localdate().year, timezone.localdate().month, 1))
+    return city, period, queries.matrix(city, period, sort=request.GET.get("sort"))
+
+
+@login_required
+def matrix(request):
+    city, period, data = _matrix_data(request)
+    periods = [period_code(p) for p in Figure.objects.filter(region__parent=city, current=True).values_list("period", flat=True)
+               .distinct().order_by("-period")[:36]]
+    return render(request, "indicators/matrix.html", {"city": city, "period": period, "period_code": period_code(period),
+                                                      "data": data, "sort": request.GET.get("sort", ""), "periods": periods})
+
+
+@login_required
+def matrix_xlsx(request):
+    _, _, data = _matrix_data(request)
+    return http_response(MatrixExport(data), "xlsx")
+
+
+@login_required
+def indicator(request, code):
+    item = Indicator.objects.filter(code=code).first()
+    if item is None:
+        raise Http404(f"指标 {code} 不存在")
+    region = _region(request)
+    period = _period(request, region)
+    data = queries.series(region, item, period.year, period)
+    return render(request, "indicators/indicator.html", {
+        "indicator": item, "region": region, "period": period, "period_label": period_label(period), "data": data,
+        "chart": {k: data[k] for k in ("months", "actual", "target", "growth", "ranks", "peers", "bars", "unit", "name",
+                                       "region_name", "target_value")},
+        "regions": access.readable_regions(request.user), "periods": _periods(region),
+    })
+
+
+@login_required
+def import_view(request):
+    access.require_writer(request.user)
+    problems, kind = None, request.POST.get("kind", "indicators")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        importer = {"indicators": import_indicators, "targets": import_targets}.get(kind)
+        if importer is None:
+            problems = [f"未知的导入种类：{kind}"]
+        elif upload is None:
+            problems = ["请选择要导入的 xlsx 或 csv 文件"]
+        else:
+            try:
+                summary = importer(upload.read(), filename=upload.name, actor=request.user)
+            except Rejected as rejected:
+                problems = rejected.messages
+            else:
+                messages.success(request, summary)
+                return redirect("indicators:import")
+    return render(request, "indicators/import.html", {"problems": problems, "kind": kind, "long_columns": LONG_COLUMNS,
+                                                      "target_columns": TARGET_COLUMNS, "month_columns": MONTH_COLUMNS},
+                  status=400 if problems else 200)
+
+
+@login_required
+def template(request, kind):
+    access.require_reader(request.user)
+    if kind not in TEMPLATES:
+        raise Http404("没有这个模板")
+    return http_response(TEMPLATES[kind](), "xlsx")
+
+
+@login_required
+def catalog(request):
+    access.require_reader(request.user)
+    is_admin = access_for(request.user).is_admin
+    form = {}
+    if request.method == "POST":
+        access.require_catalog_admin(request.user)
+        form = request.POST
+        try:
+            item = services.save_indicator(request.user, code=form.get("code", ""), name=form.get("name", ""),
+                                           unit=form.get("unit", ""), frequency=form.get("frequency", ""),
+                                           kind=form.get("kind", ""), jan_with_feb=form.get("jan_with_feb") == "1",
+                                           aliases=form.get("aliases", ""))
+        except Rejected as rejected:
+            messages.error(request, "未保存：" + "；".join(rejected.messages))
+        else:
+            messages.success(request, f"已保存指标 {item.name}（{item.code}）")
+            return redirect("indicators:catalog")
+    return render(request, "indicators/catalog.html", {"indicators": Indicator.objects.all(), "is_admin": is_admin,
+                                                       "frequencies": Frequency.choices, "kinds": Kind.choices, "form": form},
+                  status=400 if request.method == "POST" else 200)
