@@ -1,3 +1,108 @@
-from ninja import Router
+"""村居日报 API: submit a report (same validation and idempotency as the page), read a day's status, forms."""
 
-router = Router(tags=["daily"])
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from luoshi.core.problems import Rejected
+from luoshi.daily import access as daily_access
+from luoshi.daily import queries, rules, services
+from luoshi.orgs.models import RegionLevel
+
+router = Router(tags=["村居日报"])
+
+
+class ReportIn(Schema):
+    form: str  # form code
+    village: str  # village code (12 digits)
+    date: str  # YYYY-MM-DD
+    values: dict = {}
+    zero_report: bool = False
+    idempotency_key: str | None = None  # the same key again returns the first report instead of making another
+    note: str = ""
+
+
+def _report_out(r, created=None):
+    out = {"id": r.id, "village": r.village.code,
+           "date": r.day, "version": r.version, "is_current": r.is_current, "status": r.status, "late": r.late,
+           "zero_report": r.zero_report, "values": r.values, "form_version": r.form_version.number,
+           "first_submitted_at": r.first_submitted_at, "submitted_at": r.submitted_at, "note": r.note}
+    if created is not None:
+        out["created"] = created
+    return out
+
+
+@router.post("/reports", response={200: dict, 201: dict},
+             summary="报送日报（201 新建；同一幂等键再次提交返回 200 和原报告，不重复保存）")
+def submit(request, payload: ReportIn):
+    report, created = services.submit_report(request.user, form=payload.form, village=payload.village, day=payload.date,
+                                             values=payload.values, zero_report=payload.zero_report,
+                                             idempotency_key=payload.idempotency_key, note=payload.note)
+    return Status(201 if created else 200, {
+        "id": report.id, "form": payload.form, "village": payload.village, "date": report.day, "version": report.version,
+        "status": report.status, "late": report.late, "zero_report": report.zero_report, "values": report.values,
+        "submitted_at": report.submitted_at, "first_submitted_at": report.first_submitted_at, "created": created})
+
+
+def _day(value):
+    if not value:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Rejected(f"无法识别的日期「{value}」，请写成 2020-04-14 的形式")
+
+
+def _form(user, code):
+    if code:
+        return daily_access.get_form_for_user(user, code)
+    form = daily_access.visible_forms(user).filter(active=True).first()
+    if form is None:
+        raise Rejected("没有可查看的日报表单")
+    return form
+
+
+@router.get("/status", summary="某天的报送情况：给出镇（街道）时列出其每个村（社区），否则按镇（街道）汇总")
+def status(request, date: str | None = None, form: str | None = None, town: str | None = None, area: str | None = None):
+    daily_access.require_reader(request.user)
+    day = _day(date)
+    form_obj = _form(request.user, form)
+    region = daily_access.get_area_for_user(request.user, town or area) if (town or area) else daily_access.home_area(request.user)
+    if region is None:
+        raise Rejected("请用 area 参数指定地区")
+    village_q = Q(village__code__startswith=region.prefix) & daily_access.village_filter(request.user)
+    if region.level in (RegionLevel.TOWN, RegionLevel.VILLAGE):
+        rows = queries.day_rows(form_obj, day, village_q)
+        keys = form_obj.current_version.numeric_keys
+        tally = rules.tally_rows(rows, keys)
+        return {"date": day, "form": form_obj.code, "area": region.code, "name": region.name, "counts": _tally_out(tally),
+                "villages": [{"village": r["village"], "name": r["name"], "town": r["town"], "status": r["status"],
+                              "submitted_at": r["submitted_at"], "zero_report": r["zero_report"], "version": r["version"],
+                              "values": r["values"]} for r in rows]}
+    towns, total = queries.town_rollup(form_obj, day, village_q)
+    return {"date": day, "form": form_obj.code, "area": region.code, "name": region.name, "counts": _tally_out(total),
+            "towns": [{"town": code, "name": name, **_tally_out(t)} for code, name, t in towns]}
+
+
+def _tally_out(t):
+    return {"expected": t.expected, "on_time": t.on_time, "late": t.late, "missing": t.missing, "zero_report": t.zero,
+            "rate": t.rate, "sums": t.sums}
+
+
+@router.get("/forms", summary="可查看的日报表单及其当前字段")
+def forms(request):
+    daily_access.require_reader(request.user)
+    return [{"code": f.code, "title": f.title, "region": f.region.code, "active": f.active, "version": f.current_version.number,
+             "deadline": f.current_version.deadline.strftime("%H:%M"), "fields": f.current_version.fields}
+            for f in daily_access.visible_forms(request.user)]
+
+
+@router.get("/villages/{code}/reports", summary="一个村（社区）某天的全部版本")
+def village_reports(request, code: str, form: str, date: str | None = None):
+    daily_access.require_reader(request.user)
+    village = daily_access.get_area_for_user(request.user, code)
+    form_obj = daily_access.get_form_for_user(request.user, form)
+    day = _day(date)
+    return [_report_out(r) for r in queries.village_reports(form_obj, village, day, 1).get(day, [])]

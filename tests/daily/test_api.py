@@ -1,0 +1,123 @@
+"""The daily-report JSON API with personal tokens: submit (validation, idempotency, permissions) and status."""
+
+import json
+
+import pytest
+import time_machine
+from django.test import Client
+
+from luoshi.daily.models import DailyReport
+from luoshi.orgs import services as org_services
+from tests.daily.conftest import DAY, GOOD, at, submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def morning():
+    with time_machine.travel(at(DAY, 9, 20), tick=False):
+        yield
+
+
+@pytest.fixture
+def api(cast):
+    def make(username):
+        user = getattr(cast, username)
+        _, raw = org_services.create_api_token(user, user, "测试")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    return make
+
+
+def post(client, body):
+    return client.post("/api/v1/daily/reports", json.dumps(body), content_type="application/json")
+
+
+BODY = {"form": "yiqing", "village": "370115001201", "date": "2020-04-14", "values": {"new_cases": 2, "checkpoint": True}}
+
+
+def test_submit_creates_a_report_and_the_same_key_returns_it_without_a_second(api, form):
+    c = api("wu_cunju")
+    first = post(c, {**BODY, "idempotency_key": "retry-1"})
+    assert first.status_code == 201
+    data = first.json()
+    assert (data["version"], data["status"], data["created"], data["values"]["new_cases"]) == (1, "on_time", True, 2)
+    again = post(c, {**BODY, "idempotency_key": "retry-1"})
+    assert again.status_code == 200 and again.json()["id"] == data["id"] and again.json()["created"] is False
+    assert DailyReport.objects.count() == 1
+
+
+def test_a_second_submission_with_a_new_key_is_a_correction(api, form):
+    c = api("wu_cunju")
+    post(c, {**BODY, "idempotency_key": "a"})
+    second = post(c, {**BODY, "idempotency_key": "b", "values": {"new_cases": 5, "checkpoint": True}})
+    assert second.status_code == 201 and second.json()["version"] == 2
+    assert DailyReport.objects.filter(is_current=False).count() == 1
+
+
+def test_zero_report_over_the_api(api, form):
+    response = post(api("wu_cunju"), {**BODY, "values": {}, "zero_report": True})
+    assert response.status_code == 201 and response.json()["zero_report"] is True
+
+
+def test_bad_values_give_400_with_chinese_problems_and_save_nothing(api, form):
+    response = post(api("wu_cunju"), {**BODY, "values": {"new_cases": "多", "checkpoint": "maybe", "extra": 1}})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert "「新增病例」应为整数，而不是「多」" in error and "表单中没有字段「extra」" in error and "「卡口值守」应填「是」或「否」" in error
+    assert DailyReport.objects.count() == 0
+
+
+def test_future_date_and_bad_date_are_refused(api, form):
+    c = api("wu_cunju")
+    assert post(c, {**BODY, "date": "2020-04-15"}).json()["error"] == "不能报送未来日期（2020-04-15）的日报，今天是 2020-04-14"
+    assert post(c, {**BODY, "date": "14/04/2020"}).json()["error"] == "无法识别的日期「14/04/2020」，请写成 2020-04-14 的形式"
+    assert DailyReport.objects.count() == 0
+
+
+def test_reporter_cannot_submit_for_another_village_over_the_api(api, form):
+    response = post(api("wu_cunju"), {**BODY, "village": "370115001202"})
+    assert response.status_code == 403
+    assert "只能报送本村（社区）" in response.json()["error"]
+    assert DailyReport.objects.count() == 0
+
+
+def test_a_town_cannot_submit_for_its_villages(api, form):
+    assert post(api("sun_jiedao"), BODY).status_code == 403
+
+
+def test_without_a_token_nothing_is_accepted(form):
+    assert post(Client(), BODY).status_code == 401
+
+
+def test_district_status_rolls_up_by_town(cast, api, form):
+    submit(cast, now=at(DAY, 9))
+    submit(cast, user=None, village="370115101201", now=at(DAY, 11), values={**GOOD, "new_cases": 4})
+    data = api("sun_leader").get("/api/v1/daily/status?date=2020-04-14").json()
+    assert data["area"] == "370115"
+    assert data["counts"] | {} == {"expected": 3, "on_time": 1, "late": 1, "missing": 1, "zero_report": 0, "rate": 66.7,
+                                   "sums": {"new_cases": 5, "returnees": 24}}
+    towns = {t["town"]: t for t in data["towns"]}
+    assert (towns["370115001"]["missing"], towns["370115101"]["late"]) == (1, 1)
+
+
+def test_town_status_lists_its_villages(cast, api, form):
+    submit(cast, now=at(DAY, 9))
+    data = api("sun_jiedao").get("/api/v1/daily/status?date=2020-04-14").json()
+    assert [(v["village"], v["status"]) for v in data["villages"]] == [("370115001201", "on_time"), ("370115001202", "missing")]
+    assert api("sun_jiedao").get("/api/v1/daily/status?town=370115101").status_code == 403
+
+
+def test_reporter_reads_own_versions_but_not_another_village(cast, api, form):
+    submit(cast, now=at(DAY, 9), idempotency_key="a")
+    submit(cast, now=at(DAY, 9, 10), idempotency_key="b")
+    c = api("wu_cunju")
+    data = c.get("/api/v1/daily/villages/370115001201/reports?form=yiqing&date=2020-04-14").json()
+    assert [(r["version"], r["is_current"]) for r in data] == [(1, False), (2, True)]
+    assert c.get("/api/v1/daily/villages/370115001202/reports?form=yiqing&date=2020-04-14").status_code == 403
+
+
+def test_forms_lists_fields_for_the_reporter(api, form):
+    data = api("wu_cunju").get("/api/v1/daily/forms").json()
+    assert [f["code"] for f in data] == ["yiqing"] and data[0]["deadline"] == "10:00"
+    assert api("ma_lixia").get("/api/v1/daily/forms").json() == []
