@@ -345,7 +345,9 @@ def check_figure_records(records, actor):
     checker = FigureChecker(lookup)
     parse_long(Sheet("figures", rows), lookup, checker)
     if checker.problems:
-        raise Rejected(checker.problems)
+        # Row n of the list is the n-th figure (there is no header row in a request body).
+        raise Rejected([Problem(p.message, row=p.row - 1 if p.row else None, column=p.column, sheet=p.sheet)
+                        for p in checker.problems])
     return list(checker.entries.values())
 
 
