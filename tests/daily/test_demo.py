@@ -1,0 +1,28 @@
+"""The demo builder: two weeks of reports ending today, some late and some missing, idempotent."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from luoshi.daily import demo as daily_demo
+from luoshi.daily.models import DailyReport
+from luoshi.orgs import demo as orgs_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_builds_two_weeks_with_late_and_missing_and_runs_twice_without_duplicates():
+    ctx = orgs_demo.build({})
+    daily_demo.build(ctx)
+    reports = DailyReport.objects.all()
+    today = timezone.localdate()
+    days = set(reports.values_list("day", flat=True))
+    assert min(days) == today - timedelta(days=13) and max(days) <= today
+    full = 40 * 14
+    count = reports.count()
+    assert 0.8 * full < count < full  # some missing
+    assert reports.filter(late=True).exists() and reports.filter(zero_report=True).exists()
+    assert reports.filter(village__code="370115001201", submitted_by=ctx["users"]["cunju"]).exists()
+    daily_demo.build(ctx)
+    assert DailyReport.objects.count() == count
