@@ -9,6 +9,7 @@ from datetime import date
 
 from django.db import connection
 from django.db.models import Max
+from django.utils import timezone
 
 from luoshi.core.periods import period_code, period_label
 from luoshi.core.ranking import competition_ranks
@@ -186,7 +187,7 @@ def series(region, indicator, year, period=None):
         "peers": max((c for (_, _), (_, c, _) in ranks.items()), default=len(peers)),
         "bars": bars,
         "history": [{"period": period_code(f.period), "version": f.version, "current": f.current, "value": _num(f.value),
-                     "growth": rules.r2(f.growth), "source": f.source, "arrived_at": f.arrived_at.isoformat(),
+                     "growth": rules.r2(f.growth), "source": f.source, "arrived_at": timezone.localtime(f.arrived_at).strftime("%Y-%m-%d %H:%M"),
                      "entered_by": (f.entered_by.get_full_name() or f.entered_by.username) if f.entered_by else "系统"}
                     for f in history],
     }

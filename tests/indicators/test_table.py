@@ -26,6 +26,10 @@ def figures(catalog, regions, code, period, growths, values=None):
 
 @pytest.fixture
 def scene(city, catalog):
+    return make_scene(city, catalog)
+
+
+def make_scene(city, catalog):
     """Retail growth across six regions in 1-2月 and 1-3月 (ties in 1-3月), with 济阳区's targets."""
     figures(catalog, city, "retail", FEB, {"370115": -8.0, "370102": -5.0, "370103": -6.0, "370104": -9.0, "370105": -7.0, "370112": -4.0},
             {"370115": Decimal("12.85")})
