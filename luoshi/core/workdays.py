@@ -58,6 +58,7 @@ def is_workday(day: date) -> bool:
     return _year_table(day.year)[0][day.timetuple().tm_yday - 1]
 
 
+@lru_cache(maxsize=65536)
 def _count_through(day: date) -> int:
     """Working days from 1 January 2000 through this day (a monotone index; only differences matter)."""
     return _before_year(day.year) + _year_table(day.year)[1][day.timetuple().tm_yday - 1]

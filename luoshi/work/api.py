@@ -89,7 +89,7 @@ def rollup(request, on: date | None = None):
 def gantt(request, on: date | None = None, campaign: int | None = None, unit: int | None = None, light: str | None = None):
     work_access.require_reader(request.user)
     board = queries.board(_on(on), work_access.task_filter(request.user), campaign_id=campaign, unit_id=unit,
-                          light=light, with_units=True)
+                          light=light, with_units=True, lean=True)
     return gantt_payload(board)
 
 

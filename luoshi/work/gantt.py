@@ -15,6 +15,13 @@ def _day(value):
 
 
 def gantt_payload(board):
+    from luoshi.work.queries import paused_gc
+
+    with paused_gc():
+        return _payload(board)
+
+
+def _payload(board):
     """Everything the chart needs, small enough to embed for 5,000 tasks and 25,000 milestones.
 
     tasks:      [id, campaign_id, number, title, lead_unit_id, start, deadline, light, [unit ids]]
@@ -28,8 +35,19 @@ def gantt_payload(board):
         unit_ids.update(units)
         tasks.append([t["id"], t["campaign_id"], t["number"], t["title"], t["lead_unit_id"], _day(t["start"]),
                       _day(t["deadline"]), LIGHT_INDEX[t["light"]], units])
-    milestones = [[m["id"], m["task_id"], m["title"], _day(m["due"]), _day(m["done_on"]), STATUS_INDEX[m["status"]],
-                   m["follows_id"], _day(m["original_due"])] for m in board.milestones]
+    days = {None: None}  # dates repeat a lot: convert each once
+
+    def day(value):
+        found = days.get(value, False)
+        if found is False:
+            found = days[value] = value.toordinal() - EPOCH
+        return found
+
+    if board.lean:
+        milestones = board.milestones
+    else:
+        milestones = [[m["id"], m["task_id"], m["title"], day(m["due"]), day(m["done_on"]), STATUS_INDEX[m["status"]],
+                       m["follows_id"], day(m["original_due"])] for m in board.milestones]
     campaign_ids = {t[1] for t in tasks}
     return {
         "as_of": _day(board.as_of),

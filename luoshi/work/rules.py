@@ -5,8 +5,9 @@ Stated in docs/rules.md §3; pinned by tests/work/test_rules.py with hand-comput
 
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, timedelta
+from functools import lru_cache
 
 from luoshi.core import workdays
 
@@ -35,8 +36,7 @@ WEEKLY, HALF_MONTHLY, MONTHLY = "weekly", "half_monthly", "monthly"
 CYCLES = {WEEKLY: "每周", HALF_MONTHLY: "每半月", MONTHLY: "每月"}
 
 
-@dataclass(frozen=True)
-class Judgement:
+class Judgement(NamedTuple):  # a NamedTuple: tens of thousands are made per page
     status: str
     effective_due: date
     working_days_late: int
@@ -53,15 +53,22 @@ def milestone_status(*, due, as_of, done_on=None, start=None, missed_periods=0,
     A completion dated after `as_of` is not known yet on that day. `start` is the planned start (the
     milestone's own, else its task's); `missed_periods` the task's report periods missed in a row.
     """
+    known_done = done_on if done_on is not None and done_on <= as_of else None
+    started = start is None or start <= as_of
+    return _judge(due, as_of, known_done, started, missed_periods >= serious_missed, serious_days)
+
+
+@lru_cache(maxsize=131072)
+def _judge(due, as_of, done_on, started, silent, serious_days):
+    # Cached: a page judges tens of thousands of milestones that share few distinct (due, done) pairs.
     effective = workdays.effective_due(due)
-    if done_on is not None and done_on <= as_of:
+    if done_on is not None:
         late = workdays.working_days_between(effective, done_on)
         return Judgement(DONE_LATE if late > 0 else DONE, effective, late)
     late = workdays.working_days_between(effective, as_of)
     if late > serious_days:
         return Judgement(SERIOUSLY_OVERDUE, effective, late)
-    started = start is None or start <= as_of
-    if started and missed_periods >= serious_missed:
+    if started and silent:
         return Judgement(SERIOUSLY_OVERDUE, effective, late)
     if late > 0:
         return Judgement(OVERDUE, effective, late)
@@ -78,6 +85,7 @@ def task_light(statuses, missed_periods=0) -> str:
     return GREEN
 
 
+@lru_cache(maxsize=8192)
 def period_of(day: date, cycle: str) -> tuple[date, date]:
     """The report period (first day, last day) that contains this day."""
     if cycle == WEEKLY:

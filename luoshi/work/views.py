@@ -255,7 +255,7 @@ def attachment(request, pk):
 def gantt(request):
     work_access.require_reader(request.user)
     as_of = _as_of(request)
-    board = queries.board(as_of, work_access.task_filter(request.user), with_units=True)
+    board = queries.board(as_of, work_access.task_filter(request.user), with_units=True, lean=True)
     return render(request, "work/gantt.html", {"payload": gantt_payload(board), "as_of": as_of,
                                                "latest_report": _latest_report(request.user),
                                                "fallback_years": board.fallback_years})
@@ -269,7 +269,7 @@ def _filters(request):
 @login_required
 def gantt_data(request):
     work_access.require_reader(request.user)
-    board = queries.board(_as_of(request), work_access.task_filter(request.user), with_units=True, **_filters(request))
+    board = queries.board(_as_of(request), work_access.task_filter(request.user), with_units=True, lean=True, **_filters(request))
     return JsonResponse(gantt_payload(board))
 
 
