@@ -1,0 +1,73 @@
+"""Demo figures for the twelve county-level regions of 济南: 2019–2020 monthly (or quarterly) figures and
+2020 targets for ten indicators. Illustrative only (generated, not real statistics), except that 济阳区's
+first-quarter 2020 实际利用外资 is the 2,000 万美元 reported at its analysis meeting.
+"""
+
+import random
+from datetime import date
+from decimal import Decimal
+
+from luoshi.indicators import services
+from luoshi.indicators.models import Frequency, Indicator
+
+SOURCE = "演示数据（示意）"
+CODES = ["gdp", "industry_va", "fai", "retail", "budget_revenue", "tax_revenue", "fdi", "trade", "income", "new_entities"]
+# A typical 济南 county's 2019 annual value in the catalog unit, and its usual growth (%).
+BASE = {"gdp": (550, 6.5), "retail": (260, 7.0), "budget_revenue": (40, 5.0), "tax_revenue": (32, 4.5), "fdi": (9000, 10.0),
+        "trade": (60, 6.0), "income": (36000, 7.5), "new_entities": (14000, 12.0), "industry_va": (None, 6.0), "fai": (None, 8.0)}
+# 2020: the epidemic's dent in cumulative growth by month, recovering through the year.
+DENT_2020 = {1: -20, 2: -22, 3: -14, 4: -10, 5: -7, 6: -5, 7: -4, 8: -3, 9: -2, 10: -1.5, 11: -1, 12: -0.5}
+SEASON = [0.06, 0.13, 0.22, 0.30, 0.38, 0.48, 0.56, 0.64, 0.73, 0.82, 0.90, 1.0]  # share of the year by month end
+JIYANG, FDI_Q1_2020 = "370115", Decimal(2000)
+
+
+def _months(indicator):
+    if indicator.frequency == Frequency.QUARTERLY:
+        return [3, 6, 9, 12]
+    return list(range(2 if indicator.jan_with_feb else 1, 13))
+
+
+def build(ctx):
+    """Idempotent: figures equal to the stored ones and unchanged targets are left alone."""
+    services.ensure_catalog()
+    counties = [r for code, r in sorted(ctx["regions"].items()) if r.level == "county"]
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=CODES)}
+    rng = random.Random(20200414)
+    figures, targets = [], []
+    for region in counties:
+        size = Decimal(str(round(rng.uniform(0.5, 1.8), 2)))
+        for code in CODES:
+            indicator = indicators[code]
+            annual, usual = BASE[code]
+            lean = rng.uniform(-3, 3)
+            target_growth = Decimal(str(round(usual + rng.choice([-0.5, 0, 0.5, 1]), 1)))
+            annual_2019 = Decimal(annual) * size if annual else None
+            if code == "income":
+                annual_2019 = Decimal(annual) * Decimal(str(round(rng.uniform(0.8, 1.25), 2)))
+            if code == "fdi" and region.code == JIYANG:
+                annual_2019 = FDI_Q1_2020 / Decimal("1.352") / Decimal(str(SEASON[2]))  # 2019 Q1 so that 2020 Q1 is +35.2 %
+            step = Decimal("1") if indicator.unit in ("元", "户") else Decimal("0.01")
+            for month in _months(indicator):
+                growth_2019 = Decimal(str(round(usual + lean + rng.uniform(-1.5, 1.5), 1)))
+                growth_2020 = Decimal(str(round(usual + lean + DENT_2020[month] + rng.uniform(-2, 2), 1)))
+                value_2019 = value_2020 = None
+                if annual_2019 is not None:
+                    value_2019 = (annual_2019 * Decimal(SEASON[month - 1])).quantize(step)
+                    value_2020 = (value_2019 * (1 + growth_2020 / 100)).quantize(step)
+                if code == "fdi" and region.code == JIYANG and month == 3:
+                    value_2020, growth_2020 = FDI_Q1_2020, Decimal("35.2")
+                figures.append(_entry(region, indicator, date(2019, month, 1), value_2019, growth_2019))
+                figures.append(_entry(region, indicator, date(2020, month, 1), value_2020, growth_2020))
+            targets.append({"region_id": region.pk, "indicator_id": indicator.pk, "year": 2020,
+                            "value": (annual_2019 * (1 + target_growth / 100)).quantize(step) if annual_2019 else None,
+                            "growth": target_growth, "trajectory": []})
+    services.save_figures(None, figures, source=SOURCE)
+    services.save_targets(None, targets, source=SOURCE)
+    ctx["indicators"] = indicators
+    return ctx
+
+
+def _entry(region, indicator, period, value, growth):
+    return {"region_id": region.pk, "indicator_id": indicator.pk, "period": period,
+            "value": value.quantize(Decimal("0.000001")) if value is not None else None,
+            "growth": growth.quantize(Decimal("0.001"))}
