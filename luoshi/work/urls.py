@@ -11,6 +11,7 @@ urlpatterns = [
     path("tasks/<int:pk>/report", views.report, name="report"),
     path("milestones/<int:pk>/rebaseline", views.rebaseline, name="rebaseline"),
     path("campaigns/<int:pk>/set-plan", views.set_plan, name="set_plan"),
+    path("campaigns/<int:pk>/cycle", views.set_cycle, name="set_cycle"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("gantt/", views.gantt, name="gantt"),
     path("gantt/data", views.gantt_data, name="gantt_data"),

@@ -54,7 +54,7 @@ def index(request):
     as_of = _as_of(request)
     board = queries.board(as_of, work_access.task_filter(request.user))
     by_campaign = board.by_campaign()
-    campaigns = [{"name": c["name"], "id": cid, "plan_set_at": c["plan_set_at"], "tasks": sum(by_campaign[cid]["light"].values()),
+    campaigns = [{"name": c["name"], "id": cid, "plan_set_at": c["plan_set_at"], "report_cycle": c["report_cycle"], "tasks": sum(by_campaign[cid]["light"].values()),
                   "status_list": [by_campaign[cid]["status"][s] for s in rules.STATUSES], **by_campaign[cid]}
                  for cid, c in board.campaigns.items() if cid in by_campaign]
     by_unit = board.by_unit()
@@ -73,7 +73,7 @@ def index(request):
         "as_of": as_of, "board": board, "fallback_years": board.fallback_years, "campaigns": campaigns,
         "latest_report": _latest_report(request.user), "units": units, "overdue": overdue, "mine": mine,
         "is_leader": access.has_role(Role.LEADER) and not access.is_admin, "can_manage": work_access.can_manage_plan(request.user),
-        "status_labels": rules.STATUS_LABELS, "light_labels": rules.LIGHT_LABELS,
+        "status_labels": rules.STATUS_LABELS, "light_labels": rules.LIGHT_LABELS, "cycles": rules.CYCLES,
     })
 
 
@@ -239,6 +239,25 @@ def set_plan(request, pk):
         raise Http404("攻坚战不存在")
     services.set_plan(request.user, campaign)
     messages.success(request, f"「{campaign.name}」的计划已确定，此后调整节点日期须填写原因，原定日期保留。")
+    return redirect("work:index")
+
+
+@login_required
+@require_POST
+def set_cycle(request, pk):
+    work_access.require_plan_manager(request.user)
+    from luoshi.work.models import Campaign
+
+    campaign = Campaign.objects.filter(pk=pk).first()
+    if campaign is None:
+        raise Http404("攻坚战不存在")
+    try:
+        services.save_campaign(request.user, name=campaign.name, order=campaign.order,
+                               report_cycle=request.POST.get("report_cycle") or "?")
+    except Rejected as rejected:
+        messages.error(request, "；".join(rejected.messages))
+    else:
+        messages.success(request, f"「{campaign.name}」的报送周期已设为{rules.CYCLES[request.POST['report_cycle']]}。")
     return redirect("work:index")
 
 

@@ -193,3 +193,14 @@ def test_calendar_fallback_is_said_on_the_page(client_for, plan):
     services.save_milestone(None, task=plan.t1, number="1.9", title="明年的节点", due=date(2027, 3, 1))
     html = client_for("li_ducha").get("/work/?on=2020-05-07").content.decode()
     assert "2027 年不在节假日日历" in html
+
+
+def test_supervision_sets_a_campaigns_report_cycle_and_a_unit_cannot(client_for, plan):
+    from luoshi.work.models import Campaign
+
+    assert client_for("zhou_shangwu").post(f"/work/campaigns/{plan.zs.pk}/cycle", {"report_cycle": "weekly"}).status_code == 403
+    client_for("li_ducha").post(f"/work/campaigns/{plan.zs.pk}/cycle", {"report_cycle": "weekly"})
+    assert Campaign.objects.get(pk=plan.zs.pk).report_cycle == "weekly"
+    response = client_for("li_ducha").post(f"/work/campaigns/{plan.zs.pk}/cycle", {"report_cycle": "daily"}, follow=True)
+    assert "未知的报送周期" in response.content.decode()
+    assert Campaign.objects.get(pk=plan.zs.pk).report_cycle == "weekly"
