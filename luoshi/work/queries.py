@@ -108,7 +108,7 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
             task_units[task_id].append((unit_id_, role))
 
     years = set()
-    judge = rules.milestone_status
+    judge = rules.judge_fast
     status_index = {status: i for i, status in enumerate(rules.STATUSES)}
     days = {None: None}
     epoch = date(1970, 1, 1).toordinal()
@@ -132,8 +132,7 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
         statuses = []
         next_due = None
         for (mid, _, mnumber, mtitle, mstart, due, original_due, done_on, follows_id) in ms:
-            status, effective, late = judge(due=due, as_of=as_of, done_on=done_on, start=mstart or start,
-                                            missed_periods=missed)
+            status, effective, late = judge(due, as_of, done_on, mstart or start, missed)
             statuses.append(status)
             known_done = done_on if done_on is not None and done_on <= as_of else None
             if lean:

@@ -134,3 +134,12 @@ def test_month_span_marks_the_planned_months_of_a_bar():
     assert rules.month_span(date(2020, 3, 10), date(2020, 5, 1)) == [3, 4, 5]
     assert rules.month_span(date(2019, 11, 1), date(2020, 2, 1)) == [1, 2]
     assert rules.month_span(None, date(2020, 2, 1)) == [1, 2]
+
+
+def test_the_fast_positional_judge_agrees_with_milestone_status():
+    cases = [(DUE, date(2020, 5, 19), None, None, 0), (DUE, date(2020, 6, 1), date(2020, 5, 9), None, 0),
+             (DUE, date(2020, 4, 20), None, date(2020, 3, 1), 2), (DUE, date(2020, 3, 1), None, date(2020, 3, 15), 0),
+             (DUE, date(2020, 5, 7), date(2020, 5, 9), None, 0)]
+    for due, as_of, done_on, start, missed in cases:
+        assert rules.judge_fast(due, as_of, done_on, start, missed) == rules.milestone_status(
+            due=due, as_of=as_of, done_on=done_on, start=start, missed_periods=missed)
