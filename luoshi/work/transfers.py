@@ -7,7 +7,7 @@ One row per task (节点 empty) or per milestone (节点 filled). Unit cells tak
 
 import re
 from collections import OrderedDict, defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,8 +39,6 @@ def parse_date(value):
     if isinstance(value, date):
         return value
     if isinstance(value, (int, float)) and 20000 < value < 80000:
-        from datetime import timedelta
-
         return date(1899, 12, 30) + timedelta(days=int(value))
     match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+00:00(?::00)?)?", str(value).strip())
     if match:

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max, Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from luoshi.orgs.models import Role
 from luoshi.work import access as work_access
 from luoshi.work import queries, rules, services
 from luoshi.work.gantt import GanttExport, gantt_payload
-from luoshi.work.models import Milestone, ProgressReport, ReportAttachment, TaskRole, TaskUnit
+from luoshi.work.models import Campaign, Milestone, ProgressReport, ReportAttachment, TaskRole, TaskUnit
 from luoshi.work.transfers import COLUMNS, ScheduleExport, import_schedule
 
 
@@ -32,8 +33,6 @@ def _as_of(request):
 
 def _latest_report(user):
     """The newest report date the user can see: a quick way to judge an old plan (the 2020 demo) as of its last report."""
-    from django.db.models import Max
-
     return ProgressReport.objects.filter(task__in=work_access.visible_tasks(user).values("id")).aggregate(
         latest=Max("reported_on"))["latest"]
 
@@ -109,7 +108,7 @@ def mine(request):
 
 
 def _task_context(request, task, as_of):
-    board = queries.board(as_of, work_access.task_filter(request.user) & _pk(task.pk))
+    board = queries.board(as_of, work_access.task_filter(request.user) & Q(pk=task.pk))
     judged = board.tasks[0]
     series = {}
     reports = (task.reports.select_related("unit", "submitted_by").prefetch_related("completions__milestone", "attachments")
@@ -131,12 +130,6 @@ def _task_context(request, task, as_of):
         "cycle": rules.CYCLES[task.campaign.report_cycle],
         "accept": ",".join(services.ALLOWED_ATTACHMENTS), "max_mb": services.MAX_ATTACHMENT_BYTES // 1024 // 1024,
     }
-
-
-def _pk(pk):
-    from django.db.models import Q
-
-    return Q(pk=pk)
 
 
 @login_required
@@ -232,8 +225,6 @@ def rebaseline(request, pk):
 @require_POST
 def set_plan(request, pk):
     work_access.require_plan_manager(request.user)
-    from luoshi.work.models import Campaign
-
     campaign = Campaign.objects.filter(pk=pk).first()
     if campaign is None:
         raise Http404("攻坚战不存在")
@@ -246,8 +237,6 @@ def set_plan(request, pk):
 @require_POST
 def set_cycle(request, pk):
     work_access.require_plan_manager(request.user)
-    from luoshi.work.models import Campaign
-
     campaign = Campaign.objects.filter(pk=pk).first()
     if campaign is None:
         raise Http404("攻坚战不存在")

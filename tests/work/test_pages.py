@@ -1,7 +1,6 @@
 """The key-work pages through the Django test client, for each role."""
 
 import io
-import json
 from datetime import date
 
 import pytest
