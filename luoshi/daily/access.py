@@ -77,6 +77,13 @@ def require_submitter(user, village_code):
         raise PermissionDenied("您只能报送本村（社区）的日报，不能代其他村（社区）报送或修改")
 
 
+# require_submitter's rule as SQL on a village id, for the submit path's one-round-trip lookup
+# (daily.services.find_target). Parameter: the user's id. When it is false, require_submitter decides.
+SUBMITTER_SQL = ("EXISTS (SELECT 1 FROM orgs_roleassignment ra JOIN orgs_unit u ON u.id = ra.unit_id "
+                 f"WHERE ra.user_id = %s AND ra.role = '{Role.REPORTER.value}' AND u.kind = '{UnitKind.VILLAGE.value}' "
+                 "AND u.region_id = {village_id})")
+
+
 def manageable_region_q(user, field="code"):
     """Regions in which this user may define forms and assign villages."""
     access = access_for(user)
