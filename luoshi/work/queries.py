@@ -109,6 +109,7 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
 
     years = set()
     judge = rules.judge_fast
+    planned_start = rules.planned_start
     status_index = {status: i for i, status in enumerate(rules.STATUSES)}
     days = {None: None}
     epoch = date(1970, 1, 1).toordinal()
@@ -131,8 +132,10 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
         judged = []
         statuses = []
         next_due = None
+        previous_due = None
         for (mid, _, mnumber, mtitle, mstart, due, original_due, done_on, follows_id) in ms:
-            status, effective, late = judge(due, as_of, done_on, mstart or start, missed)
+            status, effective, late = judge(due, as_of, done_on, planned_start(mstart, previous_due, start), missed)
+            previous_due = due
             statuses.append(status)
             known_done = done_on if done_on is not None and done_on <= as_of else None
             if lean:

@@ -81,6 +81,16 @@ def _judge(due, as_of, done_on, started, silent, serious_days):
     return Judgement(IN_PROGRESS if started else NOT_STARTED, effective, 0)
 
 
+def planned_start(own_start, previous_due, task_start):
+    """When a milestone is planned to start: its own start date; else the day after the previous milestone of the
+    task is due (the steps of a task follow each other); else the task's start."""
+    if own_start is not None:
+        return own_start
+    if previous_due is not None:
+        return previous_due + timedelta(days=1)
+    return task_start
+
+
 def task_light(statuses, missed_periods=0) -> str:
     """Red when any milestone is seriously overdue; yellow when one is overdue or a report is missing; else green."""
     statuses = set(statuses)

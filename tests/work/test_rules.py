@@ -143,3 +143,10 @@ def test_the_fast_positional_judge_agrees_with_milestone_status():
     for due, as_of, done_on, start, missed in cases:
         assert rules.judge_fast(due, as_of, done_on, start, missed) == rules.milestone_status(
             due=due, as_of=as_of, done_on=done_on, start=start, missed_periods=missed)
+
+
+def test_a_milestone_is_planned_to_start_after_the_previous_one_is_due():
+    task_start = date(2020, 3, 1)
+    assert rules.planned_start(None, None, task_start) == task_start
+    assert rules.planned_start(None, date(2020, 4, 30), task_start) == date(2020, 5, 1)
+    assert rules.planned_start(date(2020, 4, 1), date(2020, 4, 30), task_start) == date(2020, 4, 1)

@@ -1,0 +1,43 @@
+from datetime import date
+
+import pytest
+
+from luoshi.work import queries, services
+from luoshi.work.access import task_filter
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("may_12")]
+
+
+def test_later_steps_of_a_task_are_not_started_until_the_previous_step_is_due(plan):
+    board = queries.board(date(2020, 4, 20))
+    task = next(t for t in board.tasks if t["number"] == "1")
+    assert [m["status"] for m in task["milestones"]] == ["in_progress", "not_started", "not_started"]
+    # March had no report (the task started 1 March): one missed period makes the light yellow.
+    assert task["missed_periods"] == 1 and task["light"] == "yellow"
+    assert task["next_due"]["number"] == "1.1"
+
+
+def test_a_report_in_each_period_keeps_the_light_green(plan):
+    services.submit_report(None, plan.t1, percent=10, reported_on=date(2020, 3, 20))
+    task = next(t for t in queries.board(date(2020, 4, 20)).tasks if t["number"] == "1")
+    assert task["missed_periods"] == 0 and task["light"] == "green"
+
+
+def test_a_correction_does_not_count_twice_and_only_current_versions_count(plan):
+    first = services.submit_report(None, plan.t1, percent=10, reported_on=date(2020, 3, 20),
+                                   completions=[(plan.m11, date(2020, 3, 25))])
+    services.submit_report(None, plan.t1, percent=10, corrects=first, correction_note="撤回",
+                           completions=[])
+    task = next(t for t in queries.board(date(2020, 5, 7)).tasks if t["number"] == "1")
+    assert task["milestones"][0]["done_on"] is None  # the completion was withdrawn by the correction
+    assert task["missed_periods"] == 1  # the March report still counts (its current version), April is missed
+
+
+def test_board_filters_and_scope(cast, plan):
+    assert [t["number"] for t in queries.board(date(2020, 5, 7), task_filter(cast.zhou_shangwu)).tasks] == ["1"]
+    assert [t["number"] for t in queries.board(date(2020, 5, 7), campaign_id=plan.hc.pk).tasks] == ["2", "3"]
+    assert [t["number"] for t in queries.board(date(2020, 5, 7), unit_id=cast.units.caizheng.pk).tasks] == ["1", "2"]
+    red = queries.board(date(2020, 5, 7), light="red")
+    assert {t["light"] for t in red.tasks} == {"red"} and {m["task_id"] for m in red.milestones} <= {t["id"] for t in red.tasks}
+    lean = queries.board(date(2020, 5, 7), lean=True)
+    assert len(lean.milestones) == 5 and all(isinstance(m, list) for m in lean.milestones)
