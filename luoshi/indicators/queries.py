@@ -1,9 +1,10 @@
 """Read-side assembly: the indicator table, the city matrix and an indicator's series. No writes.
 
-Ranks in the table and the series are computed in the database over all peers in one query (RANK() is the
-same competition ranking as core.ranking, which the matrix uses in Python; a test holds the two together).
+Ranks in the table and the series are computed in the database over all peers in one query (the same
+competition ranking as core.ranking, which the matrix uses in Python; a test holds the two together).
 """
 
+import math
 from collections import defaultdict
 from datetime import date
 
@@ -17,17 +18,24 @@ from luoshi.indicators import rules
 from luoshi.indicators.models import Figure, Indicator, Target
 from luoshi.orgs.models import Region
 
-RANK_SQL = """
-SELECT indicator_id, period, rnk, cnt, avg_growth FROM (
-  SELECT region_id, indicator_id, period,
-         RANK() OVER (PARTITION BY indicator_id, period ORDER BY growth DESC) AS rnk,
-         COUNT(*) OVER (PARTITION BY indicator_id, period) AS cnt,
-         AVG(growth) OVER (PARTITION BY indicator_id, period) AS avg_growth
-  FROM indicators_figure
-  WHERE current = %s AND growth IS NOT NULL AND region_id IN ({regions}) AND indicator_id IN ({indicators})
-    AND period IN ({periods})
-) ranked WHERE region_id = %s
+# Peers' growth for ranking, fetched raw (no model or Decimal per row): the table ranks 60 indicators × 2
+# periods × 150 peers in a few milliseconds with core.ranking, the one statement of the ranking rule.
+PEER_GROWTH_SQL = """
+SELECT indicator_id, period, region_id, CAST(growth AS DOUBLE PRECISION) FROM indicators_figure
+WHERE current = TRUE AND growth IS NOT NULL AND indicator_id IN ({indicators}) AND period IN ({periods})
+  AND region_id IN (SELECT r.id FROM orgs_region r WHERE r.parent_id = %s AND r.level = %s)
 """
+
+
+def thresholds():
+    """The light and 双过半 thresholds; a deployment may override them in settings (LUOSHI_INDICATOR_*)."""
+    from django.conf import settings
+
+    default = rules.DEFAULT
+    return rules.Thresholds(
+        yellow_gap=rules.dec(getattr(settings, "LUOSHI_INDICATOR_RED_GAP", default.yellow_gap)),
+        yellow_growth=rules.dec(getattr(settings, "LUOSHI_INDICATOR_RED_GROWTH_GAP", default.yellow_growth)),
+        half_half=rules.dec(getattr(settings, "LUOSHI_INDICATOR_HALF_HALF", default.half_half)))
 
 
 def peer_ids(region):
@@ -37,22 +45,31 @@ def peer_ids(region):
     return list(Region.objects.filter(parent_id=region.parent_id, level=region.level).values_list("pk", flat=True))
 
 
-def ranks_of(region, indicator_ids, periods, peers=None):
-    """{(indicator_id, period): (rank, ranked count, average growth)} for the region among its peers."""
-    peers = peers if peers is not None else peer_ids(region)
+def _as_date(value):
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def ranks_of(region, indicator_ids, periods):
+    """{(indicator_id, period): (rank, ranked count, average growth)} for the region among its peers.
+
+    Growth is compared as floats: distinct 3-decimal growth rates stay distinct and in order.
+    """
     indicator_ids, periods = list(indicator_ids), list(periods)
-    if not indicator_ids or not periods or len(peers) < 2:
+    if not indicator_ids or not periods or region.parent_id is None:
         return {}
-    sql = RANK_SQL.format(regions=",".join(["%s"] * len(peers)), indicators=",".join(["%s"] * len(indicator_ids)),
-                          periods=",".join(["%s"] * len(periods)))
+    sql = PEER_GROWTH_SQL.format(indicators=",".join(["%s"] * len(indicator_ids)), periods=",".join(["%s"] * len(periods)))
+    groups = defaultdict(dict)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [True, *peers, *indicator_ids, *periods, region.pk])
-        result = {}
-        for indicator_id, period, rank, count, avg in cursor.fetchall():
-            if isinstance(period, str):
-                period = date.fromisoformat(period[:10])
-            result[(indicator_id, period)] = (rank, count, avg)
-        return result
+        cursor.execute(sql, [*indicator_ids, *periods, region.parent_id, region.level])
+        for indicator_id, period, region_id, growth in cursor.fetchall():
+            groups[(indicator_id, period)][region_id] = growth
+    result = {}
+    for (indicator_id, period), values in groups.items():
+        if region.pk not in values or len(values) < 2:
+            continue
+        average = round(math.fsum(values.values()) / len(values), 6)
+        result[(indicator_id, _as_date(period))] = (competition_ranks(values)[region.pk], len(values), average)
+    return result
 
 
 def table(region, period, indicators=None):
@@ -68,6 +85,7 @@ def table(region, period, indicators=None):
                     .values("indicator_id").annotate(last=Max("period")).values_list("indicator_id", "last"))
     periods = {period} | set(previous.values())
     ranks = ranks_of(region, [i.pk for i in shown], periods)
+    limits = thresholds()
     rows = []
     for indicator in shown:
         value, growth, version, arrived_at, source = figures.get(indicator.pk, (None, None, None, None, None))
@@ -78,7 +96,7 @@ def table(region, period, indicators=None):
         judged = rules.judge(month=period.month, value=value, growth=growth,
                              target_value=target.value if target else None, target_growth=target.growth if target else None,
                              trajectory=target.trajectory if target else None, growth_only=indicator.growth_only,
-                             rank=rank, previous_rank=prev_rank, peers=count, peer_avg_growth=avg)
+                             rank=rank, previous_rank=prev_rank, peers=count, peer_avg_growth=avg, thresholds=limits)
         rows.append({
             "indicator": indicator.code, "name": indicator.name, "unit": indicator.unit, "period": period_code(period),
             "value": _num(value), "growth": rules.r2(growth),
@@ -114,11 +132,19 @@ def matrix(city, period, sort=None):
     ids = [r.pk for r in regions]
     cells = defaultdict(dict)
     growth_by_indicator = defaultdict(dict)
-    for region_id, indicator_id, value, growth in (Figure.objects.filter(region_id__in=ids, period=period, current=True)
-                                                   .values_list("region_id", "indicator_id", "value", "growth")):
-        cells[region_id][indicator_id] = {"value": value, "growth": growth}
+    # Floats straight from the database: a float keeps the order of 3-decimal growth rates, and ROUND() there
+    # rounds half away from zero like rules.r2.
+    sql = """SELECT region_id, indicator_id, CAST(value AS DOUBLE PRECISION), CAST(growth AS DOUBLE PRECISION),
+                    CAST(ROUND(growth, 2) AS DOUBLE PRECISION)
+             FROM indicators_figure WHERE current = TRUE AND period = %s
+               AND region_id IN (SELECT r.id FROM orgs_region r WHERE r.parent_id = %s AND r.level = %s)"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [period, city.pk, "county"])
+        fetched = cursor.fetchall()
+    for region_id, indicator_id, value, growth, shown in fetched:
+        cells[region_id][indicator_id] = {"value": value, "growth": shown}
         growth_by_indicator[indicator_id][region_id] = growth
-    present = set(growth_by_indicator)
+    present = {indicator_id for row in cells.values() for indicator_id in row}
     indicators = [i for i in Indicator.objects.all() if i.pk in present]
     ranked = {}
     for indicator_id, values in growth_by_indicator.items():
@@ -132,7 +158,7 @@ def matrix(city, period, sort=None):
         for indicator in indicators:
             c = cells[region.pk].get(indicator.pk)
             row_cells.append({"indicator": indicator.code, "value": _num(c["value"]) if c else None,
-                              "growth": rules.r2(c["growth"]) if c else None, "rank": c.get("rank") if c else None})
+                              "growth": c["growth"] if c else None, "rank": c.get("rank") if c else None})
         ranks = [c["rank"] for c in row_cells if c["rank"] is not None]
         rows.append({"region": region.code, "name": region.name, "cells": row_cells,
                      "average_rank": rules.r2(sum(ranks) / len(ranks)) if ranks else None})
@@ -157,7 +183,7 @@ def series(region, indicator, year, period=None):
     target = Target.objects.filter(region=region, indicator=indicator, year=year).first()
     if period is None or period.year != year:
         period = max(own) if own else None
-    ranks = ranks_of(region, [indicator.pk], months, peers)
+    ranks = ranks_of(region, [indicator.pk], months)
     trajectory = []
     for m, month in enumerate(months, start=1):
         share = None

@@ -1,6 +1,6 @@
 """Every write to indicators: atomic, audited, Chinese errors. Views, API, CLI, imports and demo call these."""
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from luoshi.audit.services import record, snapshot
@@ -112,15 +112,47 @@ def save_figures(actor, entries, source=""):
                             "before": [old.value, old.growth], "after": [value, growth], "version": version})
         else:
             counts["created"] += 1
-        new_rows.append(Figure(region_id=e["region_id"], indicator_id=e["indicator_id"], period=e["period"], version=version,
-                               current=True, value=value, growth=growth, source=source[:200], arrived_at=now, entered_by=user))
+        new_rows.append((e["region_id"], e["indicator_id"], e["period"], version, True, value, growth, source[:200], now,
+                         user.pk if user else None))
     for start in range(0, len(superseded), 5000):
         Figure.objects.filter(pk__in=superseded[start:start + 5000]).update(current=False)
-    Figure.objects.bulk_create(new_rows, batch_size=2000)
+    _insert(new_rows)
     if new_rows:
         record(actor, "保存指标数据", object_type="indicators.Figure", object_id="batch", object_repr=source[:255] or "指标数据",
                after={**counts, "revisions": changes[:200]}, note=source)
     return counts
+
+
+INSERT_COLUMNS = ["region_id", "indicator_id", "period", "version", "current", "value", "growth", "source", "arrived_at",
+                  "entered_by_id"]
+
+
+def _insert(rows):
+    """Insert figure rows (tuples in INSERT_COLUMNS order) fast: COPY on PostgreSQL, executemany elsewhere.
+
+    A 100,000-row import spends most of its time here when going through model instances and bulk_create.
+    """
+    if not rows:
+        return
+    table = Figure._meta.db_table
+    columns = ", ".join(INSERT_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        ops = connection.ops
+        arrived = {}
+        adapted = []
+        for row in rows:
+            if row[8] not in arrived:
+                arrived[row[8]] = ops.adapt_datetimefield_value(row[8])
+            adapted.append((*row[:2], ops.adapt_datefield_value(row[2]), *row[3:5],
+                            None if row[5] is None else str(row[5]), None if row[6] is None else str(row[6]),
+                            row[7], arrived[row[8]], row[9]))
+        placeholders = ", ".join(["%s"] * len(INSERT_COLUMNS))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", adapted)
 
 
 @transaction.atomic

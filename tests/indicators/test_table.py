@@ -95,7 +95,7 @@ def test_table_uses_the_latest_version(scene, catalog):
     assert Figure.objects.filter(region=scene["370115"], indicator=catalog["retail"], period=MAR).count() == 2
 
 
-def test_database_ranks_agree_with_the_pure_ranking_rule(scene, catalog):
+def test_table_ranks_agree_with_ranking_all_current_figures(scene, catalog):
     growths = dict(Figure.objects.filter(indicator=catalog["retail"], period=MAR, current=True).values_list("region_id", "growth"))
     expected = competition_ranks(growths)
     for region in scene.values():
@@ -126,3 +126,9 @@ def test_cli_table_text_and_errors(scene, capsys):
     with pytest.raises(SystemExit) as info:
         call_command("indicators", "table", "--region", "999999", "--period", "2020-03")
     assert info.value.code == 1
+
+
+def test_thresholds_can_be_changed_per_deployment(scene, settings):
+    settings.LUOSHI_INDICATOR_RED_GAP = -3
+    retail = by_code(queries.table(scene["370115"], FEB))["retail"]
+    assert (retail["gap"], retail["light"], retail["band"]) == (-3.82, "red", "weakness")
