@@ -144,11 +144,11 @@
         { type: "slider", xAxisIndex: 0, filterMode: "weakFilter", bottom: 10, height: 18, startValue: w[0], endValue: w[1] },
         { type: "inside", xAxisIndex: 0, filterMode: "weakFilter", zoomOnMouseWheel: "ctrl", moveOnMouseWheel: false }],
       series: [
-        { name: "任务", type: "custom", renderItem: renderBar, encode: { x: [1, 2], y: 0 }, data: view.bars.filter(Boolean),
+        { name: "任务", type: "custom", clip: true, renderItem: renderBar, encode: { x: [1, 2], y: 0 }, data: view.bars.filter(Boolean),
           markLine: { silent: true, symbol: "none", label: { formatter: "判定日", position: "start" },
             lineStyle: { color: "#d2372c", type: "solid", width: 1.5 }, data: [{ xAxis: asOf }] } },
-        { name: "前后置", type: "custom", renderItem: renderArrow, encode: { x: [1, 3], y: [0, 2] }, data: view.arrows, silent: true },
-        { name: "节点", type: "custom", renderItem: renderMark, encode: { x: 1, y: 0 }, data: view.marks }]
+        { name: "前后置", type: "custom", clip: true, renderItem: renderArrow, encode: { x: [1, 3], y: [0, 2] }, data: view.arrows, silent: true },
+        { name: "节点", type: "custom", clip: true, renderItem: renderMark, encode: { x: 1, y: 0 }, data: view.marks }]
     }, { notMerge: true });
     document.getElementById("gantt-count").textContent = "显示 " + view.tasks + " 项任务、" + view.marks.length + " 个节点";
     el.dataset.rows = String(n);
