@@ -4,7 +4,6 @@ Ranks in the table and the series are computed in the database over all peers in
 competition ranking as core.ranking, which the matrix uses in Python; a test holds the two together).
 """
 
-import math
 from collections import defaultdict
 from datetime import date
 
@@ -18,12 +17,16 @@ from luoshi.indicators import rules
 from luoshi.indicators.models import Figure, Indicator, Target
 from luoshi.orgs.models import Region
 
-# Peers' growth for ranking, fetched raw (no model or Decimal per row): the table ranks 60 indicators × 2
-# periods × 150 peers in a few milliseconds with core.ranking, the one statement of the ranking rule.
-PEER_GROWTH_SQL = """
-SELECT indicator_id, period, region_id, CAST(growth AS DOUBLE PRECISION) FROM indicators_figure
-WHERE current = TRUE AND growth IS NOT NULL AND indicator_id IN ({indicators}) AND period IN ({periods})
-  AND region_id IN (SELECT r.id FROM orgs_region r WHERE r.parent_id = %s AND r.level = %s)
+# A region's rank among its peers = 1 + how many peers grew strictly faster: competition ranking, the rule of
+# core.ranking (a test holds the two together). One aggregate over the peers index, with the region's own growth
+# for each (indicator, period) joined in as a VALUES list, so no peer's row travels to Python. The IN lists repeat
+# what the join implies; they let PostgreSQL estimate the rows and use the peers index instead of a full scan.
+RANK_SQL = """
+SELECT o.indicator_id, o.period, 1 + SUM(CASE WHEN o.growth > v.column3 THEN 1 ELSE 0 END), COUNT(*), AVG(o.growth)
+FROM indicators_figure o JOIN (VALUES {values}) v ON o.indicator_id = v.column1 AND o.period = v.column2
+WHERE o.current = TRUE AND o.growth IS NOT NULL AND o.indicator_id IN ({indicators}) AND o.period IN ({periods})
+  AND o.region_id IN (SELECT r.id FROM orgs_region r WHERE r.parent_id = %s AND r.level = %s)
+GROUP BY o.indicator_id, o.period
 """
 
 
@@ -50,25 +53,30 @@ def _as_date(value):
 
 
 def ranks_of(region, indicator_ids, periods):
-    """{(indicator_id, period): (rank, ranked count, average growth)} for the region among its peers.
-
-    Growth is compared as floats: distinct 3-decimal growth rates stay distinct and in order.
-    """
-    indicator_ids, periods = list(indicator_ids), list(periods)
-    if not indicator_ids or not periods or region.parent_id is None:
+    """{(indicator_id, period): (rank, ranked count, average growth)} for the region among its peers."""
+    if region.parent_id is None:
         return {}
-    sql = PEER_GROWTH_SQL.format(indicators=",".join(["%s"] * len(indicator_ids)), periods=",".join(["%s"] * len(periods)))
-    groups = defaultdict(dict)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*indicator_ids, *periods, region.parent_id, region.level])
-        for indicator_id, period, region_id, growth in cursor.fetchall():
-            groups[(indicator_id, period)][region_id] = growth
+    own = list(Figure.objects.filter(region=region, current=True, growth__isnull=False, indicator_id__in=list(indicator_ids),
+                                     period__in=list(periods)).values_list("indicator_id", "period", "growth"))
+    if not own:
+        return {}
+    if connection.vendor == "postgresql":
+        row = "(%s::bigint, %s::date, %s::numeric)"
+    else:
+        row = "(%s, %s, %s)"
+    params = []
+    for indicator_id, period, growth in own:
+        params += [indicator_id, period, growth if connection.vendor == "postgresql" else float(growth)]
+    indicators = sorted({i for i, _, _ in own})
+    months = sorted({p for _, p, _ in own})
+    sql = RANK_SQL.format(values=", ".join([row] * len(own)), indicators=", ".join(["%s"] * len(indicators)),
+                          periods=", ".join(["%s"] * len(months)))
     result = {}
-    for (indicator_id, period), values in groups.items():
-        if region.pk not in values or len(values) < 2:
-            continue
-        average = round(math.fsum(values.values()) / len(values), 6)
-        result[(indicator_id, _as_date(period))] = (competition_ranks(values)[region.pk], len(values), average)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *indicators, *months, region.parent_id, region.level])
+        for indicator_id, period, rank, count, average in cursor.fetchall():
+            if count > 1:
+                result[(indicator_id, _as_date(period))] = (rank, count, average)
     return result
 
 

@@ -97,7 +97,8 @@ def matrix(request):
     periods = [period_code(p) for p in Figure.objects.filter(region__parent=city, current=True).values_list("period", flat=True)
                .distinct().order_by("-period")[:36]]
     return render(request, "indicators/matrix.html", {"city": city, "period": period, "period_code": period_code(period),
-                                                      "data": data, "sort": request.GET.get("sort", ""), "periods": periods})
+                                                      "data": data, "sort": request.GET.get("sort", ""), "periods": periods,
+                                                      "can_write": access.is_writer(request.user)})
 
 
 @login_required
@@ -119,6 +120,7 @@ def indicator(request, code):
         "chart": {k: data[k] for k in ("months", "actual", "target", "growth", "ranks", "peers", "bars", "unit", "name",
                                        "region_name", "target_value")},
         "regions": access.readable_regions(request.user), "periods": _periods(region),
+        "can_write": access.is_writer(request.user),
     })
 
 
@@ -142,7 +144,8 @@ def import_view(request):
                 messages.success(request, summary)
                 return redirect("indicators:import")
     return render(request, "indicators/import.html", {"problems": problems, "kind": kind, "long_columns": LONG_COLUMNS,
-                                                      "target_columns": TARGET_COLUMNS, "month_columns": MONTH_COLUMNS},
+                                                      "target_columns": TARGET_COLUMNS, "month_columns": MONTH_COLUMNS,
+                                                      "can_write": True},
                   status=400 if problems else 200)
 
 
@@ -173,5 +176,6 @@ def catalog(request):
             messages.success(request, f"已保存指标 {item.name}（{item.code}）")
             return redirect("indicators:catalog")
     return render(request, "indicators/catalog.html", {"indicators": Indicator.objects.all(), "is_admin": is_admin,
-                                                       "frequencies": Frequency.choices, "kinds": Kind.choices, "form": form},
+                                                       "frequencies": Frequency.choices, "kinds": Kind.choices, "form": form,
+                                                       "can_write": access.is_writer(request.user)},
                   status=400 if request.method == "POST" else 200)

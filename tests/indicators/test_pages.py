@@ -170,3 +170,39 @@ def test_catalog_readable_and_only_administrators_add_indicators(client_for, cat
 def test_navigation_shows_the_section_as_live(client_for, cast):
     html = client_for("sun_leader").get("/").content.decode()
     assert 'href="/indicators/"' in html
+
+
+@pytest.mark.parametrize("username", READERS)
+def test_everyone_in_scope_exports_the_table_and_downloads_templates(client_for, scene, username):
+    client = client_for(username)
+    assert client.get("/indicators/table/export.xlsx?region=370115&period=2020-03").status_code == 200
+    assert client.get("/indicators/matrix/export.xlsx?city=370100&period=2020-03").status_code == 200
+    assert client.get("/indicators/templates/targets.xlsx").status_code == 200
+
+
+@pytest.mark.parametrize("username", NON_READERS)
+def test_outside_scope_cannot_export_or_download(client_for, scene, username):
+    client = client_for(username)
+    assert client.get("/indicators/table/export.xlsx?region=370115&period=2020-03").status_code == 403
+    assert client.get("/indicators/matrix/export.xlsx?city=370100&period=2020-03").status_code == 403
+    assert client.get("/indicators/templates/long.xlsx").status_code == 403
+    assert client.get("/indicators/catalog/").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_login(client, scene):
+    for url in ("/indicators/", "/indicators/matrix/", "/indicators/i/retail/", "/indicators/import/", "/indicators/catalog/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_without_figures_the_table_defaults_to_last_month(client_for, city):
+    import time_machine
+
+    with time_machine.travel("2020-04-14 09:00 +0800", tick=False):
+        html = client_for("zhao_fagai").get("/indicators/").content.decode()
+    assert "济阳区 2020年1-3月 主要经济指标" in html and "还没有指标数据或年度目标" in html
+
+
+def test_import_link_shown_to_writers_only(client_for, scene):
+    assert 'href="/indicators/import/"' in client_for("qian_tongji").get("/indicators/matrix/?city=370100").content.decode()
+    assert 'href="/indicators/import/"' not in client_for("sun_leader").get("/indicators/matrix/?city=370100").content.decode()
