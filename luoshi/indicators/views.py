@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from luoshi.core.exports import http_response
 from luoshi.core.periods import PeriodError, parse_period, period_code, period_label, previous_month
@@ -91,9 +92,23 @@ def _matrix_data(request):
     return city, period, queries.matrix(city, period, sort=request.GET.get("sort"))
 
 
+def _cells_html(row):
+    """A matrix row's cells as HTML, built here: 9,000 cells through the template engine take a second.
+    Only numbers go in, so nothing needs escaping."""
+    parts = []
+    for c in row["cells"]:
+        if c["growth"] is None:
+            parts.append('<td class="num">—</td>')
+        else:
+            parts.append(f'<td class="num">{float(c["growth"]):g} · <strong>{int(c["rank"])}</strong></td>')
+    return mark_safe("".join(parts))
+
+
 @login_required
 def matrix(request):
     city, period, data = _matrix_data(request)
+    for row in data["rows"]:
+        row["cells_html"] = _cells_html(row)
     periods = [period_code(p) for p in Figure.objects.filter(region__parent=city, current=True).values_list("period", flat=True)
                .distinct().order_by("-period")[:36]]
     return render(request, "indicators/matrix.html", {"city": city, "period": period, "period_code": period_code(period),
