@@ -89,7 +89,7 @@ def define_form(actor, *, code, title, region, fields, deadline=None, remind_min
 @transaction.atomic
 def change_form(actor, form, *, fields=None, deadline=None, title=None, remind_minutes_before=None, active=None, note=""):
     """A change of fields or deadline makes a new version; reports keep the version they were made with."""
-    form = DailyForm.objects.select_for_update().select_related("current_version", "region").get(pk=form.pk)
+    form = DailyForm.objects.select_for_update(of=("self",)).select_related("current_version", "region").get(pk=form.pk)
     _can_manage(actor, form.region)
     current = form.current_version
     before = {"title": form.title, "version": current.number, "fields": current.fields, "deadline": current.deadline.isoformat(),
