@@ -1,5 +1,6 @@
 """The indicators JSON API: read the table, the matrix and an indicator's series; post figures in bulk."""
 
+from django.utils import timezone
 from ninja import Router, Schema
 
 from luoshi.core.periods import PeriodError, parse_period
@@ -68,7 +69,8 @@ def series(request, code: str, region: str, year: int | None = None, period: str
         raise Http404(f"指标 {code} 不存在")
     found = access.get_region_for_user(request.user, region)
     month = _period(period) if period else None
-    year = year or (month.year if month else None) or ((queries.latest_period(found) or parse_period("2020-12")).year)
+    latest = queries.latest_period(found)
+    year = year or (month.year if month else None) or (latest.year if latest else timezone.localdate().year)
     return queries.series(found, indicator, year, month)
 
 

@@ -86,30 +86,31 @@ def save_figures(actor, entries, source=""):
     region_ids = {e["region_id"] for e in entries}
     indicator_ids = {e["indicator_id"] for e in entries}
     periods = {e["period"] for e in entries}
-    current = {}
-    for f in (Figure.objects.filter(current=True, region_id__in=region_ids, indicator_id__in=indicator_ids, period__in=periods)
-              .only("id", "region_id", "indicator_id", "period", "version", "value", "growth")):
-        current[(f.region_id, f.indicator_id, f.period)] = f
+    # Plain tuples, not model instances: a 100,000-row re-import compares against as many current figures.
+    current = {(r, i, p): (pk, version, value, growth) for pk, r, i, p, version, value, growth in
+               Figure.objects.filter(current=True, region_id__in=region_ids, indicator_id__in=indicator_ids, period__in=periods)
+               .values_list("pk", "region_id", "indicator_id", "period", "version", "value", "growth")}
     now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
     new_rows, superseded, changes = [], [], []
     for e in entries:
         key = (e["region_id"], e["indicator_id"], e["period"])
         old = current.get(key)
-        value = e.get("value") if e.get("value") is not None else (old.value if old else None)
-        growth = e.get("growth") if e.get("growth") is not None else (old.growth if old else None)
-        if old is not None and _same(old.value, value) and _same(old.growth, growth):
+        old_pk, old_version, old_value, old_growth = old if old else (None, 0, None, None)
+        value = e.get("value") if e.get("value") is not None else old_value
+        growth = e.get("growth") if e.get("growth") is not None else old_growth
+        if old is not None and _same(old_value, value) and _same(old_growth, growth):
             counts["unchanged"] += 1
             continue
         if value is None and growth is None:
             continue
         version = 1
         if old is not None:
-            superseded.append(old.pk)
-            version = old.version + 1
+            superseded.append(old_pk)
+            version = old_version + 1
             counts["revised"] += 1
             changes.append({"region": e["region_id"], "indicator": e["indicator_id"], "period": period_code(e["period"]),
-                            "before": [old.value, old.growth], "after": [value, growth], "version": version})
+                            "before": [old_value, old_growth], "after": [value, growth], "version": version})
         else:
             counts["created"] += 1
         new_rows.append((e["region_id"], e["indicator_id"], e["period"], version, True, value, growth, source[:200], now,

@@ -85,6 +85,7 @@ class FigureChecker:
         self.entries = {}
         self.seen = {}
         self._periods = {}
+        self._factors = {}  # (unit in file, catalog unit) → factor or error: a 100,000-row file has few units
 
     def problem(self, message, where, column):
         sheet, row = where
@@ -102,6 +103,19 @@ class FigureChecker:
             self.problem(result, where, column)
             return None
         return result
+
+    def factor(self, unit, catalog_unit):
+        """None when no conversion is needed, the factor, or the Chinese reason it cannot be converted."""
+        key = (unit, catalog_unit)
+        if key not in self._factors:
+            if rules.normalize_unit(unit) == rules.normalize_unit(catalog_unit):
+                self._factors[key] = None
+            else:
+                try:
+                    self._factors[key] = rules.convert(Decimal(1), unit, catalog_unit)
+                except ValueError as error:
+                    self._factors[key] = str(error)
+        return self._factors[key]
 
     def add(self, where, region, indicator, period, value_raw, growth_raw, unit, columns):
         """columns: {'region', 'period', 'value', 'growth', 'unit'} → header text, for messages."""
@@ -135,12 +149,13 @@ class FigureChecker:
         if value is not None and indicator.growth_only:
             self.problem(f"{indicator.name}只发布增速，不应填写累计值", where, columns["value"])
             ok = False
-        elif value is not None and unit and rules.normalize_unit(unit) != rules.normalize_unit(indicator.unit):
-            try:
-                value = rules.convert(value, unit, indicator.unit)
-            except ValueError as error:
-                self.problem(f"{error}（{indicator.name}的单位是{indicator.unit}）", where, columns["unit"])
+        elif value is not None and unit:
+            factor = self.factor(unit, indicator.unit)
+            if isinstance(factor, str):
+                self.problem(f"{factor}（{indicator.name}的单位是{indicator.unit}）", where, columns["unit"])
                 ok = False
+            elif factor is not None:
+                value = value * factor
         if value is not None and abs(value) >= Decimal(10) ** 17:
             self.problem("累计值过大", where, columns["value"])
             ok = False
