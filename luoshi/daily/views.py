@@ -18,7 +18,6 @@ from luoshi.core.problems import Rejected
 from luoshi.daily import access as daily_access
 from luoshi.daily import queries, rules, services
 from luoshi.daily.exports import DayExport
-from luoshi.daily.models import DailyForm
 from luoshi.orgs.models import Region, RegionLevel
 
 HISTORY_DAYS = 14

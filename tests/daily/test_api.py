@@ -121,3 +121,14 @@ def test_forms_lists_fields_for_the_reporter(api, form):
     data = api("wu_cunju").get("/api/v1/daily/forms").json()
     assert [f["code"] for f in data] == ["yiqing"] and data[0]["deadline"] == "10:00"
     assert api("ma_lixia").get("/api/v1/daily/forms").json() == []
+
+
+def test_the_submit_path_stays_lean(api, form, django_assert_num_queries):
+    c = api("wu_cunju")
+    post(c, {**BODY, "idempotency_key": "warm", "date": "2020-04-13"})  # the token's last-used time is now fresh
+    # token lookup, the one-query form/village/permission lookup, SAVEPOINT, insert, audit entry, RELEASE
+    # (the test's own transaction stands in for BEGIN/COMMIT)
+    with django_assert_num_queries(6) as captured:
+        response = post(c, BODY)
+    assert response.status_code == 201
+    assert sum("daily_dailyreport" in q["sql"] for q in captured.captured_queries) == 1
