@@ -170,3 +170,20 @@ def test_the_database_itself_refuses_two_current_versions_of_a_day(cast, form):
         DailyReport.objects.create(form=report.form, form_version=report.form_version, village=report.village, day=report.day,
                                    version=2, is_current=True, values={}, first_submitted_at=report.submitted_at,
                                    submitted_at=report.submitted_at, idempotency_key="other")
+
+
+def test_a_stopped_form_refuses_reports(cast, form):
+    services.change_form(cast.li_ducha, form, active=False)
+    with pytest.raises(Rejected) as err:
+        submit(cast)
+    assert err.value.messages == ["日报「疫情防控日报」已停用"]
+
+
+def test_a_village_taken_off_the_form_is_no_longer_expected_after_its_end_date(cast, form):
+    from luoshi.daily import queries
+
+    services.assign_villages(cast.li_ducha, form, ["370115001202"], date(2020, 4, 1), date(2020, 4, 10))
+    assert [r["village"] for r in queries.day_rows(form, date(2020, 4, 10))] == ["370115001201", "370115001202", "370115101201"]
+    assert [r["village"] for r in queries.day_rows(form, date(2020, 4, 11))] == ["370115001201", "370115101201"]
+    with pytest.raises(Rejected, match="至 2020-04-10"):
+        submit(cast, user="chen_cunju", village="370115001202")
