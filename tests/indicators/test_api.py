@@ -89,3 +89,28 @@ def test_bad_bulk_post_lists_every_problem_and_saves_nothing(api, city):
     problems = response.json()["problems"]
     assert [(p["row"], p["column"]) for p in problems] == [(3, "地区代码"), (4, "期间")]  # the 3rd and 4th figures
     assert not Figure.objects.exists()
+
+
+READERS = ["wang_admin", "sun_leader", "li_ducha", "zhao_fagai", "qian_tongji", "zhou_shangwu", "sun_jiedao"]
+
+
+@pytest.mark.parametrize("username", READERS)
+def test_everyone_in_scope_reads_matrix_series_and_catalog(api, scene, username):
+    client = api(username)
+    assert client.get("/api/v1/indicators/matrix?city=370100&period=2020-03").status_code == 200
+    series = client.get("/api/v1/indicators/series/retail?region=370115&period=2020-03").json()
+    assert series["bars"][0]["rank"] == 1 and [b["self"] for b in series["bars"]].count(True) == 1
+    assert client.get("/api/v1/indicators/catalog").status_code == 200
+
+
+@pytest.mark.parametrize("username", ["wu_cunju", "chen_cunju", "nobody"])
+def test_non_readers_get_403_everywhere(api, scene, username):
+    client = api(username)
+    for url in ("/api/v1/indicators/matrix?city=370100&period=2020-03", "/api/v1/indicators/series/retail?region=370115",
+                "/api/v1/indicators/catalog", "/api/v1/indicators/table?region=370115&period=2020-03"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_peer_leader_cannot_read_jiyang_series(api, scene):
+    assert api("ma_lixia").get("/api/v1/indicators/series/retail?region=370115").status_code == 403
+    assert api("ma_lixia").get("/api/v1/indicators/series/retail?region=370102&year=2020").json()["ranks"][2] == 2
