@@ -18,12 +18,14 @@ from luoshi.indicators.models import Figure, Indicator, Target
 from luoshi.orgs.models import Region
 
 # A region's rank among its peers = 1 + how many peers grew strictly faster: competition ranking, the rule of
-# core.ranking (a test holds the two together). One aggregate over the peers index, with the region's own growth
-# for each (indicator, period) joined in as a VALUES list, so no peer's row travels to Python. The IN lists repeat
-# what the join implies; they let PostgreSQL estimate the rows and use the peers index instead of a full scan.
+# core.ranking (a test holds the two together). One aggregate over the peers index joined to the region's own
+# figure, so no peer's row travels to Python. The IN lists on both sides repeat what the join implies; they let
+# PostgreSQL estimate the rows and use the peers index instead of scanning the whole table.
 RANK_SQL = """
-SELECT o.indicator_id, o.period, 1 + SUM(CASE WHEN o.growth > v.column3 THEN 1 ELSE 0 END), COUNT(*), AVG(o.growth)
-FROM indicators_figure o JOIN (VALUES {values}) v ON o.indicator_id = v.column1 AND o.period = v.column2
+SELECT o.indicator_id, o.period, 1 + SUM(CASE WHEN o.growth > f.growth THEN 1 ELSE 0 END), COUNT(*), AVG(o.growth)
+FROM indicators_figure o JOIN indicators_figure f ON f.indicator_id = o.indicator_id AND f.period = o.period
+     AND f.region_id = %s AND f.current = TRUE AND f.growth IS NOT NULL AND f.indicator_id IN ({indicators})
+     AND f.period IN ({periods})
 WHERE o.current = TRUE AND o.growth IS NOT NULL AND o.indicator_id IN ({indicators}) AND o.period IN ({periods})
   AND o.region_id IN (SELECT r.id FROM orgs_region r WHERE r.parent_id = %s AND r.level = %s)
 GROUP BY o.indicator_id, o.period
@@ -56,24 +58,13 @@ def ranks_of(region, indicator_ids, periods):
     """{(indicator_id, period): (rank, ranked count, average growth)} for the region among its peers."""
     if region.parent_id is None:
         return {}
-    own = list(Figure.objects.filter(region=region, current=True, growth__isnull=False, indicator_id__in=list(indicator_ids),
-                                     period__in=list(periods)).values_list("indicator_id", "period", "growth"))
-    if not own:
+    indicators, months = sorted(set(indicator_ids)), sorted(set(periods))
+    if not indicators or not months:
         return {}
-    if connection.vendor == "postgresql":
-        row = "(%s::bigint, %s::date, %s::numeric)"
-    else:
-        row = "(%s, %s, %s)"
-    params = []
-    for indicator_id, period, growth in own:
-        params += [indicator_id, period, growth if connection.vendor == "postgresql" else float(growth)]
-    indicators = sorted({i for i, _, _ in own})
-    months = sorted({p for _, p, _ in own})
-    sql = RANK_SQL.format(values=", ".join([row] * len(own)), indicators=", ".join(["%s"] * len(indicators)),
-                          periods=", ".join(["%s"] * len(months)))
+    sql = RANK_SQL.format(indicators=", ".join(["%s"] * len(indicators)), periods=", ".join(["%s"] * len(months)))
     result = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *indicators, *months, region.parent_id, region.level])
+        cursor.execute(sql, [region.pk, *indicators, *months, *indicators, *months, region.parent_id, region.level])
         for indicator_id, period, rank, count, average in cursor.fetchall():
             if count > 1:
                 result[(indicator_id, _as_date(period))] = (rank, count, average)
