@@ -36,8 +36,9 @@ REGIONS, INDICATORS, MONTHS = max(3, int(150 * SCALE)), max(3, int(60 * SCALE)),
 IMPORT_ROWS = int(100_000 * SCALE)
 
 
-def timed(func, repeat=7):
-    func()  # warm up
+def timed(func, repeat=15):
+    for _ in range(3):  # warm up
+        func()
     runs = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -87,7 +88,7 @@ def main():
     print(f"指标表（一个地区一个期间，{len(rows)} 行，{len(queries_used)} 次查询）：中位数 {median:.1f} ms，最快 {best:.1f} ms（目标 ≤ 50 ms）")
     with CaptureQueriesContext(connection) as queries_used:
         data = queries.matrix(city, period)
-    median, best = timed(lambda: queries.matrix(city, period), repeat=5)
+    median, best = timed(lambda: queries.matrix(city, period), repeat=7)
     print(f"全市对比（{len(data['rows'])} 个地区 × {len(data['indicators'])} 个指标，{len(queries_used)} 次查询）："
           f"中位数 {median:.1f} ms，最快 {best:.1f} ms（目标 ≤ 200 ms）")
 
@@ -102,7 +103,7 @@ def main():
     for label, url in [("指标表页面", f"/indicators/?region={region.code}&period=2020-06"),
                        ("全市对比页面", f"/indicators/matrix/?city={city.code}&period=2020-06")]:
         assert client.get(url).status_code == 200, url
-        median, best = timed(lambda: client.get(url), repeat=5)
+        median, best = timed(lambda: client.get(url), repeat=7)
         print(f"{label}（含模板渲染）：中位数 {median:.1f} ms，最快 {best:.1f} ms")
 
     header = ["地区代码", "地区名称", "指标代码", "指标名称", "单位", "期间", "累计值", "同比增长(%)"]
