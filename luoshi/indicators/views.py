@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
 
 from luoshi.core.exports import http_response
 from luoshi.core.periods import PeriodError, parse_period, period_code, period_label, previous_month
@@ -15,8 +17,8 @@ from luoshi.core.problems import Rejected
 from luoshi.indicators import access, queries, rules, services
 from luoshi.indicators.exports import MatrixExport, TableExport
 from luoshi.indicators.models import Figure, Frequency, Indicator, Kind
-from luoshi.indicators.transfers import (LONG_COLUMNS, MONTH_COLUMNS, TARGET_COLUMNS, TEMPLATES, import_indicators,
-                                         import_targets)
+from luoshi.indicators.transfers import (LONG_COLUMNS, MONTH_COLUMNS, TARGET_COLUMNS, TEMPLATES, check_figure_records,
+                                         import_indicators, import_targets)
 from luoshi.orgs.access import access_for
 
 
@@ -135,8 +137,31 @@ def indicator(request, code):
         "chart": {k: data[k] for k in ("months", "actual", "target", "growth", "ranks", "peers", "bars", "unit", "name",
                                        "region_name", "target_value")},
         "regions": access.readable_regions(request.user), "periods": _periods(region),
-        "can_write": access.is_writer(request.user),
+        "can_write": access.is_writer(request.user), "can_enter": access.can_write_figures(request.user, region)
+        and access.is_writer(request.user), "period_code": period_code(period),
     })
+
+
+@login_required
+@require_POST
+def enter_figure(request, code):
+    """One figure typed in on the indicator page: the same checks as an import; a different figure is a new version."""
+    access.require_writer(request.user)
+    region = access.get_region_for_user(request.user, request.POST.get("region", ""))
+    data = request.POST
+    record = {"region": region.code, "indicator": code, "period": data.get("period", ""), "value": data.get("value") or None,
+              "growth": data.get("growth") or None, "unit": data.get("unit") or None}
+    try:
+        entries = check_figure_records([record], request.user)
+        if not entries:
+            raise Rejected("累计值和同比增长至少填写一项")
+        counts = services.save_figures(request.user, entries, source="页面录入")
+    except Rejected as rejected:
+        messages.error(request, "未保存：" + "；".join(p.message for p in rejected.problems))
+    else:
+        outcome = "已保存" if counts["created"] else "已保存为新版本（原版本保留）" if counts["revised"] else "与现有数据相同，未变化"
+        messages.success(request, outcome)
+    return redirect(f"{reverse('indicators:indicator', args=[code])}?region={region.code}&period={data.get('period', '')}")
 
 
 @login_required

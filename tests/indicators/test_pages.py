@@ -206,3 +206,34 @@ def test_without_figures_the_table_defaults_to_last_month(client_for, city):
 def test_import_link_shown_to_writers_only(client_for, scene):
     assert 'href="/indicators/import/"' in client_for("qian_tongji").get("/indicators/matrix/?city=370100").content.decode()
     assert 'href="/indicators/import/"' not in client_for("sun_leader").get("/indicators/matrix/?city=370100").content.decode()
+
+
+@pytest.mark.parametrize("username", WRITERS)
+def test_writers_enter_a_revision_on_the_indicator_page(client_for, scene, username):
+    client = client_for(username)
+    page = client.get("/indicators/i/retail/?region=370115&period=2020-03").content.decode()
+    assert 'id="enter-figure"' in page
+    response = client.post("/indicators/i/retail/figure", {"region": "370115", "period": "2020-03", "value": "3300",
+                                                           "unit": "万元", "growth": ""}, follow=True)
+    assert "已保存为新版本（原版本保留）" in response.content.decode()
+    versions = list(Figure.objects.filter(region=scene["370115"], indicator__code="retail", period="2020-03-01")
+                    .order_by("version").values_list("version", "current", "value", "growth"))
+    assert [(v, c, float(x), float(g)) for v, c, x, g in versions] == [(1, False, 31.7, 3.5), (2, True, 0.33, 3.5)]
+    assert "第2版（最新）" in response.content.decode() and "已被修订" in response.content.decode()
+
+
+def test_bad_entry_is_refused_with_the_reason_and_saves_nothing(client_for, scene):
+    response = client_for("qian_tongji").post("/indicators/i/gdp/figure", {"region": "370115", "period": "2020-05", "value": "1"},
+                                              follow=True)
+    assert "未保存：地区生产总值按季度发布" in response.content.decode()
+    assert not Figure.objects.filter(indicator__code="gdp").exists()
+
+
+@pytest.mark.parametrize("username", ["sun_leader", "li_ducha", "zhou_shangwu", "sun_jiedao", "wu_cunju", "ma_lixia", "nobody"])
+def test_others_cannot_enter_figures(client_for, scene, username):
+    client = client_for(username)
+    response = client.post("/indicators/i/retail/figure", {"region": "370115", "period": "2020-03", "value": "40"})
+    assert response.status_code == 403
+    assert Figure.objects.filter(indicator__code="retail", region=scene["370115"], period="2020-03-01").count() == 1
+    if username in ("sun_leader", "zhou_shangwu"):
+        assert 'id="enter-figure"' not in client.get("/indicators/i/retail/?region=370115").content.decode()
