@@ -17,5 +17,6 @@ urlpatterns = [
     path("indicators/", include("luoshi.indicators.urls")),
     path("work/", include("luoshi.work.urls")),
     path("daily/", include("luoshi.daily.urls")),
+    path("inbox/", include("luoshi.notify.urls")),
     path("api/v1/", api.urls),
 ]

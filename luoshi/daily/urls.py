@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from luoshi.daily import views
 
@@ -13,6 +14,6 @@ urlpatterns = [
     path("export.xlsx", views.export, name="export"),
     path("forms/", views.forms, name="forms"),
     path("forms/<slug:code>/", views.form_detail, name="form"),
-    # The outbox's in-app channel (luoshi.notify) is read here until notify has urls of its own.
-    path("inbox/", views.inbox, name="inbox"),
+    # Old address of the inbox, kept for links already sent.
+    path("inbox/", RedirectView.as_view(pattern_name="notify:inbox"), name="inbox"),
 ]

@@ -270,13 +270,3 @@ def form_detail(request, code):
         "can_edit": daily_access.can_define_forms(request.user),
         "field_text": request.POST.get("fields") if errors else rules.field_lines(services.specs_of(form.current_version)),
         "kinds": rules.KINDS}, status=400 if errors else 200)
-
-
-@login_required
-def inbox(request):
-    from luoshi.notify import services as notify
-
-    if request.method == "POST":
-        notify.mark_read(request.user)
-        return redirect("daily:inbox")
-    return render(request, "daily/inbox.html", {"items": notify.inbox(request.user)[:100], "unread": notify.unread_count(request.user)})

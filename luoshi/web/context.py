@@ -1,3 +1,4 @@
+from luoshi.notify.services import unread_count
 from luoshi.orgs.access import access_for
 from luoshi.web.models import SiteFlag
 from luoshi.web.sections import nav_items
@@ -13,4 +14,5 @@ def shell(request):
         "nav": nav_items(active),
         "access": access,
         "demo_notice": SiteFlag.is_set(SiteFlag.DEMO_LOADED),
+        "unread_messages": unread_count(user) if user is not None and user.is_authenticated else 0,
     }

@@ -46,8 +46,8 @@ def test_the_reporter_reads_the_reminder_in_the_inbox(cast, client_for, form):
     with time_machine.travel(at(DAY, 9, 30), tick=False):
         call_command("daily", "remind")
         c = client_for("wu_cunju")
-        html = c.get("/daily/inbox/").content.decode()
+        html = c.get("/inbox/").content.decode()
         assert "请在10:00前报送今天的「疫情防控日报」" in html and "未读 1 条" in html
-        c.post("/daily/inbox/")
-        assert "未读 0 条" in c.get("/daily/inbox/").content.decode()
-        assert "请在10:00前" not in client_for("sun_jiedao").get("/daily/inbox/").content.decode()
+        c.post("/inbox/")
+        assert "未读 0 条" in c.get("/inbox/").content.decode()
+        assert "请在10:00前" not in client_for("sun_jiedao").get("/inbox/").content.decode()
