@@ -30,6 +30,12 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_token_use_from_other_tests():
+    # Last-used times wait in a per-process batch (orgs.services); a rolled-back test's token ids are reused.
+    services._token_use.clear()
+
+
 def build_cast():
     s = services
     city, _ = s.save_region(None, code="370100", name="济南市", level=RegionLevel.CITY)

@@ -1,6 +1,9 @@
 """Every write to the organisation goes through these functions (atomic, audited)."""
 
+import atexit
 import secrets
+import threading
+import time
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -116,10 +119,47 @@ def user_for_token(raw):
     token = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(raw.strip())).first()
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    _note_token_use(token, timezone.now())
     return token.user
+
+
+# Last-used times are kept per process and written together, at most once every LAST_USED_FLUSH_SECONDS, instead
+# of one UPDATE (and one more commit) on every API call: most tokens belong to village reporters who call once a
+# day, so the per-call write cost them a whole extra commit. The tokens page may lag by that much; the lookup and
+# revocation are never cached.
+LAST_USED_FLUSH_SECONDS = 30
+_token_use = {}
+_token_use_lock = threading.Lock()
+_token_use_flushed = [time.monotonic()]
+
+
+def _note_token_use(token, now):
+    if token.last_used_at is not None and (now - token.last_used_at).total_seconds() <= 60:
+        return
+    _token_use[token.pk] = now
+    if time.monotonic() - _token_use_flushed[0] >= LAST_USED_FLUSH_SECONDS:
+        flush_token_use()
+
+
+def flush_token_use():
+    """Write the last-used times noted in this process. Returns how many tokens were written."""
+    with _token_use_lock:
+        pending = dict(_token_use)
+        _token_use.clear()
+        _token_use_flushed[0] = time.monotonic()
+    if not pending:
+        return 0
+    ApiToken.objects.bulk_update([ApiToken(pk=pk, last_used_at=at) for pk, at in pending.items()], ["last_used_at"],
+                                 batch_size=500)
+    return len(pending)
+
+
+@atexit.register
+def _flush_token_use_at_exit():
+    try:
+        flush_token_use()
+    except Exception:  # the database may already be gone at exit; last-used times are a convenience
+        pass
 
 
 def resolve_scope(role, scope_code):

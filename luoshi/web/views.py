@@ -44,6 +44,7 @@ def healthz(request):
 @login_required
 def tokens(request):
     new_token = request.session.pop("new_api_token", None)
+    services.flush_token_use()
     rows = ApiToken.objects.filter(user=request.user)
     return render(request, "web/tokens.html", {"tokens": rows, "new_token": new_token})
 

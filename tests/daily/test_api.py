@@ -125,8 +125,8 @@ def test_forms_lists_fields_for_the_reporter(api, form):
 
 def test_the_submit_path_stays_lean(api, form, django_assert_num_queries):
     c = api("wu_cunju")
-    post(c, {**BODY, "idempotency_key": "warm", "date": "2020-04-13"})  # the token's last-used time is now fresh
-    # token lookup, the one-query form/village/permission lookup, SAVEPOINT, insert, audit entry, RELEASE
+    post(c, {**BODY, "idempotency_key": "warm", "date": "2020-04-13"})  # warms the per-process form-version cache
+    # token lookup (its last-used time is written in batches, not here), the one-query form/village/permission lookup, SAVEPOINT, insert, audit entry, RELEASE
     # (the test's own transaction stands in for BEGIN/COMMIT)
     with django_assert_num_queries(6) as captured:
         response = post(c, BODY)

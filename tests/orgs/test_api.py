@@ -1,5 +1,9 @@
+import re
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from luoshi.orgs import services
 from luoshi.orgs.models import ApiToken
@@ -116,3 +120,42 @@ def test_openapi_document_and_docs_page_are_served(client):
     paths = spec.json()["paths"]
     assert "/api/v1/me" in paths and "/api/v1/regions" in paths and "/api/v1/units/{code}" in paths
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_last_used_times_are_written_in_batches_not_on_every_call(cast):
+    client, raw = token_client(cast.sun_leader)
+    services.flush_token_use()  # start from an empty batch, just flushed
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/v1/me").status_code == 200
+    assert captured.captured_queries and not [q for q in captured.captured_queries if "UPDATE" in q["sql"]]
+    token = ApiToken.objects.get(digest=ApiToken.digest_of(raw))
+    assert token.last_used_at is None
+    assert services.flush_token_use() == 1
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_a_call_after_the_flush_interval_writes_the_batch(cast, monkeypatch):
+    client, raw = token_client(cast.sun_leader)
+    other_client, other_raw = token_client(cast.li_ducha)
+    services.flush_token_use()
+    assert other_client.get("/api/v1/me").status_code == 200
+    monkeypatch.setattr(services, "LAST_USED_FLUSH_SECONDS", 0)
+    assert client.get("/api/v1/me").status_code == 200
+    used = dict(ApiToken.objects.values_list("digest", "last_used_at"))
+    assert used[ApiToken.digest_of(raw)] is not None and used[ApiToken.digest_of(other_raw)] is not None
+
+
+def test_the_tokens_page_shows_the_last_use_at_once(cast, client_for):
+    api_client, _ = token_client(cast.sun_leader, "同步脚本")
+    services.flush_token_use()
+    page = client_for("sun_leader")
+
+    def last_used_cell():
+        html = page.get("/account/tokens/").content.decode()
+        row = html[html.index("<td>同步脚本</td>"):]
+        return row.split("<td>")[3].split("</td>")[0].strip()
+
+    assert last_used_cell() == "—"
+    assert api_client.get("/api/v1/me").status_code == 200
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", last_used_cell())
