@@ -8,7 +8,7 @@ from ninja import Router, Schema, Status
 from luoshi.core.problems import Rejected
 from luoshi.work import access as work_access
 from luoshi.work import queries, services
-from luoshi.work.gantt import gantt_payload
+from luoshi.work.gantt import gantt_response, gantt_rows
 from luoshi.work.models import Milestone, TaskRole
 
 router = Router(tags=["重点工作"])
@@ -88,9 +88,9 @@ def rollup(request, on: date | None = None):
 @router.get("/gantt", summary="横道图数据（日期为 1970-01-01 起的天数）")
 def gantt(request, on: date | None = None, campaign: int | None = None, unit: int | None = None, light: str | None = None):
     work_access.require_reader(request.user)
-    board = queries.board(_on(on), work_access.task_filter(request.user), campaign_id=campaign, unit_id=unit,
-                          light=light, with_units=True, lean=True)
-    return gantt_payload(board)
+    data, _ = gantt_rows(_on(on), work_access.task_filter(request.user), work_access.task_scope_key(request.user),
+                         campaign_id=campaign, unit_id=unit, light=light)
+    return gantt_response(data)
 
 
 @router.get("/tasks/{task_id}", summary="一项重点任务及其全部进度报告（含被更正的版本）")

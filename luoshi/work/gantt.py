@@ -2,8 +2,16 @@
 
 from datetime import date
 
+import orjson
+from django.apps import apps
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from luoshi.audit.services import latest_entry_id
 from luoshi.core.exports import Export
-from luoshi.work import rules
+from luoshi.work import queries, rules
 
 EPOCH = date(1970, 1, 1).toordinal()
 LIGHT_INDEX = {light: i for i, light in enumerate(rules.LIGHTS)}
@@ -15,10 +23,36 @@ def _day(value):
 
 
 def gantt_payload(board):
-    from luoshi.work.queries import paused_gc
-
-    with paused_gc():
+    with queries.paused_gc():
         return _payload(board)
+
+
+# How long a computed chart is kept at most. A change to the plan is seen at once (the key holds the plan's
+# version); the bound only matters when two writes commit out of the order of their audit entries.
+CACHE_SECONDS = 60
+
+
+def plan_version():
+    """Changes with every write to the plan, the progress reports or the units' names: every such write goes
+    through an audited service, so the newest audit entry about those models is the version."""
+    labels = [model._meta.label for model in apps.get_app_config("work").get_models()] + ["orgs.Unit"]
+    return latest_entry_id(labels)
+
+
+def gantt_rows(as_of, task_q, scope_key, **filters):
+    """(JSON bytes, fallback years) of the chart for the tasks in `task_q` as of a date, judged once per plan
+    version, date, scope (access.task_scope_key) and filters in each server process, then read from the cache:
+    the chart is opened far more often than the plan changes (docs/benchmarks.md)."""
+    key = f"work:gantt:{plan_version()}:{as_of.isoformat()}:{scope_key}:{sorted(filters.items())!r}"
+    found = cache.get(key)
+    if found is None:
+        with queries.paused_gc():
+            board = queries.board(as_of, task_q, with_units=True, lean=True, **filters)
+            found = (gantt_json(_payload(board)), board.fallback_years)
+            # Free the tens of thousands of rows before the collector is back, or its next pass walks them all.
+            del board
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def _payload(board):
@@ -57,6 +91,22 @@ def _payload(board):
         "statuses": rules.STATUSES, "status_labels": [rules.STATUS_LABELS[x] for x in rules.STATUSES],
         "tasks": tasks, "milestones": milestones, "fallback_years": board.fallback_years,
     }
+
+
+# The payload for 5,000 tasks is about 1.8 MB of JSON: orjson writes it in a few milliseconds where the json
+# module takes about 50 (docs/benchmarks.md). The payload holds only ints, strings, None, lists and dicts.
+def gantt_json(payload):
+    return orjson.dumps(payload)
+
+
+def gantt_response(data):
+    return HttpResponse(data, content_type="application/json")
+
+
+def gantt_script(data, element_id):
+    """What Django's json_script filter writes, for JSON bytes: <, > and & escaped so the data cannot end the tag."""
+    data = data.replace(b"<", b"\\u003C").replace(b">", b"\\u003E").replace(b"&", b"\\u0026")
+    return format_html('<script id="{}" type="application/json">{}</script>', element_id, mark_safe(data.decode()))
 
 
 class GanttExport(Export):

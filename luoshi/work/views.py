@@ -5,7 +5,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max, Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,7 +16,7 @@ from luoshi.orgs.access import access_for
 from luoshi.orgs.models import Role
 from luoshi.work import access as work_access
 from luoshi.work import queries, rules, services
-from luoshi.work.gantt import GanttExport, gantt_payload
+from luoshi.work.gantt import GanttExport, gantt_response, gantt_rows, gantt_script
 from luoshi.work.models import Campaign, Milestone, ProgressReport, ReportAttachment, TaskRole, TaskUnit
 from luoshi.work.transfers import COLUMNS, ScheduleExport, import_schedule
 
@@ -263,10 +263,10 @@ def attachment(request, pk):
 def gantt(request):
     work_access.require_reader(request.user)
     as_of = _as_of(request)
-    board = queries.board(as_of, work_access.task_filter(request.user), with_units=True, lean=True)
-    return render(request, "work/gantt.html", {"payload": gantt_payload(board), "as_of": as_of,
+    data, fallback_years = gantt_rows(as_of, work_access.task_filter(request.user), work_access.task_scope_key(request.user))
+    return render(request, "work/gantt.html", {"gantt_data": gantt_script(data, "gantt-data"), "as_of": as_of,
                                                "latest_report": _latest_report(request.user),
-                                               "fallback_years": board.fallback_years})
+                                               "fallback_years": fallback_years})
 
 
 def _filters(request):
@@ -277,8 +277,9 @@ def _filters(request):
 @login_required
 def gantt_data(request):
     work_access.require_reader(request.user)
-    board = queries.board(_as_of(request), work_access.task_filter(request.user), with_units=True, lean=True, **_filters(request))
-    return JsonResponse(gantt_payload(board))
+    data, _ = gantt_rows(_as_of(request), work_access.task_filter(request.user), work_access.task_scope_key(request.user),
+                         **_filters(request))
+    return gantt_response(data)
 
 
 @login_required

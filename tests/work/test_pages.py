@@ -1,6 +1,7 @@
 """The key-work pages through the Django test client, for each role."""
 
 import io
+import json
 from datetime import date
 
 import pytest
@@ -170,10 +171,23 @@ def test_schedule_export_contains_only_visible_tasks(client_for, plan):
 def test_gantt_page_embeds_the_rows_as_json(client_for, plan, april_report):
     response = client_for("li_ducha").get("/work/gantt/?on=2020-05-07")
     html = response.content.decode()
-    assert 'id="gantt-data"' in html and "vendor/echarts.min.js" in html
-    payload = response.context["payload"]
+    assert "vendor/echarts.min.js" in html
+    payload = embedded_gantt(html)
     assert [t[2] for t in payload["tasks"]] == ["1", "2"]
     assert payload["lights"][payload["tasks"][1][7]] == "red"
+
+
+def embedded_gantt(html):
+    start = html.index('<script id="gantt-data" type="application/json">') + len('<script id="gantt-data" type="application/json">')
+    return json.loads(html[start:html.index("</script>", start)])
+
+
+def test_gantt_page_escapes_a_title_that_would_end_the_script(client_for, plan):
+    plan.t1.title = "</script><script>alert(1)</script>&"
+    plan.t1.save()
+    html = client_for("li_ducha").get("/work/gantt/?on=2020-05-07").content.decode()
+    assert "<script>alert(1)" not in html
+    assert "</script><script>alert(1)</script>&" in [t[3] for t in embedded_gantt(html)["tasks"]]
 
 
 def test_gantt_data_and_xlsx_follow_the_filters(client_for, plan, april_report):
