@@ -11,8 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from luoshi.audit.services import record
+from luoshi.audit.services import insert_recorded, record
 from luoshi.core.problems import Rejected
+from luoshi.core.sql import hot_cursor
 from luoshi.daily import access as daily_access
 from luoshi.daily import rules
 from luoshi.daily.models import DailyForm, DailyReport, FormAssignment, FormVersion
@@ -184,10 +185,8 @@ _versions = {}
 def find_target(form_code, village_code, actor=None):
     """The village's assignment to the form, or None. `may_submit`: the actor holds the reporter role on the
     village's committee (the rule of daily.access.require_submitter, which decides whenever this is False)."""
-    from django.db import connection
-
     user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_TARGET_SQL, [user_id, form_code, village_code])
         row = cursor.fetchone()
     if row is None:
@@ -246,36 +245,25 @@ def submit_report(actor, *, form, village, day, values=None, zero_report=False, 
     raise Rejected("同时提交的报告过多，请稍后重试")
 
 
-def _insert_if_free(report):
-    """INSERT … ON CONFLICT DO NOTHING RETURNING id (PostgreSQL and SQLite ≥ 3.35): True when the row went in.
-
-    The first report of a village's day, the common case, then costs one statement; any conflict (same key,
-    a version already there) leaves the transaction usable and the caller looks at what is there."""
-    from django.db import connection
-
-    fields = [f for f in DailyReport._meta.concrete_fields if not f.primary_key]
-    sql = (f"INSERT INTO {DailyReport._meta.db_table} ({', '.join(connection.ops.quote_name(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING RETURNING id")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [f.get_db_prep_save(getattr(report, f.attname), connection) for f in fields])
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    report.pk = row[0]
-    report._state.adding = False
-    return True
-
-
-@transaction.atomic
 def _save_report(actor, target, version, day, values, zero_report, key, note, now):
     village = target.village
     submitter = actor if getattr(actor, "is_authenticated", False) else None
     candidate = DailyReport(form_id=target.form_id, form_version=version, village=village, day=day, version=1, is_current=True,
                         values=values, zero_report=zero_report, late=rules.is_late(day, timezone.localtime(now), version.deadline),
                         first_submitted_at=now, submitted_at=now, submitted_by=submitter, idempotency_key=key, note=note)
-    if _insert_if_free(candidate):
-        _audit(actor, target, candidate)
+    # The first report of a village's day, the common case: the report and its audit entry in one statement
+    # (audit.services.insert_recorded). Any conflict (the same key again, a version already there) keeps both
+    # out, and the transaction below looks at what is there.
+    if insert_recorded(actor, _action(candidate), candidate, after=_audited(target, candidate), unless_conflict=True):
         return candidate, True
+    return _save_over_existing(actor, target, version, day, values, zero_report, key, note, now)
+
+
+@transaction.atomic
+def _save_over_existing(actor, target, version, day, values, zero_report, key, note, now):
+    """A retry with the same idempotency key returns the first report; otherwise a correction (a new version)."""
+    village = target.village
+    submitter = actor if getattr(actor, "is_authenticated", False) else None
     current = None
     for pk, report_key, version_number, late, first in (
             DailyReport.objects.filter(Q(form_id=target.form_id, day=day, is_current=True) | Q(idempotency_key=key),
@@ -294,14 +282,17 @@ def _save_report(actor, target, version, day, values, zero_report, key, note, no
         form_id=target.form_id, form_version=version, village=village, day=day, version=number, is_current=True,
         values=values, zero_report=zero_report, late=late, first_submitted_at=first, submitted_at=now,
         submitted_by=submitter, idempotency_key=key, note=note)
-    _audit(actor, target, report)
+    record(actor, _action(report), report, after=_audited(target, report))
     return report, True
 
 
-def _audit(actor, target, report):
-    record(actor, "更正村居日报" if report.version > 1 else "报送村居日报", report,
-           after={"form": target.form_code, "village": report.village.code, "day": report.day, "version": report.version,
-                  "values": report.values, "zero_report": report.zero_report, "late": report.late})
+def _action(report):
+    return "更正村居日报" if report.version > 1 else "报送村居日报"
+
+
+def _audited(target, report):
+    return {"form": target.form_code, "village": report.village.code, "day": report.day, "version": report.version,
+            "values": report.values, "zero_report": report.zero_report, "late": report.late}
 
 
 def send_reminders(actor=None, now=None):

@@ -42,3 +42,44 @@ def test_audit_filter_by_date_range(client_for, cast):
 @pytest.mark.parametrize("username", ["sun_leader", "li_ducha", "zhao_fagai", "qian_tongji", "zhou_shangwu", "wu_cunju", "nobody"])
 def test_only_administrators_may_read_the_trail(client_for, username):
     assert client_for(username).get("/audit/").status_code == 403
+
+
+def test_insert_recorded_writes_the_row_and_its_entry_together(cast):
+    from luoshi.audit.services import insert_recorded
+    from luoshi.orgs.models import ApiToken
+
+    token = ApiToken(user=cast.sun_leader, name="脚本", prefix="ls_x", digest="a" * 64)
+    assert insert_recorded(cast.sun_leader, "创建API令牌", token, after={"name": "脚本"}) is token
+    saved = ApiToken.objects.get(digest="a" * 64)
+    assert token.pk == saved.pk and saved.created_at is not None
+    entry = AuditEntry.objects.get(action="创建API令牌")
+    assert (entry.object_type, entry.object_id, entry.actor, entry.after) == ("orgs.ApiToken", str(saved.pk), cast.sun_leader,
+                                                                           {"name": "脚本"})
+
+
+def test_insert_recorded_unless_conflict_leaves_no_entry_when_the_row_is_kept_out(cast):
+    from luoshi.audit.services import insert_recorded
+    from luoshi.orgs.models import ApiToken
+
+    insert_recorded(None, "创建API令牌", ApiToken(user=cast.sun_leader, name="一", prefix="ls_x", digest="b" * 64))
+    count = AuditEntry.objects.count()
+    again = ApiToken(user=cast.sun_leader, name="二", prefix="ls_x", digest="b" * 64)
+    assert insert_recorded(None, "创建API令牌", again, unless_conflict=True) is None
+    assert AuditEntry.objects.count() == count and ApiToken.objects.get(digest="b" * 64).name == "一"
+
+
+def test_rows_read_with_fixed_sql_come_back_as_the_orm_gives_them(cast):
+    from django.db import connection
+
+    from luoshi.core.sql import columns_of, hot_cursor, model_from_row
+    from luoshi.orgs.models import ApiToken
+
+    token, _ = services.create_api_token(cast.sun_leader, cast.sun_leader, "脚本")
+    with hot_cursor() as cursor:
+        cursor.execute(f"SELECT {columns_of(ApiToken, 't')} FROM orgs_apitoken t WHERE t.id = %s", [token.pk])
+        row = cursor.fetchone()
+    read = model_from_row(ApiToken, row)
+    orm = ApiToken.objects.get(pk=token.pk)
+    assert [getattr(read, f.attname) for f in ApiToken._meta.concrete_fields] == \
+        [getattr(orm, f.attname) for f in ApiToken._meta.concrete_fields]
+    assert read.created_at.tzinfo is not None  # aware on SQLite too

@@ -1,0 +1,104 @@
+"""Fixed-text SQL for the few statements every request of a hot path runs (token lookup, daily submission).
+
+On PostgreSQL these go through a server-binding cursor, so that the server plans each statement once per
+connection instead of on every request (for the daily lookup the plan cost five times the execution). Django's
+own cursors bind parameters on the client and never prepare, so the ORM is unaffected. Set
+LUOSHI_DB_PREPARED=0 behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode before
+1.21); these statements then run like any other.
+"""
+
+from django.db import connection
+
+
+def prepared_statements_enabled():
+    return connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None
+
+
+def hot_cursor():
+    """A Django cursor (same connection and transaction as the ORM, logged like the others) for fixed SQL text
+    with %s parameters; prepared on PostgreSQL when enabled, a plain cursor elsewhere."""
+    if not prepared_statements_enabled():
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_prepared_cursor_class()(connection.connection))
+
+
+_cursor_class = []
+
+
+def _prepared_cursor_class():
+    if not _cursor_class:
+        from django.db.backends.postgresql.base import ServerBindingCursor
+
+        class PreparedCursor(ServerBindingCursor):
+            def _send_query_prepared(self, name, pgq, *, binary=None):
+                # psycopg (3.3, pinned) keeps the query text only for statements it did not prepare; Django's
+                # query log (debug, tests) reads it from here.
+                self._query = pgq
+                super()._send_query_prepared(name, pgq, binary=binary)
+
+        _cursor_class.append(PreparedCursor)
+    return _cursor_class[0]
+
+
+_insert_sql = {}
+
+
+def insert_returning_id(obj, *, unless_conflict=False):
+    """INSERT a new model instance with one fixed statement, set its primary key and return it.
+
+    unless_conflict: ON CONFLICT DO NOTHING (PostgreSQL, SQLite ≥ 3.35); returns None when a unique constraint
+    kept the row out, and the transaction stays usable.
+
+    Like obj.save() for a new row, without compiling a query each time: values are prepared by the fields
+    themselves (get_db_prep_save), so dates, JSON and the like are stored exactly as the ORM stores them.
+    auto_now_add fields are filled in, as save() would. Only for models without save() overrides or signals.
+    """
+    model = type(obj)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    key = (connection.vendor, model, unless_conflict)
+    sql = _insert_sql.get(key)
+    if sql is None:
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        sql = _insert_sql[key] = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) "
+                                  f"VALUES ({', '.join(['%s'] * len(fields))})"
+                                  f"{' ON CONFLICT DO NOTHING' if unless_conflict else ''} RETURNING {model._meta.pk.column}")
+    params = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+    with hot_cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    obj.pk = row[0]
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return obj
+
+
+_converters = {}
+
+
+def columns_of(model, alias):
+    """The model's concrete columns, qualified by a table alias, in field order (for model_from_row)."""
+    return ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in model._meta.concrete_fields)
+
+
+def model_from_row(model, values):
+    """A model instance from the values of its concrete columns in field order (columns_of), converted the way
+    the ORM converts them (on SQLite, for instance, datetimes come back naive)."""
+    fields = model._meta.concrete_fields
+    key = (connection.vendor, model)
+    converters = _converters.get(key)
+    if converters is None:
+        converters = _converters[key] = []
+        for field in fields:
+            column = field.get_col(model._meta.db_table)
+            converters.append((column, connection.ops.get_db_converters(column) + column.get_db_converters(connection)))
+    converted = []
+    for value, (column, functions) in zip(values, converters):
+        for convert in functions:
+            value = convert(value, column, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [f.attname for f in fields], converted)
