@@ -102,3 +102,10 @@ def model_from_row(model, values):
             value = convert(value, column, connection)
         converted.append(value)
     return model.from_db(connection.alias, [f.attname for f in fields], converted)
+
+
+def day_number_sql(column):
+    """SQL for a date column as its day number (days since 1970-01-01; NULL stays NULL)."""
+    if connection.vendor == "postgresql":
+        return f"({column} - DATE '1970-01-01')"
+    return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"

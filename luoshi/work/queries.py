@@ -7,11 +7,12 @@ import gc
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Max, Q
 
 from luoshi.core import workdays
+from luoshi.core.sql import day_number_sql
 from luoshi.orgs.models import Unit
 from luoshi.work import rules
 from luoshi.work.models import Campaign, Milestone, ProgressReport, Task, TaskUnit
@@ -94,8 +95,12 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
         milestone_qs = milestone_qs.filter(task_id__in=subquery)
         report_qs = report_qs.filter(task_id__in=subquery)
     milestones_by_task = defaultdict(list)
-    for row in milestone_qs.order_by("task_id", "order", "id").values_list(
-            "id", "task_id", "number", "title", "start", "due", "original_due", "done_on", "follows_id"):
+    if lean:
+        rows = _lean_milestone_rows(tasks_qs.values("id") if scoped else None)
+    else:
+        rows = milestone_qs.order_by("task_id", "order", "id").values_list(
+            "id", "task_id", "number", "title", "start", "due", "original_due", "done_on", "follows_id")
+    for row in rows:
         milestones_by_task[row[1]].append(row)
     last_reports = {row["task_id"]: row for row in report_qs.order_by().values("task_id").annotate(
         **{cycle: Max("reported_on", filter=Q(reported_on__lt=first)) for cycle, first in period_starts.items()})}
@@ -110,39 +115,42 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
     years = set()
     judge = rules.judge_fast
     planned_start = rules.planned_start
+    status_on_days, started_on_days, missed_since = rules.status_on_days, rules.started_on_days, rules.missed_since
     status_index = {status: i for i, status in enumerate(rules.STATUSES)}
-    days = {None: None}
-    epoch = date(1970, 1, 1).toordinal()
 
-    def day(value):
-        found = days.get(value, False)
-        if found is False:
-            found = days[value] = value.toordinal() - epoch
-            years.add(value.year)
-        return found
-
+    as_of_day = (as_of - rules.EPOCH).days
+    dues = set()
     for (task_id, number, title, campaign_id_, lead_unit_id, leader_name, start, deadline, _) in task_rows:
         campaign = campaigns[campaign_id_]
         ms = milestones_by_task.get(task_id, [])
-        finished = bool(ms) and all(m[7] is not None and m[7] <= as_of for m in ms)
-        last = last_reports.get(task_id, {}).get(campaign["report_cycle"])
-        dates = [last] if last else []
-        missed = rules.missed_periods_in_a_row(dates, cycle=campaign["report_cycle"], task_start=start, as_of=as_of,
-                                               finished=finished)
+        if lean:
+            finished = bool(ms) and all(m[6] is not None and m[6] <= as_of_day for m in ms)
+        else:
+            finished = bool(ms) and all(m[7] is not None and m[7] <= as_of for m in ms)
+        missed = missed_since(last_reports.get(task_id, {}).get(campaign["report_cycle"]), campaign["report_cycle"], start,
+                              as_of, finished)
         judged = []
         statuses = []
         next_due = None
         previous_due = None
+        if lean:
+            # The Gantt chart's compact rows (see gantt.gantt_payload), dates as day numbers throughout.
+            task_started = start is None or start <= as_of
+            silent = missed >= rules.SERIOUS_MISSED_PERIODS
+            for (mid, _, mtitle, mstart, due, original_due, done_on, follows_id) in ms:
+                status = status_on_days(due, as_of_day, done_on, started_on_days(mstart, previous_due, task_started, as_of_day),
+                                        silent)
+                previous_due = due
+                dues.add(due)
+                statuses.append(status)
+                judged.append([mid, task_id, mtitle, due, done_on if done_on is not None and done_on <= as_of_day else None,
+                               status_index[status], follows_id, original_due])
+            ms = ()
         for (mid, _, mnumber, mtitle, mstart, due, original_due, done_on, follows_id) in ms:
             status, effective, late = judge(due, as_of, done_on, planned_start(mstart, previous_due, start), missed)
             previous_due = due
             statuses.append(status)
             known_done = done_on if done_on is not None and done_on <= as_of else None
-            if lean:
-                # The Gantt chart's compact form (see gantt.gantt_payload); no dict per milestone.
-                judged.append([mid, task_id, mtitle, day(due), day(known_done), status_index[status], follows_id,
-                               day(original_due)])
-                continue
             years.add(due.year)
             m = {
                 "id": mid, "task_id": task_id, "number": mnumber, "title": mtitle, "start": mstart, "due": due,
@@ -170,8 +178,29 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
         result.tasks = [t for t in result.tasks if t["light"] == light]
         keep = {t["id"] for t in result.tasks}
         result.milestones = [m for m in result.milestones if (m[1] if lean else m["task_id"]) in keep]
+    years.update({(rules.EPOCH + timedelta(days=d)).year for d in dues})
     result.fallback_years = workdays.fallback_years(date(y, 1, 1) for y in years | {as_of.year})
     return result
+
+
+def _lean_milestone_rows(task_ids=None):
+    """Milestones in plan order as (id, task_id, title, start, due, original_due, done_on, follows_id) with the
+    dates as day numbers (days since 1970-01-01) computed by the database: the Gantt chart needs no date objects
+    for its 25,000 milestones. task_ids: a values("id") queryset of the tasks to keep, or None for all."""
+    from django.db import connection
+
+    day = day_number_sql
+    table = Milestone._meta.db_table
+    sql = (f"SELECT id, task_id, title, {day('start')}, {day('due')}, {day('original_due')}, {day('done_on')}, follows_id "
+           f"FROM {table}")
+    params = []
+    if task_ids is not None:
+        subquery, params = task_ids.query.sql_with_params()
+        sql += f" WHERE task_id IN ({subquery})"
+    sql += f' ORDER BY task_id, {connection.ops.quote_name("order")}, id'
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def status_rows(judged: Board):

@@ -81,6 +81,28 @@ def _judge(due, as_of, done_on, started, silent, serious_days):
     return Judgement(IN_PROGRESS if started else NOT_STARTED, effective, 0)
 
 
+EPOCH = date(1970, 1, 1)
+
+
+@lru_cache(maxsize=131072)
+def status_on_days(due, as_of, done_on, started, silent):
+    """The status milestone_status gives, with dates as day numbers (days since 1970-01-01), for the Gantt
+    chart's loop over tens of thousands of milestones: `started` is whether the planned start is on or before
+    `as_of`, `silent` whether the task missed SERIOUS_MISSED_PERIODS report periods in a row."""
+    known_done = EPOCH + timedelta(days=done_on) if done_on is not None and done_on <= as_of else None
+    return _judge(EPOCH + timedelta(days=due), EPOCH + timedelta(days=as_of), known_done, started, silent,
+                  SERIOUS_DAYS_LATE).status
+
+
+def started_on_days(own_start, previous_due, task_started, as_of):
+    """planned_start(…) <= as_of, with day numbers; `task_started` is that comparison for the task's start."""
+    if own_start is not None:
+        return own_start <= as_of
+    if previous_due is not None:
+        return previous_due < as_of  # planned to start the day after the previous milestone is due
+    return task_started
+
+
 def planned_start(own_start, previous_due, task_start):
     """When a milestone is planned to start: its own start date; else the day after the previous milestone of the
     task is due (the steps of a task follow each other); else the task's start."""
@@ -138,6 +160,14 @@ def missed_periods_in_a_row(report_dates, *, cycle, task_start, as_of, finished=
         missed += 1
         end = start - timedelta(days=1)
     return missed
+
+
+@lru_cache(maxsize=65536)
+def missed_since(last_report, cycle, task_start, as_of, finished):
+    """missed_periods_in_a_row when only the latest report before the current period matters (None: no report);
+    cached, since thousands of tasks share a start date and a latest report date."""
+    return missed_periods_in_a_row([last_report] if last_report else [], cycle=cycle, task_start=task_start,
+                                   as_of=as_of, finished=finished)
 
 
 def rollup(items):

@@ -145,8 +145,32 @@ def test_the_fast_positional_judge_agrees_with_milestone_status():
             due=due, as_of=as_of, done_on=done_on, start=start, missed_periods=missed)
 
 
+def test_the_day_number_judge_agrees_with_milestone_status():
+    n = lambda d: None if d is None else (d - date(1970, 1, 1)).days
+    task_start = date(2020, 3, 1)
+    cases = [(None, None, DUE, date(2020, 5, 19), None, 0), (None, None, DUE, date(2020, 6, 1), date(2020, 5, 9), 0),
+             (None, None, DUE, date(2020, 4, 20), None, 2), (date(2020, 3, 15), None, DUE, date(2020, 3, 1), None, 0),
+             (None, date(2020, 4, 30), DUE, date(2020, 4, 30), None, 0), (None, date(2020, 4, 30), DUE, date(2020, 5, 1), None, 0),
+             (None, None, DUE, date(2020, 5, 7), date(2020, 5, 9), 0), (None, None, DUE, date(2020, 5, 29), None, 0)]
+    for own_start, previous_due, due, as_of, done_on, missed in cases:
+        expected = rules.milestone_status(due=due, as_of=as_of, done_on=done_on, missed_periods=missed,
+                                          start=rules.planned_start(own_start, previous_due, task_start)).status
+        started = rules.started_on_days(n(own_start), n(previous_due), task_start <= as_of, n(as_of))
+        assert rules.status_on_days(n(due), n(as_of), n(done_on), started, missed >= rules.SERIOUS_MISSED_PERIODS) == expected
+
+
 def test_a_milestone_is_planned_to_start_after_the_previous_one_is_due():
     task_start = date(2020, 3, 1)
     assert rules.planned_start(None, None, task_start) == task_start
     assert rules.planned_start(None, date(2020, 4, 30), task_start) == date(2020, 5, 1)
     assert rules.planned_start(date(2020, 4, 1), date(2020, 4, 30), task_start) == date(2020, 4, 1)
+
+
+def test_missed_since_the_latest_report_agrees_with_the_full_count():
+    for last in (None, date(2020, 3, 10), date(2020, 4, 10)):
+        for as_of in (date(2020, 5, 7), date(2020, 6, 1), date(2020, 2, 15)):
+            assert rules.missed_since(last, rules.MONTHLY, date(2020, 1, 10), as_of, False) == rules.missed_periods_in_a_row(
+                [last] if last else [], cycle=rules.MONTHLY, task_start=date(2020, 1, 10), as_of=as_of)
+    # April, March, February and January (which ended after the task started on 10 January)
+    assert rules.missed_since(None, rules.MONTHLY, date(2020, 1, 10), date(2020, 5, 7), False) == 4
+    assert rules.missed_since(None, rules.MONTHLY, date(2020, 1, 10), date(2020, 5, 7), True) == 0
