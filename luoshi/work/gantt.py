@@ -1,5 +1,6 @@
 """Gantt rows for the chart (compact arrays, dates as day numbers) and for the xlsx export."""
 
+import hashlib
 from datetime import date
 
 import orjson
@@ -43,7 +44,8 @@ def gantt_rows(as_of, task_q, scope_key, **filters):
     """(JSON bytes, fallback years) of the chart for the tasks in `task_q` as of a date, judged once per plan
     version, date, scope (access.task_scope_key) and filters in each server process, then read from the cache:
     the chart is opened far more often than the plan changes (docs/benchmarks.md)."""
-    key = f"work:gantt:{plan_version()}:{as_of.isoformat()}:{scope_key}:{sorted(filters.items())!r}"
+    parts = f"{plan_version()}|{as_of.isoformat()}|{scope_key}|{sorted(filters.items())!r}"
+    key = "work:gantt:" + hashlib.sha1(parts.encode()).hexdigest()
     found = cache.get(key)
     if found is None:
         with queries.paused_gc():

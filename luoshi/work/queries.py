@@ -145,22 +145,22 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
                 statuses.append(status)
                 judged.append([mid, task_id, mtitle, due, done_on if done_on is not None and done_on <= as_of_day else None,
                                status_index[status], follows_id, original_due])
-            ms = ()
-        for (mid, _, mnumber, mtitle, mstart, due, original_due, done_on, follows_id) in ms:
-            status, effective, late = judge(due, as_of, done_on, planned_start(mstart, previous_due, start), missed)
-            previous_due = due
-            statuses.append(status)
-            known_done = done_on if done_on is not None and done_on <= as_of else None
-            years.add(due.year)
-            m = {
-                "id": mid, "task_id": task_id, "number": mnumber, "title": mtitle, "start": mstart, "due": due,
-                "original_due": original_due, "effective_due": effective, "done_on": known_done,
-                "status": status, "working_days_late": late, "follows_id": follows_id,
-                "campaign_id": campaign_id_, "lead_unit_id": lead_unit_id,
-            }
-            judged.append(m)
-            if next_due is None and status not in DONE_STATUSES:
-                next_due = m
+        else:
+            for (mid, _, mnumber, mtitle, mstart, due, original_due, done_on, follows_id) in ms:
+                status, effective, late = judge(due, as_of, done_on, planned_start(mstart, previous_due, start), missed)
+                previous_due = due
+                statuses.append(status)
+                known_done = done_on if done_on is not None and done_on <= as_of else None
+                years.add(due.year)
+                m = {
+                    "id": mid, "task_id": task_id, "number": mnumber, "title": mtitle, "start": mstart, "due": due,
+                    "original_due": original_due, "effective_due": effective, "done_on": known_done,
+                    "status": status, "working_days_late": late, "follows_id": follows_id,
+                    "campaign_id": campaign_id_, "lead_unit_id": lead_unit_id,
+                }
+                judged.append(m)
+                if next_due is None and status not in DONE_STATUSES:
+                    next_due = m
         task_light = rules.task_light(statuses, missed)
         if not lean:
             for m in judged:
