@@ -92,9 +92,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql") and env_bool("LUOSHI_DB_PREPARED", True):
-    # Lets luoshi.core.sql.hot_cursor prepare the hot statements; the ORM's client-binding cursors never prepare.
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -106,6 +103,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-luoshi.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# PostgreSQL: the hot statements of luoshi.core.sql are prepared once per connection (off behind old PgBouncers).
+LUOSHI_DB_PREPARED = env_bool("LUOSHI_DB_PREPARED", True)
 
 # Per-process memory cache (the Gantt chart's computed rows, work.gantt.gantt_rows); nothing in it needs sharing.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 200}}}

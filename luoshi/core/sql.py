@@ -11,7 +11,9 @@ from django.db import connection
 
 
 def prepared_statements_enabled():
-    return connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None
+    from django.conf import settings
+
+    return connection.vendor == "postgresql" and settings.LUOSHI_DB_PREPARED
 
 
 def hot_cursor():
@@ -33,6 +35,16 @@ def _prepared_cursor_class():
         from django.db.backends.postgresql.base import ServerBindingCursor
 
         class PreparedCursor(ServerBindingCursor):
+            def execute(self, query, params=None, **kwargs):
+                # Preparation is switched on for this statement only: with a threshold set, psycopg would also
+                # keep count of every ORM query (each a unique text, parameters bound on the client), which
+                # made the 100,000-row indicator import a fifth slower.
+                self.connection.prepare_threshold = 0
+                try:
+                    return super().execute(query, params, **kwargs)
+                finally:
+                    self.connection.prepare_threshold = None
+
             def _send_query_prepared(self, name, pgq, *, binary=None):
                 # psycopg (3.3, pinned) keeps the query text only for statements it did not prepare; Django's
                 # query log (debug, tests) reads it from here.
