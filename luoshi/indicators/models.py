@@ -86,9 +86,10 @@ class Figure(models.Model):
         ]
         indexes = [
             models.Index(fields=["region", "indicator", "period"], name="figure_region_ind_period"),
-            # Peers' growth for ranking: an index-only scan on PostgreSQL (growth included), current versions only.
-            models.Index(fields=["indicator", "period", "region"], include=["growth"], condition=Q(current=True),
-                         name="figure_current_peers"),
+            # Peers' growth for ranking (queries.RANK_SQL): with growth both included and required non-null in the
+            # predicate PostgreSQL reads it with an index-only scan (no visit to the 6,600 table pages of the peers).
+            models.Index(fields=["indicator", "period", "region"], include=["growth"],
+                         condition=Q(current=True, growth__isnull=False), name="figure_current_peers"),
         ]
 
     def __str__(self):
