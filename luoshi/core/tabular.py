@@ -14,11 +14,10 @@ class Sheet:
     rows: list  # list of lists of cell values (str, int, float, date, datetime or None)
 
 
-def _clean(value):
-    if isinstance(value, str):
-        value = value.strip().replace("\u3000", " ").strip()
-        return value or None
-    return value
+def _clean_rows(rows):
+    """Text cells trimmed (full-width spaces too), empty text as None, other cells as they are. One comprehension
+    without a call per cell: a 100,000-row file has 800,000 cells."""
+    return [[(c.strip().replace("\u3000", " ").strip() or None) if type(c) is str else c for c in row] for row in rows]
 
 
 def decode_text(data: bytes) -> str:
@@ -43,7 +42,7 @@ def read_sheets(source, filename: str | None = None) -> list[Sheet]:
     name = (filename or "").lower()
     if name.endswith(".csv") or name.endswith(".txt"):
         text = decode_text(data)
-        rows = [[_clean(c) for c in row] for row in csv.reader(io.StringIO(text))]
+        rows = _clean_rows(csv.reader(io.StringIO(text)))
         return [Sheet(Path(filename).stem if filename else "CSV", rows)]
     if name.endswith(".xlsx") or name.endswith(".xlsm") or name.endswith(".xls") or not name:
         try:
@@ -55,7 +54,7 @@ def read_sheets(source, filename: str | None = None) -> list[Sheet]:
         sheets = []
         for sheet_name in workbook.sheet_names:
             raw = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-            sheets.append(Sheet(sheet_name, [[_clean(c) if c != "" else None for c in row] for row in raw]))
+            sheets.append(Sheet(sheet_name, _clean_rows(raw)))
         return sheets
     raise Rejected(f"不支持的文件类型：{filename}（请使用 xlsx 或 csv）。")
 
