@@ -11,7 +11,7 @@ def shell(request):
     user = getattr(request, "user", None)
     access = access_for(user) if user is not None else None
     return {
-        "nav": nav_items(active),
+        "nav": nav_items(active, user),
         "access": access,
         "demo_notice": SiteFlag.is_set(SiteFlag.DEMO_LOADED),
         "unread_messages": unread_count(user) if user is not None and user.is_authenticated else 0,

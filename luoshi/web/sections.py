@@ -1,4 +1,5 @@
-"""The navigation: the five sections of luoshi. A section with no url name yet is shown as coming."""
+"""The navigation: the five sections of luoshi, each shown to the users who can open it. A section with no url
+name yet is shown as coming, to the people it is meant for (those who read indicators or key work)."""
 
 from dataclasses import dataclass
 
@@ -22,7 +23,21 @@ SECTIONS = [
 ]
 
 
-def nav_items(active=None):
+def readable_sections(user):
+    """The keys of the built sections this user may open; each app's access helper decides."""
+    from luoshi.daily.access import can_read_daily
+    from luoshi.indicators.access import readable_regions
+    from luoshi.work.access import can_read_work
+
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    checks = {"indicators": lambda: readable_regions(user).exists(), "work": lambda: can_read_work(user),
+              "daily": lambda: can_read_daily(user)}
+    return {key for key, check in checks.items() if check()}
+
+
+def nav_items(active=None, user=None):
+    readable = readable_sections(user)
     items = []
     for section in SECTIONS:
         url = None
@@ -31,6 +46,10 @@ def nav_items(active=None):
                 url = reverse(section.url_name)
             except NoReverseMatch:
                 url = None
+        if url is None and not readable & {"indicators", "work"}:
+            continue  # announced only to district and department officials, not to village reporters
+        if url is not None and section.key not in readable:
+            continue
         items.append({"key": section.key, "title": section.title, "url": url, "summary": section.summary,
                       "coming": url is None, "active": section.key == active})
     return items

@@ -35,6 +35,25 @@ def test_navigation_lists_the_five_sections(client_for):
     assert "即将上线" in body  # 督查督办 and 会议材料 are not built yet
 
 
+def nav_titles(body):
+    nav = body[body.index('<nav class="mainnav"'):body.index("</nav>")]
+    return re.findall(r'class="navitem[^"]*"[^>]*>([^<]+)', nav)
+
+
+@pytest.mark.parametrize("username, expected", [
+    ("sun_leader", ["经济运行", "重点工作", "督查督办", "村居日报", "会议材料", "组织机构"]),
+    ("zhou_shangwu", ["经济运行", "重点工作", "督查督办", "会议材料", "组织机构"]),  # a department: no daily reports
+    ("sun_jiedao", ["经济运行", "重点工作", "督查督办", "村居日报", "会议材料", "组织机构"]),
+    ("wu_cunju", ["村居日报", "组织机构"]),  # a village reporter: only what they can open
+    ("nobody", ["组织机构"]),
+])
+def test_navigation_shows_each_role_only_the_sections_it_can_open(client_for, username, expected):
+    body = client_for(username).get("/").content.decode()
+    assert nav_titles(body) == expected
+    cards = body[body.index('<div class="cards">'):]
+    assert ("经济运行" in cards) == ("经济运行" in expected)
+
+
 def test_audit_link_is_shown_to_administrators_only(client_for):
     assert "审计日志" in client_for("wang_admin").get("/").content.decode()
     assert "审计日志" not in client_for("sun_leader").get("/").content.decode()
