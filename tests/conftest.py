@@ -19,6 +19,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 
+from luoshi.daily import services as daily_services
 from luoshi.orgs import services
 from luoshi.orgs.models import RegionLevel, Role, UnitKind
 
@@ -33,8 +34,10 @@ def _fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # A rolled-back test's audit ids are reused on SQLite, so a cached Gantt chart could outlive its data.
+    # A rolled-back test's audit ids are reused on SQLite, so a cached Gantt chart could outlive its data;
+    # likewise the daily form versions a process has seen.
     cache.clear()
+    daily_services._current_versions.clear()
 
 
 @pytest.fixture(autouse=True)

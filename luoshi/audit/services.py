@@ -30,7 +30,8 @@ def snapshot(obj, fields):
     return data
 
 
-def _entry(actor, action, obj=None, *, before=None, after=None, object_type=None, object_id=None, object_repr=None, note=""):
+def new_entry(actor, action, obj=None, *, before=None, after=None, object_type=None, object_id=None, object_repr=None, note=""):
+    """An unsaved AuditEntry, for the few writes that insert it with their own statement (see insert_recorded)."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = (user.get_full_name() or user.username) if user else (str(actor) if actor else "系统")
     return AuditEntry(
@@ -50,7 +51,7 @@ def record(actor, action, obj=None, **details):
     """Record one write (call it inside the write's transaction). details: before, after, object_type,
     object_id, object_repr, note."""
     # One fixed INSERT instead of a compiled query: every write in luoshi passes here (luoshi.core.sql).
-    return insert_returning_id(_entry(actor, action, obj, **details))
+    return insert_returning_id(new_entry(actor, action, obj, **details))
 
 
 _recorded_insert_sql = {}
@@ -66,7 +67,7 @@ def insert_recorded(actor, action, obj, *, after=None, unless_conflict=False):
     """
     from django.db import connection, transaction
 
-    entry = _entry(actor, action, obj, after=after, object_id="")
+    entry = new_entry(actor, action, obj, after=after, object_id="")
     if connection.vendor != "postgresql":
         with transaction.atomic():
             if insert_returning_id(obj, unless_conflict=unless_conflict) is None:

@@ -180,6 +180,7 @@ SELECT f.id, f.code, f.title, f.active, f.current_version_id, fv.created_at, v.i
   JOIN orgs_region v ON v.id = a.village_id
  WHERE f.code = %s AND v.code = %s"""
 _versions = {}
+_current_versions = {}  # form code → the version last seen current in this process (the fast path checks it)
 
 
 def find_target(form_code, village_code, actor=None):
@@ -197,6 +198,7 @@ def find_target(form_code, village_code, actor=None):
     version = _versions.get(key)
     if version is None:
         version = _versions[key] = FormVersion.objects.get(pk=version_id)
+    _current_versions[code] = version
     village = Region(id=village_id, code=vcode, name=vname, level=vlevel, parent_id=vparent)
     return Target(form_id, code, title, active, version, village, starts_on, ends_on, bool(may_submit))
 
@@ -217,6 +219,9 @@ def submit_report(actor, *, form, village, day, values=None, zero_report=False, 
             day = date.fromisoformat(day)
         except ValueError:
             raise Rejected(f"无法识别的日期「{day}」，请写成 2020-04-14 的形式")
+    first = _first_report_in_one_statement(actor, form, village, day, values, zero_report, key, (note or "")[:200], now)
+    if first is not None:
+        return first, True
     target = find_target(form, village, actor)
     if actor is not None and (target is None or not target.may_submit):
         daily_access.require_submitter(actor, village)  # raises the Chinese message unless the actor is the reporter
@@ -243,6 +248,97 @@ def submit_report(actor, *, form, village, day, values=None, zero_report=False, 
             # A concurrent submission won the race (same key, or the same next version): look again.
             continue
     raise Rejected("同时提交的报告过多，请稍后重试")
+
+
+_FIRST_REPORT_SQL = {}
+
+
+def _first_report_sql():
+    """The morning rush on PostgreSQL, in one statement: check that the form is active and still at the version
+    this process knows, that the village is on it that day and that the user is its reporter (the rules of
+    find_target and check_day), insert version 1 unless a report or the key is already there, and write the
+    audit entry. No row back means one of those did not hold; the caller then takes the full path, which says why."""
+    from django.db import connection
+
+    sql = _FIRST_REPORT_SQL.get("sql")
+    if sql is not None:
+        return sql
+    from luoshi.audit.models import AuditEntry
+
+    quote = connection.ops.quote_name
+    cast = lambda field: f"CAST(%s AS {field.db_type(connection)})"  # noqa: E731 — parameters in a SELECT list need a type
+    report_fields = [f for f in DailyReport._meta.concrete_fields if not f.primary_key]
+    entry_fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+    from_target = {"form": "target.form_id", "village": "target.village_id"}
+    report_values = ", ".join(from_target.get(f.name) or cast(f) for f in report_fields)
+    from_new = {"object_id": "CAST(new.id AS varchar)", "object_repr": "target.name || %s"}
+    entry_values = ", ".join(from_new.get(f.name) or cast(f) for f in entry_fields)
+    sql = _FIRST_REPORT_SQL["sql"] = f"""
+WITH target AS (
+  SELECT a.form_id, a.village_id, v.name
+    FROM daily_formassignment a
+    JOIN daily_dailyform f ON f.id = a.form_id
+    JOIN orgs_region v ON v.id = a.village_id
+   WHERE f.code = %s AND v.code = %s AND f.active AND f.current_version_id = %s
+     AND a.starts_on <= %s AND (a.ends_on IS NULL OR a.ends_on >= %s)
+     AND {daily_access.SUBMITTER_SQL.format(village_id="v.id")}
+), new AS (
+  INSERT INTO {quote(DailyReport._meta.db_table)} ({", ".join(quote(f.column) for f in report_fields)})
+  SELECT {report_values} FROM target
+  ON CONFLICT DO NOTHING RETURNING id, village_id
+), entry AS (
+  INSERT INTO {quote(AuditEntry._meta.db_table)} ({", ".join(quote(f.column) for f in entry_fields)})
+  SELECT {entry_values} FROM new, target
+)
+SELECT new.id, new.village_id FROM new"""
+    return sql
+
+
+def _first_report_in_one_statement(actor, form, village, day, values, zero_report, key, note, now):
+    """A village's first report of the day by its own reporter, on PostgreSQL: the new report, or None for the
+    full path (another database, the first call in this process, anything to explain or to look up)."""
+    from django.db import connection
+
+    from luoshi.audit.models import AuditEntry
+    from luoshi.audit.services import new_entry
+
+    version = _current_versions.get(form)
+    if version is None or connection.vendor != "postgresql" or not getattr(actor, "is_authenticated", False):
+        return None
+    if day > timezone.localdate(now):
+        return None
+    specs = specs_of(version)
+    if zero_report:
+        clean = rules.zero_values(specs)
+    else:
+        clean, problems = rules.clean_values(specs, values)
+        if problems:
+            return None
+    report = DailyReport(form_version=version, day=day, version=1, is_current=True, values=clean,
+                         zero_report=bool(zero_report), late=rules.is_late(day, timezone.localtime(now), version.deadline),
+                         first_submitted_at=now, submitted_at=now, submitted_by=actor, idempotency_key=key, note=note)
+    entry = new_entry(actor, _action(report), object_type=DailyReport._meta.label, object_id="", object_repr="",
+                   after={"form": form, "village": village, "day": day, "version": 1, "values": clean,
+                          "zero_report": report.zero_report, "late": report.late})
+    params = [form, village, version.pk, day, day, actor.pk]
+    params += [f.get_db_prep_save(f.pre_save(report, add=True), connection)
+               for f in DailyReport._meta.concrete_fields if not f.primary_key and f.name not in ("form", "village")]
+    for f in AuditEntry._meta.concrete_fields:
+        if f.primary_key or f.name == "object_id":
+            continue
+        if f.name == "object_repr":
+            params.append(f" {day:%Y-%m-%d} 第1版")
+        else:
+            params.append(f.get_db_prep_save(f.pre_save(entry, add=True), connection))
+    with hot_cursor() as cursor:
+        cursor.execute(_first_report_sql(), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    report.pk, report.village_id, report.form_id = row[0], row[1], version.form_id
+    report._state.adding = False
+    report._state.db = connection.alias
+    return report
 
 
 def _save_report(actor, target, version, day, values, zero_report, key, note, now):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from luoshi.daily.models import DailyReport
 from luoshi.orgs import services as org_services
-from tests.daily.conftest import DAY, GOOD, at, submit
+from tests.daily.conftest import DAY, FIELDS, GOOD, at, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -133,13 +133,36 @@ def test_the_submit_path_stays_lean(api, form):
     assert response.status_code == 201
     statements = [q["sql"] for q in captured.captured_queries]
     if connection.vendor == "postgresql":
-        # token lookup (its last-used time is written in batches, not here), the one-query form/village/permission
-        # lookup, then the report and its audit entry in one statement
-        assert len(statements) == 3
-        assert "daily_dailyreport" in statements[2] and "audit_auditentry" in statements[2]
+        # token lookup (its last-used time is written in batches, not here), then one statement that checks the
+        # form, the village and the reporter and inserts the report with its audit entry
+        assert len(statements) == 2
+        assert "daily_dailyreport" in statements[1] and "audit_auditentry" in statements[1]
     else:
         # the same lookups, then SAVEPOINT, the report, its audit entry, RELEASE (the test's own transaction
         # stands in for BEGIN/COMMIT)
         assert len(statements) == 6
         assert sum("daily_dailyreport" in sql for sql in statements) == 1
     assert sum("audit_auditentry" in sql for sql in statements) == 1
+
+def test_a_changed_form_is_noticed_by_a_process_that_knew_the_old_version(api, form, cast):
+    from luoshi.daily import services
+
+    c = api("wu_cunju")
+    assert post(c, {**BODY, "idempotency_key": "first", "date": "2020-04-13"}).status_code == 201  # caches the version
+    services.change_form(cast.li_ducha, form, fields=FIELDS + "\nextra | 新增字段 | 整数 | | 0-")
+    response = post(c, {**BODY, "values": {**BODY["values"], "extra": 3}})
+    assert response.status_code == 201, response.json()
+    report = DailyReport.objects.get(pk=response.json()["id"])
+    assert report.form_version == DailyReport.objects.get(idempotency_key="first").form.current_version
+    assert report.values["extra"] == 3
+
+
+def test_a_stopped_form_is_refused_even_when_a_process_knew_it_active(api, form, cast):
+    from luoshi.daily import services
+
+    c = api("wu_cunju")
+    assert post(c, {**BODY, "idempotency_key": "first", "date": "2020-04-13"}).status_code == 201
+    services.change_form(cast.li_ducha, form, active=False)
+    response = post(c, BODY)
+    assert response.status_code == 400 and "已停用" in response.json()["error"]
+    assert not DailyReport.objects.filter(day="2020-04-14").exists()
