@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from luoshi.audit.models import AuditEntry
-from luoshi.core.sql import hot_cursor, insert_returning_id
+from luoshi.core.sql import hot_cursor, insert_returning_id, select_list
 
 
 def _jsonable(value):
@@ -61,8 +61,8 @@ def insert_recorded(actor, action, obj, *, after=None, unless_conflict=False):
     """Insert a new model instance and its audit entry together; returns obj with its id, or None when
     unless_conflict (ON CONFLICT DO NOTHING) kept the row out, in which case no entry is written either.
 
-    On PostgreSQL this is one statement (a data-modifying WITH) that needs no transaction of its own: the
-    morning rush of daily reports goes through here. Elsewhere: both inserts in a transaction. The entry's text
+    On PostgreSQL this is one statement (a data-modifying WITH) that needs no transaction of its own (the daily
+    submission's full path uses it). Elsewhere: both inserts in a transaction. The entry's text
     (str(obj)) is taken before the insert, so it must not show the id.
     """
     from django.db import connection, transaction
@@ -83,9 +83,7 @@ def insert_recorded(actor, action, obj, *, after=None, unless_conflict=False):
     if sql is None:
         quote = connection.ops.quote_name
         pk = quote(model._meta.pk.column)
-        # Parameters in a SELECT list have no type to infer from, so each is cast to its column's type.
-        values = ", ".join(f"CAST(new.{pk} AS varchar)" if f.name == "object_id" else f"CAST(%s AS {f.db_type(connection)})"
-                           for f in entry_fields)
+        values = select_list(entry_fields, {"object_id": f"CAST(new.{pk} AS varchar)"})
         sql = _recorded_insert_sql[key] = (
             f"WITH new AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
             f"VALUES ({', '.join(['%s'] * len(fields))}){' ON CONFLICT DO NOTHING' if unless_conflict else ''} "

@@ -121,3 +121,9 @@ def day_number_sql(column):
     if connection.vendor == "postgresql":
         return f"({column} - DATE '1970-01-01')"
     return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
+
+
+def select_list(fields, given):
+    """The SELECT list of an INSERT … SELECT: the SQL in `given` (by field name) for some fields, a parameter for
+    each of the others, cast to its column's type (a parameter in a SELECT list has no type to infer from)."""
+    return ", ".join(given.get(f.name) or f"CAST(%s AS {f.db_type(connection)})" for f in fields)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from luoshi.audit.services import insert_recorded, record
 from luoshi.core.problems import Rejected
-from luoshi.core.sql import hot_cursor
+from luoshi.core.sql import hot_cursor, select_list
 from luoshi.daily import access as daily_access
 from luoshi.daily import rules
 from luoshi.daily.models import DailyForm, DailyReport, FormAssignment, FormVersion
@@ -266,13 +266,10 @@ def _first_report_sql():
     from luoshi.audit.models import AuditEntry
 
     quote = connection.ops.quote_name
-    cast = lambda field: f"CAST(%s AS {field.db_type(connection)})"  # noqa: E731 — parameters in a SELECT list need a type
     report_fields = [f for f in DailyReport._meta.concrete_fields if not f.primary_key]
     entry_fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
-    from_target = {"form": "target.form_id", "village": "target.village_id"}
-    report_values = ", ".join(from_target.get(f.name) or cast(f) for f in report_fields)
-    from_new = {"object_id": "CAST(new.id AS varchar)", "object_repr": "target.name || %s"}
-    entry_values = ", ".join(from_new.get(f.name) or cast(f) for f in entry_fields)
+    report_values = select_list(report_fields, {"form": "target.form_id", "village": "target.village_id"})
+    entry_values = select_list(entry_fields, {"object_id": "CAST(new.id AS varchar)", "object_repr": "target.name || %s"})
     sql = _FIRST_REPORT_SQL["sql"] = f"""
 WITH target AS (
   SELECT a.form_id, a.village_id, v.name

@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import date
 
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from luoshi.core.periods import period_code, period_label
@@ -79,9 +79,12 @@ def table(region, period, indicators=None):
                .values_list("indicator_id", "value", "growth", "version", "arrived_at", "source")}
     targets = {t.indicator_id: t for t in Target.objects.filter(region=region, year=period.year)}
     shown = [i for i in indicators if i.pk in figures or i.pk in targets]
-    previous = dict(Figure.objects.filter(region=region, current=True, period__lt=period, growth__isnull=False,
-                                          indicator_id__in=[i.pk for i in shown])
-                    .values("indicator_id").annotate(last=Max("period")).values_list("indicator_id", "last"))
+    # The latest earlier period with a growth figure, per indicator: one backward probe of the (region, indicator,
+    # period) index each, instead of grouping all of the region's history.
+    latest_before = Figure.objects.filter(region=region, indicator=OuterRef("pk"), current=True, growth__isnull=False,
+                                          period__lt=period).order_by("-period").values("period")[:1]
+    previous = {pk: last for pk, last in Indicator.objects.filter(pk__in=[i.pk for i in shown])
+                .annotate(last=Subquery(latest_before)).values_list("pk", "last") if last is not None}
     periods = {period} | set(previous.values())
     ranks = ranks_of(region, [i.pk for i in shown], periods)
     limits = thresholds()
