@@ -344,7 +344,7 @@ def _save_report(actor, target, version, day, values, zero_report, key, note, no
     candidate = DailyReport(form_id=target.form_id, form_version=version, village=village, day=day, version=1, is_current=True,
                         values=values, zero_report=zero_report, late=rules.is_late(day, timezone.localtime(now), version.deadline),
                         first_submitted_at=now, submitted_at=now, submitted_by=submitter, idempotency_key=key, note=note)
-    # The first report of a village's day, the common case: the report and its audit entry in one statement
+    # A first report (on SQLite, or the first call in a process): the report and its audit entry together
     # (audit.services.insert_recorded). Any conflict (the same key again, a version already there) keeps both
     # out, and the transaction below looks at what is there.
     if insert_recorded(actor, _action(candidate), candidate, after=_audited(target, candidate), unless_conflict=True):
