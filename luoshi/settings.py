@@ -129,17 +129,17 @@ LOGOUT_REDIRECT_URL = "login"
 # Lock a username (from any address) after repeated failures; an administrator can unlock with `luoshi axes_reset`.
 AXES_FAILURE_LIMIT = int(os.environ.get("LUOSHI_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("LUOSHI_LOGIN_COOLOFF_MINUTES", "15")) / 60
-
-# Indicator lights and 双过半 (docs/rules.md §2); kept as strings, read as Decimal by indicators.queries.thresholds.
-LUOSHI_INDICATOR_RED_GAP = os.environ.get("LUOSHI_INDICATOR_RED_GAP", "-10")
-LUOSHI_INDICATOR_RED_GROWTH_GAP = os.environ.get("LUOSHI_INDICATOR_RED_GROWTH_GAP", "-2")
-LUOSHI_INDICATOR_HALF_HALF = os.environ.get("LUOSHI_INDICATOR_HALF_HALF", "50")
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # Not by address: a whole town office sits behind one NAT address and must not lock each other out.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Indicator lights and 双过半 (docs/rules.md §2); kept as strings, read as Decimal by indicators.queries.thresholds.
+LUOSHI_INDICATOR_RED_GAP = os.environ.get("LUOSHI_INDICATOR_RED_GAP", "-10")
+LUOSHI_INDICATOR_RED_GROWTH_GAP = os.environ.get("LUOSHI_INDICATOR_RED_GROWTH_GAP", "-2")
+LUOSHI_INDICATOR_HALF_HALF = os.environ.get("LUOSHI_INDICATOR_HALF_HALF", "50")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 
 from luoshi.audit.services import latest_entry_id
 from luoshi.core.exports import Export
+from luoshi.work import access as work_access
 from luoshi.work import queries, rules
 
 EPOCH = date(1970, 1, 1).toordinal()
@@ -21,11 +22,6 @@ STATUS_INDEX = {status: i for i, status in enumerate(rules.STATUSES)}
 
 def _day(value):
     return None if value is None else value.toordinal() - EPOCH
-
-
-def gantt_payload(board):
-    with queries.paused_gc():
-        return _payload(board)
 
 
 # How long a computed chart is kept at most. A change to the plan is seen at once (the key holds the plan's
@@ -40,11 +36,13 @@ def plan_version():
     return latest_entry_id(labels)
 
 
-def gantt_rows(as_of, task_q, scope_key, **filters):
-    """(JSON bytes, fallback years) of the chart for the tasks in `task_q` as of a date, judged once per plan
-    version, date, scope (access.task_scope_key) and filters in each server process, then read from the cache:
-    the chart is opened far more often than the plan changes (docs/benchmarks.md)."""
-    parts = f"{plan_version()}|{as_of.isoformat()}|{scope_key}|{sorted(filters.items())!r}"
+def gantt_rows(as_of, user, **filters):
+    """(JSON bytes, fallback years) of the chart for the tasks this user may read as of a date, judged once per
+    plan version, date, scope and filters in each server process, then read from the cache: the chart is opened
+    far more often than the plan changes (docs/benchmarks.md). The tasks and the key's scope both come from
+    work.access, so two users share a cached chart only when they may read the same tasks."""
+    task_q = work_access.task_filter(user)
+    parts = f"{plan_version()}|{as_of.isoformat()}|{work_access.task_scope_key(user)}|{sorted(filters.items())!r}"
     key = "work:gantt:" + hashlib.sha1(parts.encode()).hexdigest()
     found = cache.get(key)
     if found is None:

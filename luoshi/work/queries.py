@@ -134,7 +134,7 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
         next_due = None
         previous_due = None
         if lean:
-            # The Gantt chart's compact rows (see gantt.gantt_payload), dates as day numbers throughout.
+            # The Gantt chart's compact rows (see gantt._payload), dates as day numbers throughout.
             task_started = start is None or start <= as_of
             silent = missed >= rules.SERIOUS_MISSED_PERIODS
             for (mid, _, mtitle, mstart, due, original_due, done_on, follows_id) in ms:

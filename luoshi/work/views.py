@@ -263,7 +263,7 @@ def attachment(request, pk):
 def gantt(request):
     work_access.require_reader(request.user)
     as_of = _as_of(request)
-    data, fallback_years = gantt_rows(as_of, work_access.task_filter(request.user), work_access.task_scope_key(request.user))
+    data, fallback_years = gantt_rows(as_of, request.user)
     return render(request, "work/gantt.html", {"gantt_data": gantt_script(data, "gantt-data"), "as_of": as_of,
                                                "latest_report": _latest_report(request.user),
                                                "fallback_years": fallback_years})
@@ -277,8 +277,7 @@ def _filters(request):
 @login_required
 def gantt_data(request):
     work_access.require_reader(request.user)
-    data, _ = gantt_rows(_as_of(request), work_access.task_filter(request.user), work_access.task_scope_key(request.user),
-                         **_filters(request))
+    data, _ = gantt_rows(_as_of(request), request.user, **_filters(request))
     return gantt_response(data)
 
 
