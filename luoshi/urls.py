@@ -5,6 +5,7 @@ from luoshi.api import api
 from luoshi.web import views as web
 
 urlpatterns = [
+    path("api/v1/", api.urls),  # first: API calls are most of the requests and skip the pages' patterns
     path("", web.home, name="home"),
     path("healthz", web.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -18,5 +19,4 @@ urlpatterns = [
     path("work/", include("luoshi.work.urls")),
     path("daily/", include("luoshi.daily.urls")),
     path("inbox/", include("luoshi.notify.urls")),
-    path("api/v1/", api.urls),
 ]

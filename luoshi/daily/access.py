@@ -78,9 +78,10 @@ def require_submitter(user, village_code):
 
 
 # require_submitter's rule as SQL on a village id, for the submit path's one-round-trip lookup
-# (daily.services.find_target). Parameter: the user's id. When it is false, require_submitter decides.
+# (daily.services.find_target) and its one-statement first report. Formatted with the SQL of the user's id and
+# of the village's id. When it is false, require_submitter decides.
 SUBMITTER_SQL = ("EXISTS (SELECT 1 FROM orgs_roleassignment ra JOIN orgs_unit u ON u.id = ra.unit_id "
-                 f"WHERE ra.user_id = %s AND ra.role = '{Role.REPORTER.value}' AND u.kind = '{UnitKind.VILLAGE.value}' "
+                 f"WHERE ra.user_id = {{user_id}} AND ra.role = '{Role.REPORTER.value}' AND u.kind = '{UnitKind.VILLAGE.value}' "
                  "AND u.region_id = {village_id})")
 
 

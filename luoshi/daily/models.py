@@ -72,9 +72,11 @@ class DailyReport(models.Model):
     status comes from the current rows alone.
     """
 
-    form = models.ForeignKey(DailyForm, on_delete=models.PROTECT, related_name="reports")
+    # No single-column indexes on form and village: the unique constraints below lead with them, and every index
+    # is one more write per report in the morning rush.
+    form = models.ForeignKey(DailyForm, on_delete=models.PROTECT, related_name="reports", db_index=False)
     form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="reports")
-    village = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="daily_reports")
+    village = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="daily_reports", db_index=False)
     day = models.DateField("日期")
     version = models.PositiveIntegerField("版本", default=1)
     is_current = models.BooleanField("当前版本", default=True)

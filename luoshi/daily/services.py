@@ -173,7 +173,7 @@ class Target:
 # fixed text, so that no ORM query is compiled per report; form versions never change and are cached.
 _TARGET_SQL = """
 SELECT f.id, f.code, f.title, f.active, f.current_version_id, fv.created_at, v.id, v.code, v.name, v.level, v.parent_id,
-       a.starts_on, a.ends_on, """ + daily_access.SUBMITTER_SQL.format(village_id="v.id") + """
+       a.starts_on, a.ends_on, """ + daily_access.SUBMITTER_SQL.format(user_id="%s", village_id="v.id") + """
   FROM daily_formassignment a
   JOIN daily_dailyform f ON f.id = a.form_id
   JOIN daily_formversion fv ON fv.id = f.current_version_id
@@ -203,14 +203,7 @@ def find_target(form_code, village_code, actor=None):
     return Target(form_id, code, title, active, version, village, starts_on, ends_on, bool(may_submit))
 
 
-def submit_report(actor, *, form, village, day, values=None, zero_report=False, idempotency_key=None, note="", now=None):
-    """Send one village's report for one day. Returns (report, created).
-
-    `form` and `village` are codes. A second report for the same day is a correction (a new version);
-    the same idempotency key again returns the report it made (created=False) and saves nothing.
-    actor None is the system (demo, imports); a person must be the village's reporter.
-    """
-    now = now or timezone.now()
+def _key_and_day(idempotency_key, day):
     key = str(idempotency_key or "").strip() or uuid.uuid4().hex
     if len(key) > 64:
         raise Rejected("幂等键最长64个字符")
@@ -219,7 +212,19 @@ def submit_report(actor, *, form, village, day, values=None, zero_report=False, 
             day = date.fromisoformat(day)
         except ValueError:
             raise Rejected(f"无法识别的日期「{day}」，请写成 2020-04-14 的形式")
-    first = _first_report_in_one_statement(actor, form, village, day, values, zero_report, key, (note or "")[:200], now)
+    return key, day
+
+
+def submit_report(actor, *, form, village, day, values=None, zero_report=False, idempotency_key=None, note="", now=None):
+    """Send one village's report for one day. Returns (report, created).
+
+    `form` and `village` are codes. A second report for the same day is a correction (a new version);
+    the same idempotency key again returns the report it made (created=False) and saves nothing.
+    actor None is the system (demo, imports); a person must be the village's reporter.
+    """
+    now = now or timezone.now()
+    key, day = _key_and_day(idempotency_key, day)
+    first = _first_report_in_one_statement(form, village, day, values, zero_report, key, (note or "")[:200], now, actor=actor)
     if first is not None:
         return first, True
     target = find_target(form, village, actor)
@@ -250,35 +255,57 @@ def submit_report(actor, *, form, village, day, values=None, zero_report=False, 
     raise Rejected("同时提交的报告过多，请稍后重试")
 
 
+def submit_first_report_with_token(raw_token, *, form, village, day, values=None, zero_report=False, idempotency_key=None,
+                                   note="", now=None):
+    """The morning rush over the API (PostgreSQL): a village's first report of the day, sent with its reporter's
+    API token, which is checked inside the same statement as everything else (orgs.services.token_user_sql).
+    Returns the new report, or None: then the caller looks the token up the usual way (a bad one is a 401)
+    and calls submit_report, which checks everything again and says what is wrong."""
+    now = now or timezone.now()
+    try:
+        key, day = _key_and_day(idempotency_key, day)
+    except Rejected:
+        return None
+    return _first_report_in_one_statement(form, village, day, values, zero_report, key, (note or "")[:200], now,
+                                          token=raw_token)
+
+
 _FIRST_REPORT_SQL = {}
+_ACTOR_SQL = ("SELECT CAST(%s AS integer) AS user_id, CAST(%s AS varchar) AS label, CAST(NULL AS bigint) AS token_id, "
+              "CAST(NULL AS timestamptz) AS last_used_at")
 
 
-def _first_report_sql():
-    """The morning rush on PostgreSQL, in one statement: check that the form is active and still at the version
-    this process knows, that the village is on it that day and that the user is its reporter (the rules of
-    find_target and check_day), insert version 1 unless a report or the key is already there, and write the
-    audit entry. No row back means one of those did not hold; the caller then takes the full path, which says why."""
+def _first_report_sql(by_token):
+    """The morning rush on PostgreSQL, in one statement: find the user (by the token's digest, or the signed-in
+    actor), check that the form is active and still at the version this process knows, that the village is on
+    it that day and that the user is its reporter (the rules of find_target and check_day), insert version 1
+    unless a report or the key is already there, and write the audit entry. No row back means one of those did
+    not hold; the caller then takes the full path, which says why."""
     from django.db import connection
 
-    sql = _FIRST_REPORT_SQL.get("sql")
+    sql = _FIRST_REPORT_SQL.get(by_token)
     if sql is not None:
         return sql
     from luoshi.audit.models import AuditEntry
+    from luoshi.orgs.services import token_user_sql
 
     quote = connection.ops.quote_name
     report_fields = [f for f in DailyReport._meta.concrete_fields if not f.primary_key]
     entry_fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
-    report_values = select_list(report_fields, {"form": "target.form_id", "village": "target.village_id"})
-    entry_values = select_list(entry_fields, {"object_id": "CAST(new.id AS varchar)", "object_repr": "target.name || %s"})
-    sql = _FIRST_REPORT_SQL["sql"] = f"""
-WITH target AS (
-  SELECT a.form_id, a.village_id, v.name
-    FROM daily_formassignment a
+    report_values = select_list(report_fields, {"form": "target.form_id", "village": "target.village_id",
+                                                "submitted_by": "target.user_id"})
+    entry_values = select_list(entry_fields, {"object_id": "CAST(new.id AS varchar)", "object_repr": "target.name || %s",
+                                              "actor": "target.user_id", "actor_label": "target.label"})
+    sql = _FIRST_REPORT_SQL[by_token] = f"""
+WITH who AS ({token_user_sql() if by_token else _ACTOR_SQL}
+), target AS (
+  SELECT a.form_id, a.village_id, v.name, who.user_id, who.label
+    FROM who, daily_formassignment a
     JOIN daily_dailyform f ON f.id = a.form_id
     JOIN orgs_region v ON v.id = a.village_id
    WHERE f.code = %s AND v.code = %s AND f.active AND f.current_version_id = %s
      AND a.starts_on <= %s AND (a.ends_on IS NULL OR a.ends_on >= %s)
-     AND {daily_access.SUBMITTER_SQL.format(village_id="v.id")}
+     AND {daily_access.SUBMITTER_SQL.format(user_id="who.user_id", village_id="v.id")}
 ), new AS (
   INSERT INTO {quote(DailyReport._meta.db_table)} ({", ".join(quote(f.column) for f in report_fields)})
   SELECT {report_values} FROM target
@@ -287,20 +314,27 @@ WITH target AS (
   INSERT INTO {quote(AuditEntry._meta.db_table)} ({", ".join(quote(f.column) for f in entry_fields)})
   SELECT {entry_values} FROM new, target
 )
-SELECT new.id, new.village_id FROM new"""
+SELECT new.id, new.village_id, who.user_id, who.token_id, who.last_used_at FROM new, who"""
     return sql
 
 
-def _first_report_in_one_statement(actor, form, village, day, values, zero_report, key, note, now):
-    """A village's first report of the day by its own reporter, on PostgreSQL: the new report, or None for the
-    full path (another database, the first call in this process, anything to explain or to look up)."""
+def _first_report_in_one_statement(form, village, day, values, zero_report, key, note, now, *, actor=None, token=None):
+    """A village's first report of the day by its own reporter (the signed-in actor, or the holder of an API
+    token), on PostgreSQL: the new report, or None for the full path (another database, the first call in this
+    process, anything to explain or to look up)."""
     from django.db import connection
 
-    from luoshi.audit.models import AuditEntry
-    from luoshi.audit.services import new_entry
+    from luoshi.orgs.models import ApiToken
+    from luoshi.orgs.services import note_token_use
 
     version = _current_versions.get(form)
-    if version is None or connection.vendor != "postgresql" or not getattr(actor, "is_authenticated", False):
+    if version is None or connection.vendor != "postgresql":
+        return None
+    if token is not None:
+        who = [ApiToken.digest_of(token.strip())]
+    elif getattr(actor, "is_authenticated", False):
+        who = [actor.pk, (actor.get_full_name() or actor.username)[:150]]
+    else:
         return None
     if day > timezone.localdate(now):
         return None
@@ -313,29 +347,49 @@ def _first_report_in_one_statement(actor, form, village, day, values, zero_repor
             return None
     report = DailyReport(form_version=version, day=day, version=1, is_current=True, values=clean,
                          zero_report=bool(zero_report), late=rules.is_late(day, timezone.localtime(now), version.deadline),
-                         first_submitted_at=now, submitted_at=now, submitted_by=actor, idempotency_key=key, note=note)
-    entry = new_entry(actor, _action(report), object_type=DailyReport._meta.label, object_id="", object_repr="",
-                   after={"form": form, "village": village, "day": day, "version": 1, "values": clean,
-                          "zero_report": report.zero_report, "late": report.late})
-    params = [form, village, version.pk, day, day, actor.pk]
-    params += [f.get_db_prep_save(f.pre_save(report, add=True), connection)
-               for f in DailyReport._meta.concrete_fields if not f.primary_key and f.name not in ("form", "village")]
-    for f in AuditEntry._meta.concrete_fields:
-        if f.primary_key or f.name == "object_id":
-            continue
-        if f.name == "object_repr":
-            params.append(f" {day:%Y-%m-%d} 第1版")
-        else:
-            params.append(f.get_db_prep_save(f.pre_save(entry, add=True), connection))
+                         first_submitted_at=now, submitted_at=now, idempotency_key=key, note=note)
+    # The audit entry's columns as audit.services.new_entry would fill them (actor and label come from `who`).
+    entry = {"at": now, "action": _action(report), "object_type": DailyReport._meta.label, "before": None, "note": "",
+             "object_repr": f" {day:%Y-%m-%d} 第1版",
+             "after": {"form": form, "village": village, "day": day.isoformat(), "version": 1, "values": clean,
+                       "zero_report": report.zero_report, "late": report.late}}
+    params = who + [form, village, version.pk, day, day]
+    params += [f.get_db_prep_save(getattr(report, f.attname), connection) for f in _report_param_fields()]
+    params += [f.get_db_prep_save(entry[f.name], connection) if f.name != "object_repr" else entry["object_repr"]
+               for f in _entry_param_fields()]
     with hot_cursor() as cursor:
-        cursor.execute(_first_report_sql(), params)
+        cursor.execute(_first_report_sql(token is not None), params)
         row = cursor.fetchone()
     if row is None:
         return None
-    report.pk, report.village_id, report.form_id = row[0], row[1], version.form_id
+    report.pk, report.village_id, report.submitted_by_id, report.form_id = row[0], row[1], row[2], version.form_id
     report._state.adding = False
     report._state.db = connection.alias
+    if token is not None:
+        note_token_use(row[3], row[4], now)
     return report
+
+
+_param_fields = {}
+
+
+def _report_param_fields():
+    """The report's columns the fast statement takes as parameters, in the order of its SELECT list."""
+    found = _param_fields.get("report")
+    if found is None:
+        found = _param_fields["report"] = [f for f in DailyReport._meta.concrete_fields
+                                           if not f.primary_key and f.name not in ("form", "village", "submitted_by")]
+    return found
+
+
+def _entry_param_fields():
+    from luoshi.audit.models import AuditEntry
+
+    found = _param_fields.get("entry")
+    if found is None:
+        found = _param_fields["entry"] = [f for f in AuditEntry._meta.concrete_fields
+                                          if not f.primary_key and f.name not in ("object_id", "actor", "actor_label")]
+    return found
 
 
 def _save_report(actor, target, version, day, values, zero_report, key, note, now):

@@ -143,8 +143,21 @@ def user_for_token(raw):
     token.user = model_from_row(get_user_model(), row[split:])
     if token.revoked_at is not None or not token.user.is_active:
         return None
-    _note_token_use(token, timezone.now())
+    note_token_use(token.pk, token.last_used_at, timezone.now())
     return token.user
+
+
+def token_user_sql():
+    """SQL (one %s: the raw token's digest, ApiToken.digest_of) selecting the user behind a usable token — not
+    revoked, account active, the rule of user_for_token — as user_id, label (the audit trail's actor label, as
+    audit.services.new_entry writes it), token_id and last_used_at; no row otherwise. For a PostgreSQL statement that
+    authenticates and writes at once (the daily submission); it must then call note_token_use."""
+    User = get_user_model()
+    return (f"SELECT u.{User._meta.pk.column} AS user_id, "
+            "LEFT(COALESCE(NULLIF(BTRIM(u.first_name || ' ' || u.last_name), ''), u.username), 150) AS label, "
+            f"t.id AS token_id, t.last_used_at FROM {ApiToken._meta.db_table} t "
+            f"JOIN {User._meta.db_table} u ON u.{User._meta.pk.column} = t.user_id "
+            "WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active")
 
 
 # Last-used times are kept per process and written together, at most once every LAST_USED_FLUSH_SECONDS, instead
@@ -157,10 +170,11 @@ _token_use_lock = threading.Lock()
 _token_use_flushed = [time.monotonic()]
 
 
-def _note_token_use(token, now):
-    if token.last_used_at is not None and (now - token.last_used_at).total_seconds() <= 60:
+def note_token_use(token_id, last_used_at, now):
+    """Remember that a token was used now; written with the others by flush_token_use."""
+    if last_used_at is not None and (now - last_used_at).total_seconds() <= 60:
         return
-    _token_use[token.pk] = now
+    _token_use[token_id] = now
     if time.monotonic() - _token_use_flushed[0] >= LAST_USED_FLUSH_SECONDS:
         flush_token_use()
 
