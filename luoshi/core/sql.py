@@ -8,6 +8,7 @@ LUOSHI_DB_PREPARED=0 behind a pooler that cannot keep prepared statements (PgBou
 """
 
 from django.db import connection
+from django.db.models import Func, IntegerField
 
 
 def prepared_statements_enabled():
@@ -121,6 +122,20 @@ def day_number_sql(column):
     if connection.vendor == "postgresql":
         return f"({column} - DATE '1970-01-01')"
     return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
+
+
+class DayNumber(Func):
+    """day_number_sql as an ORM expression: DayNumber("due") in values_list(), annotate() or Max()."""
+
+    output_field = IntegerField()
+    # Both databases return an int (or NULL) already: no converter per row.
+    convert_value = staticmethod(Func._convert_value_noop)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"({sql} - DATE '1970-01-01')", params
+        return f"CAST(julianday({sql}) - 2440587.5 AS INTEGER)", params
 
 
 def select_list(fields, given):

@@ -16,10 +16,6 @@ from luoshi.work import access as work_access
 from luoshi.work import queries, rules
 
 EPOCH = date(1970, 1, 1).toordinal()
-LIGHT_INDEX = {light: i for i, light in enumerate(rules.LIGHTS)}
-STATUS_INDEX = {status: i for i, status in enumerate(rules.STATUSES)}
-
-
 def _day(value):
     return None if value is None else value.toordinal() - EPOCH
 
@@ -47,49 +43,30 @@ def gantt_rows(as_of, user, **filters):
     found = cache.get(key)
     if found is None:
         with queries.paused_gc():
-            board = queries.board(as_of, task_q, with_units=True, lean=True, **filters)
-            found = (gantt_json(_payload(board)), board.fallback_years)
+            chart = queries.chart(as_of, task_q, **filters)
+            found = (gantt_json(_payload(chart)), chart.fallback_years)
             # Free the tens of thousands of rows before the collector is back, or its next pass walks them all.
-            del board
+            del chart
         cache.set(key, found, CACHE_SECONDS)
     return found
 
 
-def _payload(board):
+def _payload(chart):
     """Everything the chart needs, small enough to embed for 5,000 tasks and 25,000 milestones.
 
     tasks:      [id, campaign_id, number, title, lead_unit_id, start, deadline, light, [unit ids]]
     milestones: [id, task_id, title, due, done_on, status, follows_id, original_due]
     Dates are days since 1970-01-01; light and status are indexes into `lights` and `statuses`.
+    The rows come compact from queries.chart.
     """
-    unit_ids = set()
-    tasks = []
-    for t in board.tasks:
-        units = sorted({uid for uid, _ in t["units"]} | {t["lead_unit_id"]})
-        unit_ids.update(units)
-        tasks.append([t["id"], t["campaign_id"], t["number"], t["title"], t["lead_unit_id"], _day(t["start"]),
-                      _day(t["deadline"]), LIGHT_INDEX[t["light"]], units])
-    days = {None: None}  # dates repeat a lot: convert each once
-
-    def day(value):
-        found = days.get(value, False)
-        if found is False:
-            found = days[value] = value.toordinal() - EPOCH
-        return found
-
-    if board.lean:
-        milestones = board.milestones
-    else:
-        milestones = [[m["id"], m["task_id"], m["title"], day(m["due"]), day(m["done_on"]), STATUS_INDEX[m["status"]],
-                       m["follows_id"], day(m["original_due"])] for m in board.milestones]
-    campaign_ids = {t[1] for t in tasks}
+    campaign_ids = {t[1] for t in chart.tasks}
     return {
-        "as_of": _day(board.as_of),
-        "campaigns": [[cid, c["name"]] for cid, c in board.campaigns.items() if cid in campaign_ids],
-        "units": sorted(([uid, board.units.get(uid, "")] for uid in unit_ids), key=lambda u: u[1]),
+        "as_of": _day(chart.as_of),
+        "campaigns": [[cid, name] for cid, name in chart.campaigns.items() if cid in campaign_ids],
+        "units": sorted(([uid, chart.units.get(uid, "")] for uid in chart.unit_ids), key=lambda u: u[1]),
         "lights": rules.LIGHTS, "light_labels": [rules.LIGHT_LABELS[x] for x in rules.LIGHTS],
         "statuses": rules.STATUSES, "status_labels": [rules.STATUS_LABELS[x] for x in rules.STATUSES],
-        "tasks": tasks, "milestones": milestones, "fallback_years": board.fallback_years,
+        "tasks": chart.tasks, "milestones": chart.milestones, "fallback_years": chart.fallback_years,
     }
 
 

@@ -83,6 +83,11 @@ class Milestone(models.Model):
     class Meta:
         ordering = ["task_id", "order", "id"]
         verbose_name = verbose_name_plural = "节点"
+        # The plan order, covering what the Gantt chart reads (queries._chart_milestone_rows): PostgreSQL reads
+        # 25,000 milestones in order from the index alone instead of sorting them (INCLUDE is PostgreSQL's; other
+        # databases get the plain index).
+        indexes = [models.Index(fields=["task", "order", "id"], name="work_milestone_plan_order",
+                                include=["title", "start", "due", "original_due", "done_on", "follows"])]
 
     def __str__(self):
         return self.title

@@ -8,11 +8,13 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import groupby
+from operator import itemgetter
 
 from django.db.models import Max, Q
 
 from luoshi.core import workdays
-from luoshi.core.sql import day_number_sql
+from luoshi.core.sql import DayNumber, day_number_sql
 from luoshi.orgs.models import Unit
 from luoshi.work import rules
 from luoshi.work.models import Campaign, Milestone, ProgressReport, Task, TaskUnit
@@ -28,7 +30,6 @@ class Board:
     tasks: list = field(default_factory=list)  # dicts, plan order
     milestones: list = field(default_factory=list)  # dicts, plan order
     fallback_years: list = field(default_factory=list)
-    lean: bool = False
 
     def by_campaign(self):
         return _rollup(self, lambda t: t["campaign_id"], lambda m: m["campaign_id"])
@@ -64,26 +65,31 @@ def board(as_of, task_q=Q(), **filters):
         return _board(as_of, task_q, **filters)
 
 
-def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, with_units=False, lean=False):
-    """Judge the tasks matching `task_q` (a permission filter from access.task_filter) as of `as_of`.
-
-    Filters: a campaign, a unit (any part in the task), a light (applied after judging).
-    `lean`: milestones come as the Gantt chart's compact lists instead of dicts (for 25,000 of them).
-    """
+def _tasks(task_q, campaign_id, unit_id):
+    """The tasks matching `task_q` (a permission filter from access.task_filter) and the filters, and whether that
+    is fewer than all tasks (then the other queries keep only their rows)."""
     tasks_qs = Task.objects.filter(task_q)
     if campaign_id:
         tasks_qs = tasks_qs.filter(campaign_id=campaign_id)
     if unit_id:
         tasks_qs = tasks_qs.filter(pk__in=TaskUnit.objects.filter(unit_id=unit_id).values("task_id"))
+    return tasks_qs, not (task_q == Q() and not campaign_id and not unit_id)
+
+
+def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, with_units=False):
+    """Judge the tasks matching `task_q` (a permission filter from access.task_filter) as of `as_of`.
+
+    Filters: a campaign, a unit (any part in the task), a light (applied after judging).
+    """
+    tasks_qs, scoped = _tasks(task_q, campaign_id, unit_id)
     campaigns = {c["id"]: c for c in Campaign.objects.values("id", "name", "report_cycle", "order", "plan_set_at")}
     task_rows = sorted(tasks_qs.order_by().values_list("id", "number", "title", "campaign_id", "lead_unit_id", "leader_name", "start",
                                             "deadline", "order"),
                        key=lambda r: (campaigns[r[3]]["order"], r[3], r[8], r[0]))
     units = {u["id"]: u["short_name"] or u["name"] for u in Unit.objects.values("id", "name", "short_name")}
-    result = Board(as_of=as_of, campaigns=campaigns, units=units, lean=lean)
+    result = Board(as_of=as_of, campaigns=campaigns, units=units)
     if not task_rows:
         return result
-    scoped = not (task_q == Q() and not campaign_id and not unit_id)
     subquery = tasks_qs.values("id")
 
     milestone_qs = Milestone.objects.all()
@@ -95,11 +101,8 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
         milestone_qs = milestone_qs.filter(task_id__in=subquery)
         report_qs = report_qs.filter(task_id__in=subquery)
     milestones_by_task = defaultdict(list)
-    if lean:
-        rows = _lean_milestone_rows(tasks_qs.values("id") if scoped else None)
-    else:
-        rows = milestone_qs.order_by("task_id", "order", "id").values_list(
-            "id", "task_id", "number", "title", "start", "due", "original_due", "done_on", "follows_id")
+    rows = milestone_qs.order_by("task_id", "order", "id").values_list(
+        "id", "task_id", "number", "title", "start", "due", "original_due", "done_on", "follows_id")
     for row in rows:
         milestones_by_task[row[1]].append(row)
     last_reports = {row["task_id"]: row for row in report_qs.order_by().values("task_id").annotate(
@@ -115,56 +118,35 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
     years = set()
     judge = rules.judge_fast
     planned_start = rules.planned_start
-    status_on_days, started_on_days, missed_since = rules.status_on_days, rules.started_on_days, rules.missed_since
-    status_index = {status: i for i, status in enumerate(rules.STATUSES)}
-
-    as_of_day = (as_of - rules.EPOCH).days
-    dues = set()
+    missed_since = rules.missed_since
     for (task_id, number, title, campaign_id_, lead_unit_id, leader_name, start, deadline, _) in task_rows:
         campaign = campaigns[campaign_id_]
         ms = milestones_by_task.get(task_id, [])
-        if lean:
-            finished = bool(ms) and all(m[6] is not None and m[6] <= as_of_day for m in ms)
-        else:
-            finished = bool(ms) and all(m[7] is not None and m[7] <= as_of for m in ms)
+        finished = bool(ms) and all(m[7] is not None and m[7] <= as_of for m in ms)
         missed = missed_since(last_reports.get(task_id, {}).get(campaign["report_cycle"]), campaign["report_cycle"], start,
                               as_of, finished)
         judged = []
         statuses = []
         next_due = None
         previous_due = None
-        if lean:
-            # The Gantt chart's compact rows (see gantt._payload), dates as day numbers throughout.
-            task_started = start is None or start <= as_of
-            silent = missed >= rules.SERIOUS_MISSED_PERIODS
-            for (mid, _, mtitle, mstart, due, original_due, done_on, follows_id) in ms:
-                status = status_on_days(due, as_of_day, done_on, started_on_days(mstart, previous_due, task_started, as_of_day),
-                                        silent)
-                previous_due = due
-                dues.add(due)
-                statuses.append(status)
-                judged.append([mid, task_id, mtitle, due, done_on if done_on is not None and done_on <= as_of_day else None,
-                               status_index[status], follows_id, original_due])
-        else:
-            for (mid, _, mnumber, mtitle, mstart, due, original_due, done_on, follows_id) in ms:
-                status, effective, late = judge(due, as_of, done_on, planned_start(mstart, previous_due, start), missed)
-                previous_due = due
-                statuses.append(status)
-                known_done = done_on if done_on is not None and done_on <= as_of else None
-                years.add(due.year)
-                m = {
-                    "id": mid, "task_id": task_id, "number": mnumber, "title": mtitle, "start": mstart, "due": due,
-                    "original_due": original_due, "effective_due": effective, "done_on": known_done,
-                    "status": status, "working_days_late": late, "follows_id": follows_id,
-                    "campaign_id": campaign_id_, "lead_unit_id": lead_unit_id,
-                }
-                judged.append(m)
-                if next_due is None and status not in DONE_STATUSES:
-                    next_due = m
+        for (mid, _, mnumber, mtitle, mstart, due, original_due, done_on, follows_id) in ms:
+            status, effective, late = judge(due, as_of, done_on, planned_start(mstart, previous_due, start), missed)
+            previous_due = due
+            statuses.append(status)
+            known_done = done_on if done_on is not None and done_on <= as_of else None
+            years.add(due.year)
+            m = {
+                "id": mid, "task_id": task_id, "number": mnumber, "title": mtitle, "start": mstart, "due": due,
+                "original_due": original_due, "effective_due": effective, "done_on": known_done,
+                "status": status, "working_days_late": late, "follows_id": follows_id,
+                "campaign_id": campaign_id_, "lead_unit_id": lead_unit_id,
+            }
+            judged.append(m)
+            if next_due is None and status not in DONE_STATUSES:
+                next_due = m
         task_light = rules.task_light(statuses, missed)
-        if not lean:
-            for m in judged:
-                m["task_light"] = task_light
+        for m in judged:
+            m["task_light"] = task_light
         task = {
             "id": task_id, "number": number, "title": title, "campaign_id": campaign_id_, "campaign": campaign["name"],
             "lead_unit_id": lead_unit_id, "lead_unit": units.get(lead_unit_id, ""), "leader_name": leader_name,
@@ -177,16 +159,125 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
     if light:
         result.tasks = [t for t in result.tasks if t["light"] == light]
         keep = {t["id"] for t in result.tasks}
-        result.milestones = [m for m in result.milestones if (m[1] if lean else m["task_id"]) in keep]
-    years.update({(rules.EPOCH + timedelta(days=d)).year for d in dues})
+        result.milestones = [m for m in result.milestones if m["task_id"] in keep]
     result.fallback_years = workdays.fallback_years(date(y, 1, 1) for y in years | {as_of.year})
     return result
 
 
-def _lean_milestone_rows(task_ids=None):
+@dataclass
+class Chart:
+    """The Gantt chart's rows for the visible tasks as of one date: compact lists, dates as day numbers (days since
+    1970-01-01), light and status as indexes into rules.LIGHTS and rules.STATUSES (see gantt._payload)."""
+
+    as_of: date
+    campaigns: dict  # id → name, in campaign order
+    units: dict  # id → short name
+    tasks: list = field(default_factory=list)  # [id, campaign_id, number, title, lead_unit_id, start, deadline, light, [unit ids]]
+    milestones: list = field(default_factory=list)  # [id, task_id, title, due, done_on, status, follows_id, original_due]
+    unit_ids: set = field(default_factory=set)  # every unit in the kept tasks' unit lists
+    fallback_years: list = field(default_factory=list)
+
+
+LIGHT_INDEX = {light: i for i, light in enumerate(rules.LIGHTS)}
+STATUS_INDEX = {status: i for i, status in enumerate(rules.STATUSES)}
+
+
+def chart(as_of, task_q=Q(), **filters):
+    """What board(as_of, task_q, with_units=True, **filters) judges, as the Gantt chart's compact rows, built
+    straight from day numbers without the dicts the other pages use (25,000 milestones)."""
+    with paused_gc():
+        return _chart(as_of, task_q, **filters)
+
+
+def _chart(as_of, task_q, *, campaign_id=None, unit_id=None, light=None):
+    tasks_qs, scoped = _tasks(task_q, campaign_id, unit_id)
+    campaigns = list(Campaign.objects.values_list("id", "name", "report_cycle", "order"))
+    cycle_of = {c[0]: c[2] for c in campaigns}
+    order_of = {c[0]: c[3] for c in campaigns}
+    task_rows = sorted(tasks_qs.order_by().values_list("id", "campaign_id", "number", "title", "lead_unit_id", DayNumber("start"),
+                                                       DayNumber("deadline"), "order"),
+                       key=lambda r: (order_of[r[1]], r[1], r[7], r[0]))
+    units = {uid: short or name for uid, name, short in Unit.objects.order_by().values_list("id", "name", "short_name")}
+    result = Chart(as_of=as_of, campaigns={c[0]: c[1] for c in campaigns}, units=units)
+    if not task_rows:
+        return result
+    subquery = tasks_qs.values("id") if scoped else None
+
+    # The latest report before the current period of the task's cycle, as a day number: one grouped query with a
+    # column per distinct first day among the cycles of these tasks' campaigns (usually one).
+    period_starts = {cycle: rules.period_of(as_of, cycle)[0] for cycle in rules.CYCLES}
+    cycles = {cycle_of[cid] for cid in {r[1] for r in task_rows}} & period_starts.keys()
+    firsts = sorted({period_starts[cycle] for cycle in cycles})
+    column = {cycle: firsts.index(period_starts[cycle]) + 1 for cycle in cycles}
+    last_reports = {}
+    if firsts:
+        report_qs = ProgressReport.objects.filter(is_current=True, reported_on__lt=firsts[-1])
+        if scoped:
+            report_qs = report_qs.filter(task_id__in=subquery)
+        latest = {f"before_{i}": DayNumber(Max("reported_on", filter=Q(reported_on__lt=first) if len(firsts) > 1 else None))
+                  for i, first in enumerate(firsts)}
+        # Ordered by task, PostgreSQL aggregates straight off the (task, is_current, reported_on) index.
+        last_reports = {row[0]: row for row in report_qs.order_by("task_id").values_list("task_id").annotate(**latest)}
+
+    unit_qs = TaskUnit.objects.all()
+    if scoped:
+        unit_qs = unit_qs.filter(task_id__in=subquery)
+    task_units = defaultdict(list)
+    for task_id, unit_id_ in unit_qs.order_by().values_list("task_id", "unit_id"):
+        task_units[task_id].append(unit_id_)
+
+    rows = _chart_milestone_rows(subquery)
+    due_days = set(map(itemgetter(4), rows))
+    by_task = {task_id: list(group) for task_id, group in groupby(rows, itemgetter(1))}
+    del rows
+
+    status_on_days, started_on_days = rules.status_on_days, rules.started_on_days
+    missed_since_days, task_light = rules.missed_since_days, rules.task_light
+    serious_missed = rules.SERIOUS_MISSED_PERIODS
+    status_index, light_index = STATUS_INDEX, LIGHT_INDEX
+    as_of_day = (as_of - rules.EPOCH).days
+    tasks, milestones, unit_ids = result.tasks, result.milestones, result.unit_ids
+    for task_id, campaign_id_, number, title, lead_unit_id, start, deadline, _ in task_rows:
+        ms = by_task.get(task_id, ())
+        finished = bool(ms)  # every milestone known done by as_of
+        for m in ms:
+            if m[6] is None or m[6] > as_of_day:
+                finished = False
+                break
+        cycle = cycle_of[campaign_id_]
+        reports = last_reports.get(task_id)
+        missed = missed_since_days(reports[column[cycle]] if reports is not None and cycle in column else None, cycle,
+                                   start, as_of_day, finished)
+        silent = missed >= serious_missed
+        task_started = start is None or start <= as_of_day
+        previous_due = None
+        statuses = set()
+        judged = []
+        for mid, _, mtitle, mstart, due, original_due, done_on, follows_id in ms:
+            if done_on is not None and done_on > as_of_day:
+                done_on = None  # not known yet on that day
+            status = status_on_days(due, as_of_day, done_on, started_on_days(mstart, previous_due, task_started, as_of_day),
+                                    silent)
+            previous_due = due
+            statuses.add(status)
+            judged.append([mid, task_id, mtitle, due, done_on, status_index[status], follows_id, original_due])
+        light_ = task_light(statuses, missed)
+        if light and light_ != light:
+            continue
+        units = sorted({*task_units.get(task_id, ()), lead_unit_id})
+        unit_ids.update(units)
+        tasks.append([task_id, campaign_id_, number, title, lead_unit_id, start, deadline, light_index[light_], units])
+        milestones += judged
+    years = {(rules.EPOCH + timedelta(days=d)).year for d in due_days} | {as_of.year}
+    result.fallback_years = workdays.fallback_years(date(y, 1, 1) for y in years)
+    return result
+
+
+def _chart_milestone_rows(task_ids=None):
     """Milestones in plan order as (id, task_id, title, start, due, original_due, done_on, follows_id) with the
     dates as day numbers (days since 1970-01-01) computed by the database: the Gantt chart needs no date objects
-    for its 25,000 milestones. task_ids: a values("id") queryset of the tasks to keep, or None for all."""
+    for its 25,000 milestones. task_ids: a values("id") queryset of the tasks to keep, or None for all.
+    On PostgreSQL the covering index work_milestone_plan_order gives them in this order without a sort."""
     from django.db import connection
 
     day = day_number_sql

@@ -170,6 +170,14 @@ def missed_since(last_report, cycle, task_start, as_of, finished):
                                    as_of=as_of, finished=finished)
 
 
+@lru_cache(maxsize=65536)
+def missed_since_days(last_report, cycle, task_start, as_of, finished):
+    """missed_since with the dates as day numbers (days since 1970-01-01; None stays None), for the Gantt chart's
+    loop over thousands of tasks."""
+    day = lambda number: None if number is None else EPOCH + timedelta(days=number)
+    return missed_since(day(last_report), cycle, day(task_start), day(as_of), finished)
+
+
 def rollup(items):
     """Counts by group: items are (group, kind, value) with kind "status" or "light".
 

@@ -4,9 +4,10 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.db.models import DateField, Value
 from django.test import Client
 
-from luoshi.core.sql import day_number_sql
+from luoshi.core.sql import DayNumber, day_number_sql
 from luoshi.orgs import services
 from luoshi.orgs.models import Unit
 
@@ -51,3 +52,15 @@ def test_day_numbers_count_from_1970_on_both_databases():
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {day_number_sql('%s')}, {day_number_sql('NULL')}", [date(2020, 4, 30)])
         assert cursor.fetchone() == ((date(2020, 4, 30) - date(1970, 1, 1)).days, None)
+
+
+def test_day_number_expression_counts_from_1970_on_both_databases(cast):
+    from django.db.models import Max
+
+    from luoshi.orgs.models import Region
+
+    days = (date(2020, 4, 30) - date(1970, 1, 1)).days
+    row = Region.objects.annotate(day=DayNumber(Value(date(2020, 4, 30), output_field=DateField()))).values_list(
+        "day", DayNumber(Value(None, output_field=DateField()))).first()
+    assert row == (days, None) and type(row[0]) is int
+    assert Region.objects.aggregate(latest=DayNumber(Max(Value(date(2020, 4, 30), output_field=DateField())))) == {"latest": days}

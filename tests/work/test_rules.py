@@ -173,4 +173,21 @@ def test_missed_since_the_latest_report_agrees_with_the_full_count():
                 [last] if last else [], cycle=rules.MONTHLY, task_start=date(2020, 1, 10), as_of=as_of)
     # April, March, February and January (which ended after the task started on 10 January)
     assert rules.missed_since(None, rules.MONTHLY, date(2020, 1, 10), date(2020, 5, 7), False) == 4
+
+
+def test_missed_since_on_day_numbers_agrees_with_the_full_count():
+    n = lambda d: None if d is None else (d - date(1970, 1, 1)).days
+    for cycle in rules.CYCLES:
+        for last in (None, date(2020, 3, 10), date(2020, 4, 10), date(2020, 4, 30)):
+            for start in (date(2020, 1, 10), date(2020, 4, 20), date(2020, 5, 7), date(2020, 6, 1)):
+                for as_of in (date(2020, 5, 7), date(2020, 6, 1), date(2020, 2, 15)):
+                    for finished in (False, True):
+                        assert rules.missed_since_days(n(last), cycle, n(start), n(as_of), finished) == (
+                            rules.missed_periods_in_a_row([last] if last else [], cycle=cycle, task_start=start, as_of=as_of,
+                                                          finished=finished))
+    # Hand-counted: started 10 January, last report 10 March, judged 7 May: April missed (March had the report).
+    assert rules.missed_since_days(n(date(2020, 3, 10)), rules.MONTHLY, n(date(2020, 1, 10)), n(date(2020, 5, 7)), False) == 1
+    # Half-monthly from the same report: 16–31 March, 1–15 and 16–30 April missed.
+    assert rules.missed_since_days(n(date(2020, 3, 10)), rules.HALF_MONTHLY, n(date(2020, 1, 10)), n(date(2020, 5, 7)), False) == 3
+    assert rules.missed_since_days(None, rules.MONTHLY, n(date(2020, 1, 10)), n(date(2020, 5, 7)), True) == 0
     assert rules.missed_since(None, rules.MONTHLY, date(2020, 1, 10), date(2020, 5, 7), True) == 0
