@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import JSONField, Q
 from django.utils import timezone
 
 from luoshi.audit.services import insert_recorded, record
@@ -354,9 +354,10 @@ def _first_report_in_one_statement(form, village, day, values, zero_report, key,
              "after": {"form": form, "village": village, "day": day.isoformat(), "version": 1, "values": clean,
                        "zero_report": report.zero_report, "late": report.late}}
     params = who + [form, village, version.pk, day, day]
-    params += [f.get_db_prep_save(getattr(report, f.attname), connection) for f in _report_param_fields()]
-    params += [f.get_db_prep_save(entry[f.name], connection) if f.name != "object_repr" else entry["object_repr"]
-               for f in _entry_param_fields()]
+    # Only JSON needs the field's own preparation here: PostgreSQL's adapter takes the other values as they are.
+    params += [f.get_db_prep_save(getattr(report, f.attname), connection) if json else getattr(report, f.attname)
+               for f, json in _report_param_fields()]
+    params += [f.get_db_prep_save(entry[f.name], connection) if json else entry[f.name] for f, json in _entry_param_fields()]
     with hot_cursor() as cursor:
         cursor.execute(_first_report_sql(token is not None), params)
         row = cursor.fetchone()
@@ -374,10 +375,11 @@ _param_fields = {}
 
 
 def _report_param_fields():
-    """The report's columns the fast statement takes as parameters, in the order of its SELECT list."""
+    """The report's columns the fast statement takes as parameters, in the order of its SELECT list, each with
+    whether it holds JSON."""
     found = _param_fields.get("report")
     if found is None:
-        found = _param_fields["report"] = [f for f in DailyReport._meta.concrete_fields
+        found = _param_fields["report"] = [(f, isinstance(f, JSONField)) for f in DailyReport._meta.concrete_fields
                                            if not f.primary_key and f.name not in ("form", "village", "submitted_by")]
     return found
 
@@ -387,7 +389,7 @@ def _entry_param_fields():
 
     found = _param_fields.get("entry")
     if found is None:
-        found = _param_fields["entry"] = [f for f in AuditEntry._meta.concrete_fields
+        found = _param_fields["entry"] = [(f, isinstance(f, JSONField)) for f in AuditEntry._meta.concrete_fields
                                           if not f.primary_key and f.name not in ("object_id", "actor", "actor_label")]
     return found
 

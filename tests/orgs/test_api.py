@@ -146,6 +146,19 @@ def test_a_call_after_the_flush_interval_writes_the_batch(cast, monkeypatch):
     assert used[ApiToken.digest_of(raw)] is not None and used[ApiToken.digest_of(other_raw)] is not None
 
 
+def test_a_flush_writes_each_tokens_own_time_and_leaves_the_others(cast):
+    from datetime import datetime, timedelta, timezone as tz
+
+    tokens = [services.create_api_token(user, user, "批量")[0] for user in (cast.sun_leader, cast.li_ducha, cast.wu_cunju)]
+    services.flush_token_use()
+    first = datetime(2020, 4, 14, 1, 0, tzinfo=tz.utc)
+    services.note_token_use(tokens[0].pk, None, first)
+    services.note_token_use(tokens[1].pk, None, first + timedelta(minutes=5))
+    assert services.flush_token_use() == 2
+    used = dict(ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).values_list("pk", "last_used_at"))
+    assert used == {tokens[0].pk: first, tokens[1].pk: first + timedelta(minutes=5), tokens[2].pk: None}
+
+
 def test_the_tokens_page_shows_the_last_use_at_once(cast, client_for):
     api_client, _ = token_client(cast.sun_leader, "同步脚本")
     services.flush_token_use()
