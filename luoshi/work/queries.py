@@ -14,7 +14,7 @@ from operator import itemgetter
 from django.db.models import Max, Q
 
 from luoshi.core import workdays
-from luoshi.core.sql import DayNumber, day_number_sql
+from luoshi.core.sql import DayNumber, all_rows, day_number_sql, list_rows
 from luoshi.orgs.models import Unit
 from luoshi.work import rules
 from luoshi.work.models import Campaign, Milestone, ProgressReport, Task, TaskUnit
@@ -194,8 +194,8 @@ def _chart(as_of, task_q, *, campaign_id=None, unit_id=None, light=None):
     campaigns = list(Campaign.objects.values_list("id", "name", "report_cycle", "order"))
     cycle_of = {c[0]: c[2] for c in campaigns}
     order_of = {c[0]: c[3] for c in campaigns}
-    task_rows = sorted(tasks_qs.order_by().values_list("id", "campaign_id", "number", "title", "lead_unit_id", DayNumber("start"),
-                                                       DayNumber("deadline"), "order"),
+    task_rows = sorted(all_rows(tasks_qs.order_by().values_list("id", "campaign_id", "number", "title", "lead_unit_id",
+                                                                DayNumber("start"), DayNumber("deadline"), "order")),
                        key=lambda r: (order_of[r[1]], r[1], r[7], r[0]))
     units = {uid: short or name for uid, name, short in Unit.objects.order_by().values_list("id", "name", "short_name")}
     result = Chart(as_of=as_of, campaigns={c[0]: c[1] for c in campaigns}, units=units)
@@ -217,17 +217,19 @@ def _chart(as_of, task_q, *, campaign_id=None, unit_id=None, light=None):
         latest = {f"before_{i}": DayNumber(Max("reported_on", filter=Q(reported_on__lt=first) if len(firsts) > 1 else None))
                   for i, first in enumerate(firsts)}
         # Ordered by task, PostgreSQL aggregates straight off the (task, is_current, reported_on) index.
-        last_reports = {row[0]: row for row in report_qs.order_by("task_id").values_list("task_id").annotate(**latest)}
+        last_reports = {row[0]: row for row in all_rows(report_qs.order_by("task_id").values_list("task_id").annotate(**latest))}
 
     unit_qs = TaskUnit.objects.all()
     if scoped:
         unit_qs = unit_qs.filter(task_id__in=subquery)
     task_units = defaultdict(list)
-    for task_id, unit_id_ in unit_qs.order_by().values_list("task_id", "unit_id"):
+    for task_id, unit_id_ in all_rows(unit_qs.order_by().values_list("task_id", "unit_id")):
         task_units[task_id].append(unit_id_)
 
+    # [id, task_id, title, due, done_on, own start, follows_id, original_due]: the chart's milestone rows once the
+    # done date is dropped where it is not known yet and the start's place holds the status.
     rows = _chart_milestone_rows(subquery)
-    due_days = set(map(itemgetter(4), rows))
+    due_days = set(map(itemgetter(3), rows))
     by_task = {task_id: list(group) for task_id, group in groupby(rows, itemgetter(1))}
     del rows
 
@@ -241,7 +243,7 @@ def _chart(as_of, task_q, *, campaign_id=None, unit_id=None, light=None):
         ms = by_task.get(task_id, ())
         finished = bool(ms)  # every milestone known done by as_of
         for m in ms:
-            if m[6] is None or m[6] > as_of_day:
+            if m[4] is None or m[4] > as_of_day:
                 finished = False
                 break
         cycle = cycle_of[campaign_id_]
@@ -252,46 +254,45 @@ def _chart(as_of, task_q, *, campaign_id=None, unit_id=None, light=None):
         task_started = start is None or start <= as_of_day
         previous_due = None
         statuses = set()
-        judged = []
-        for mid, _, mtitle, mstart, due, original_due, done_on, follows_id in ms:
+        for m in ms:
+            done_on = m[4]
             if done_on is not None and done_on > as_of_day:
-                done_on = None  # not known yet on that day
-            status = status_on_days(due, as_of_day, done_on, started_on_days(mstart, previous_due, task_started, as_of_day),
+                m[4] = done_on = None  # not known yet on that day
+            due = m[3]
+            status = status_on_days(due, as_of_day, done_on, started_on_days(m[5], previous_due, task_started, as_of_day),
                                     silent)
             previous_due = due
             statuses.add(status)
-            judged.append([mid, task_id, mtitle, due, done_on, status_index[status], follows_id, original_due])
+            m[5] = status_index[status]
         light_ = task_light(statuses, missed)
         if light and light_ != light:
             continue
         units = sorted({*task_units.get(task_id, ()), lead_unit_id})
         unit_ids.update(units)
         tasks.append([task_id, campaign_id_, number, title, lead_unit_id, start, deadline, light_index[light_], units])
-        milestones += judged
+        milestones += ms
     years = {(rules.EPOCH + timedelta(days=d)).year for d in due_days} | {as_of.year}
     result.fallback_years = workdays.fallback_years(date(y, 1, 1) for y in years)
     return result
 
 
 def _chart_milestone_rows(task_ids=None):
-    """Milestones in plan order as (id, task_id, title, start, due, original_due, done_on, follows_id) with the
-    dates as day numbers (days since 1970-01-01) computed by the database: the Gantt chart needs no date objects
+    """Milestones in plan order as lists [id, task_id, title, due, done_on, start, follows_id, original_due] with
+    the dates as day numbers (days since 1970-01-01) computed by the database: the Gantt chart needs no date objects
     for its 25,000 milestones. task_ids: a values("id") queryset of the tasks to keep, or None for all.
     On PostgreSQL the covering index work_milestone_plan_order gives them in this order without a sort."""
     from django.db import connection
 
     day = day_number_sql
     table = Milestone._meta.db_table
-    sql = (f"SELECT id, task_id, title, {day('start')}, {day('due')}, {day('original_due')}, {day('done_on')}, follows_id "
+    sql = (f"SELECT id, task_id, title, {day('due')}, {day('done_on')}, {day('start')}, follows_id, {day('original_due')} "
            f"FROM {table}")
     params = []
     if task_ids is not None:
         subquery, params = task_ids.query.sql_with_params()
         sql += f" WHERE task_id IN ({subquery})"
     sql += f' ORDER BY task_id, {connection.ops.quote_name("order")}, id'
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return list_rows(sql, params)
 
 
 def status_rows(judged: Board):
