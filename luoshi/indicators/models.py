@@ -65,7 +65,9 @@ class Target(models.Model):
 class Figure(models.Model):
     """One version of a figure. A revision is a new row with a higher version; `current` marks the latest."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="indicator_figures", verbose_name="地区")
+    # No single-column index on region: unique_figure_version leads with it.
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="indicator_figures", verbose_name="地区",
+                               db_index=False)
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="figures", verbose_name="指标")
     period = models.DateField("期间（累计至该月）")
     version = models.PositiveIntegerField("版本", default=1)
@@ -84,13 +86,37 @@ class Figure(models.Model):
             models.UniqueConstraint(fields=["region", "indicator", "period"], condition=Q(current=True),
                                     name="one_current_figure"),
         ]
+        # (region, indicator, period) lookups use unique_figure_version, which leads with those three columns.
         indexes = [
-            models.Index(fields=["region", "indicator", "period"], name="figure_region_ind_period"),
-            # Peers' growth for ranking (queries.RANK_SQL): with growth both included and required non-null in the
-            # predicate PostgreSQL reads it with an index-only scan (no visit to the 6,600 table pages of the peers).
+            # Peers' growth by indicator and period (peers.refresh): growth included, required non-null in the
+            # predicate, so PostgreSQL reads it without visiting the table.
             models.Index(fields=["indicator", "period", "region"], include=["growth"],
                          condition=Q(current=True, growth__isnull=False), name="figure_current_peers"),
         ]
 
     def __str__(self):
         return f"{self.region.name} {self.indicator.name} {self.period:%Y-%m} v{self.version}"
+
+
+class PeerGrowth(models.Model):
+    """The growth rates of one group of peers — the regions of one level under one parent, e.g. the county-level
+    regions of a city — for one indicator and period, as the current figures have them.
+
+    Derived data, kept by indicators.peers.refresh whenever figures are saved (services.save_figures), so that a
+    region's rank among its peers is read from one row per indicator instead of every peer's figure
+    (docs/benchmarks.md). `luoshi indicators rebuild-peers` rebuilds it all from the figures.
+    """
+
+    parent = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=10)
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    period = models.DateField()
+    growths = models.JSONField(default=list)  # floats, lowest first: a float keeps the order of 3-decimal growth rates
+    total = models.DecimalField(max_digits=24, decimal_places=3)  # exact sum, for the average
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["parent", "level", "indicator", "period"], name="unique_peer_growth")]
+        verbose_name = verbose_name_plural = "同级地区增速汇总"
+
+    def __str__(self):
+        return f"{self.parent_id}/{self.level} {self.indicator_id} {self.period:%Y-%m}"

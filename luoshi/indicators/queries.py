@@ -1,7 +1,7 @@
 """Read-side assembly: the indicator table, the city matrix and an indicator's series. No writes.
 
-Ranks in the table and the series are computed in the database over all peers in one query (the same
-competition ranking as core.ranking, which the matrix uses in Python; a test holds the two together).
+Ranks in the table and the series come from the peers' growth summaries (indicators.peers, rules.peer_rank: the
+same competition ranking as core.ranking, which the matrix uses on the figures; a test holds the two together).
 """
 
 from collections import defaultdict
@@ -15,22 +15,8 @@ from luoshi.core.periods import period_code, period_label
 from luoshi.core.ranking import competition_ranks
 from luoshi.indicators import rules
 from luoshi.indicators.models import Figure, Indicator, Target
+from luoshi.indicators.peers import ranks_of
 from luoshi.orgs.models import Region
-
-# A region's rank among its peers = 1 + how many peers grew strictly faster: competition ranking, the rule of
-# core.ranking (a test holds the two together). One aggregate over the peers index joined to the region's own
-# figure, so no peer's row travels to Python. The IN lists on both sides repeat what the join implies; they let
-# PostgreSQL estimate the rows and use the peers index instead of scanning the whole table.
-RANK_SQL = """
-SELECT o.indicator_id, o.period, 1 + SUM(CASE WHEN o.growth > f.growth THEN 1 ELSE 0 END), COUNT(*), AVG(o.growth)
-FROM indicators_figure o JOIN indicators_figure f ON f.indicator_id = o.indicator_id AND f.period = o.period
-     AND f.region_id = %s AND f.current = TRUE AND f.growth IS NOT NULL AND f.indicator_id IN ({indicators})
-     AND f.period IN ({periods})
-WHERE o.current = TRUE AND o.growth IS NOT NULL AND o.indicator_id IN ({indicators}) AND o.period IN ({periods})
-  AND o.region_id IN (SELECT r.id FROM orgs_region r WHERE r.parent_id = %s AND r.level = %s)
-GROUP BY o.indicator_id, o.period
-"""
-
 
 def thresholds():
     """The light and 双过半 thresholds; a deployment may override them in settings (LUOSHI_INDICATOR_*)."""
@@ -48,27 +34,6 @@ def peer_ids(region):
     if region.parent_id is None:
         return [region.pk]
     return list(Region.objects.filter(parent_id=region.parent_id, level=region.level).values_list("pk", flat=True))
-
-
-def _as_date(value):
-    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
-
-
-def ranks_of(region, indicator_ids, periods):
-    """{(indicator_id, period): (rank, ranked count, average growth)} for the region among its peers."""
-    if region.parent_id is None:
-        return {}
-    indicators, months = sorted(set(indicator_ids)), sorted(set(periods))
-    if not indicators or not months:
-        return {}
-    sql = RANK_SQL.format(indicators=", ".join(["%s"] * len(indicators)), periods=", ".join(["%s"] * len(months)))
-    result = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [region.pk, *indicators, *months, *indicators, *months, region.parent_id, region.level])
-        for indicator_id, period, rank, count, average in cursor.fetchall():
-            if count > 1:
-                result[(indicator_id, _as_date(period))] = (rank, count, average)
-    return result
 
 
 def table(region, period, indicators=None):

@@ -4,6 +4,7 @@ Percentages are computed exactly (Decimal) and rounded to 2 decimals only when r
 """
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -165,6 +166,16 @@ def half_half(month, completion_pct=None, growth=None, target_growth=None, thres
     if growth is not None and target_growth is not None:
         return dec(growth) >= dec(target_growth)
     return None
+
+
+def peer_rank(growth, growths, total):
+    """A region's place among its peers by growth (`growths`: every peer's growth, the region's own included, lowest
+    first; `total`: their exact sum): (rank, how many were ranked, the average growth), or None when no other peer
+    has a growth. Highest growth first; equal growth shares a rank and the next is skipped (competition ranking,
+    as core.ranking), so rank = 1 + how many peers grew strictly faster."""
+    if len(growths) < 2:
+        return None
+    return 1 + len(growths) - bisect_right(growths, growth), len(growths), total / len(growths)
 
 
 def rank_change(previous_rank, rank):

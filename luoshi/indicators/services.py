@@ -6,6 +6,7 @@ from django.utils import timezone
 from luoshi.audit.services import record, snapshot
 from luoshi.core.periods import period_code
 from luoshi.core.problems import Rejected
+from luoshi.indicators import peers
 from luoshi.indicators.catalog import STANDARD
 from luoshi.indicators.models import Figure, Frequency, Indicator, Kind, Target
 
@@ -119,6 +120,7 @@ def save_figures(actor, entries, source=""):
         Figure.objects.filter(pk__in=superseded[start:start + 5000]).update(current=False)
     _insert(new_rows)
     if new_rows:
+        peers.refresh({row[0] for row in new_rows}, {row[1] for row in new_rows}, {row[2] for row in new_rows})
         record(actor, "保存指标数据", object_type="indicators.Figure", object_id="batch", object_repr=source[:255] or "指标数据",
                after={**counts, "revisions": changes[:200]}, note=source)
     return counts

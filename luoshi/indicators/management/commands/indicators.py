@@ -1,4 +1,5 @@
-"""luoshi indicators table --region CODE --period YYYY-MM [--json] — the indicator table of a region."""
+"""luoshi indicators table --region CODE --period YYYY-MM [--json] — the indicator table of a region.
+luoshi indicators rebuild-peers — rebuild the peers' growth summaries from the current figures."""
 
 import json
 import sys
@@ -19,8 +20,21 @@ class Command(BaseCommand):
         table.add_argument("--region", required=True, help="地区代码，如 370115")
         table.add_argument("--period", required=True, help="期间，YYYY-MM（累计至该月）")
         table.add_argument("--json", action="store_true", help="输出 JSON 数组，每个指标一个对象")
+        sub.add_parser("rebuild-peers", help="按最新数据重建同级地区增速汇总（位次所用；保存数据时自动维护）")
 
-    def handle(self, action, region, period, json=False, **options):
+    def handle(self, action, **options):
+        if action == "rebuild-peers":
+            from django.db import transaction
+
+            from luoshi.indicators import peers
+
+            with transaction.atomic():
+                count = peers.rebuild_all()
+            self.stdout.write(f"已重建 {count} 组同级地区增速汇总")
+            return
+        self.table(options["region"], options["period"], options.get("json", False))
+
+    def table(self, region, period, json):
         found = Region.objects.select_related("parent").filter(code=region).first()
         if found is None:
             self.stderr.write(f"地区 {region} 不存在")
