@@ -8,7 +8,7 @@ class AuditEntry(models.Model):
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人")
     actor_label = models.CharField("操作人", max_length=150, blank=True)  # kept if the account goes
-    action = models.CharField("操作", max_length=80, db_index=True)
+    action = models.CharField("操作", max_length=80)  # searched with icontains, which no b-tree index serves
     object_type = models.CharField("对象类型", max_length=80)  # indexed by audit_type_newest, which leads with it
     object_id = models.CharField("对象编号", max_length=64, blank=True, db_index=True)
     object_repr = models.CharField("对象", max_length=255, blank=True)
