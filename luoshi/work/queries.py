@@ -237,6 +237,7 @@ def _chart(as_of, task_q, *, campaign_id=None, unit_id=None, light=None):
     missed_since_days, task_light = rules.missed_since_days, rules.task_light
     serious_missed = rules.SERIOUS_MISSED_PERIODS
     status_index, light_index = STATUS_INDEX, LIGHT_INDEX
+    done_in_time = rules.DONE
     as_of_day = (as_of - rules.EPOCH).days
     tasks, milestones, unit_ids = result.tasks, result.milestones, result.unit_ids
     for task_id, campaign_id_, number, title, lead_unit_id, start, deadline, _ in task_rows:
@@ -259,8 +260,11 @@ def _chart(as_of, task_q, *, campaign_id=None, unit_id=None, light=None):
             if done_on is not None and done_on > as_of_day:
                 m[4] = done_on = None  # not known yet on that day
             due = m[3]
-            status = status_on_days(due, as_of_day, done_on, started_on_days(m[5], previous_due, task_started, as_of_day),
-                                    silent)
+            if done_on is not None and done_on <= due:
+                status = done_in_time  # status_on_days's first case: done by the planned (so the effective) due date
+            else:
+                status = status_on_days(due, as_of_day, done_on,
+                                        started_on_days(m[5], previous_due, task_started, as_of_day), silent)
             previous_due = due
             statuses.add(status)
             m[5] = status_index[status]
