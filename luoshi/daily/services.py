@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, time
 
+import orjson
 from django.db import IntegrityError, transaction
 from django.db.models import JSONField, Q
 from django.utils import timezone
@@ -354,10 +355,11 @@ def _first_report_in_one_statement(form, village, day, values, zero_report, key,
              "after": {"form": form, "village": village, "day": day.isoformat(), "version": 1, "values": clean,
                        "zero_report": report.zero_report, "late": report.late}}
     params = who + [form, village, version.pk, day, day]
-    # Only JSON needs the field's own preparation here: PostgreSQL's adapter takes the other values as they are.
-    params += [f.get_db_prep_save(getattr(report, f.attname), connection) if json else getattr(report, f.attname)
+    # PostgreSQL's adapter takes the values as they are; JSON goes as text (the statement casts it to jsonb), written
+    # by orjson rather than by the adapter's json.dumps.
+    params += [_json_text(getattr(report, f.attname)) if json else getattr(report, f.attname)
                for f, json in _report_param_fields()]
-    params += [f.get_db_prep_save(entry[f.name], connection) if json else entry[f.name] for f, json in _entry_param_fields()]
+    params += [_json_text(entry[f.name]) if json else entry[f.name] for f, json in _entry_param_fields()]
     with hot_cursor() as cursor:
         cursor.execute(_first_report_sql(token is not None), params)
         row = cursor.fetchone()
@@ -369,6 +371,10 @@ def _first_report_in_one_statement(form, village, day, values, zero_report, key,
     if token is not None:
         note_token_use(row[3], row[4], now)
     return report
+
+
+def _json_text(value):
+    return None if value is None else orjson.dumps(value).decode()
 
 
 _param_fields = {}

@@ -242,3 +242,17 @@ def test_the_tokens_last_use_is_noted_on_the_one_statement_path(api, form, cast)
     orgs_services.flush_token_use()
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_both_paths_answer_with_the_same_json(api, form):
+    c = api("wu_cunju")
+    full = post(c, {**BODY, "idempotency_key": "warm", "date": "2020-04-13"})  # the full path (nothing cached yet)
+    fast = post(c, BODY)  # on PostgreSQL the one-statement path
+    assert full.status_code == fast.status_code == 201
+    full, fast = full.json(), fast.json()
+    assert set(full) == set(fast)
+    assert (fast["date"], fast["submitted_at"], fast["first_submitted_at"]) == ("2020-04-14", "2020-04-14T01:20:00Z",
+                                                                               "2020-04-14T01:20:00Z")
+    assert (full["date"], full["submitted_at"]) == ("2020-04-13", "2020-04-14T01:20:00Z")
+    assert fast["values"] == full["values"] and fast["values"]["new_cases"] == 2
+    assert DailyReport.objects.get(pk=fast["id"]).values == fast["values"]
