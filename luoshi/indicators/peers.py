@@ -6,6 +6,7 @@ and a sort per request, where one summary row per indicator and period is enough
 """
 
 import json
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection
@@ -84,8 +85,6 @@ def _save(rows):
 
 
 def _as_date(value):
-    from datetime import date
-
     return date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
 
