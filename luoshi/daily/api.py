@@ -3,7 +3,6 @@
 from datetime import date, datetime
 
 import orjson
-
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
