@@ -6,6 +6,7 @@ Each is atomic and records the audit trail; views, API, CLI, demo and tests all 
 import uuid
 from dataclasses import dataclass
 from datetime import date, time
+from functools import cache
 
 import orjson
 from django.db import IntegrityError, transaction
@@ -377,27 +378,20 @@ def _json_text(value):
     return None if value is None else orjson.dumps(value).decode()
 
 
-_param_fields = {}
-
-
+@cache
 def _report_param_fields():
     """The report's columns the fast statement takes as parameters, in the order of its SELECT list, each with
     whether it holds JSON."""
-    found = _param_fields.get("report")
-    if found is None:
-        found = _param_fields["report"] = [(f, isinstance(f, JSONField)) for f in DailyReport._meta.concrete_fields
-                                           if not f.primary_key and f.name not in ("form", "village", "submitted_by")]
-    return found
+    return [(f, isinstance(f, JSONField)) for f in DailyReport._meta.concrete_fields
+            if not f.primary_key and f.name not in ("form", "village", "submitted_by")]
 
 
+@cache
 def _entry_param_fields():
     from luoshi.audit.models import AuditEntry
 
-    found = _param_fields.get("entry")
-    if found is None:
-        found = _param_fields["entry"] = [(f, isinstance(f, JSONField)) for f in AuditEntry._meta.concrete_fields
-                                          if not f.primary_key and f.name not in ("object_id", "actor", "actor_label")]
-    return found
+    return [(f, isinstance(f, JSONField)) for f in AuditEntry._meta.concrete_fields
+            if not f.primary_key and f.name not in ("object_id", "actor", "actor_label")]
 
 
 def _save_report(actor, target, version, day, values, zero_report, key, note, now):

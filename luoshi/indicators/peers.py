@@ -18,9 +18,9 @@ from luoshi.orgs.models import Region
 
 
 def _aggregate_sql(where):
-    """One row per peer group in the given figures: parent, level, indicator, period, growths (JSON), sum.
-    (SQLite's json_group_array takes no order; _fetch sorts.)"""
-    growths = ("json_agg(CAST(f.growth AS double precision) ORDER BY f.growth)" if connection.vendor == "postgresql"
+    """One row per peer group in the given figures: parent, level, indicator, period, growths (JSON, in no
+    particular order: _fetch sorts them), sum."""
+    growths = ("json_agg(CAST(f.growth AS double precision))" if connection.vendor == "postgresql"
                else "json_group_array(CAST(f.growth AS REAL))")
     return (f"SELECT r.parent_id, r.level, f.indicator_id, f.period, {growths}, SUM(f.growth) "
             f"FROM {Figure._meta.db_table} f JOIN {Region._meta.db_table} r ON r.id = f.region_id "
