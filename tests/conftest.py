@@ -34,8 +34,9 @@ def _fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # A rolled-back test's audit ids are reused on SQLite, so a cached Gantt chart could outlive its data;
-    # likewise the daily form versions a process has seen.
+    # A rolled-back test's site flags would outlive it in the cache, likewise the daily form versions a process has
+    # seen. The Gantt chart's judged rows (work.gantt.judged_parts) are deliberately kept from test to test: they
+    # must stay right whatever an earlier test left (tasks' revisions are random, never reused).
     cache.clear()
     daily_services._current_versions.clear()
 

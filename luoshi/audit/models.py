@@ -18,7 +18,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "id"], name="audit_type_newest")]  # latest_entry_id
+        indexes = [models.Index(fields=["object_type", "id"], name="audit_type_newest")]  # the log filtered by type
         verbose_name = verbose_name_plural = "审计日志"
 
     def __str__(self):

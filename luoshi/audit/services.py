@@ -101,20 +101,3 @@ def insert_recorded(actor, action, obj, *, after=None, unless_conflict=False):
     obj._state.adding = False
     obj._state.db = connection.alias
     return obj
-
-
-def latest_entry_id(object_types):
-    """The id of the newest entry about any of these object types (model labels), or 0: a version stamp for
-    caches of what those objects show, since every write records an entry. One statement; with the index on
-    (object_type, id) each type costs one index probe."""
-    from django.db import connection
-
-    types = list(object_types)
-    if not types:
-        return 0
-    table = AuditEntry._meta.db_table
-    newest = ", ".join([f"COALESCE((SELECT MAX(id) FROM {table} WHERE object_type = %s), 0)"] * len(types))
-    function = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}({newest}, 0)", types)
-        return cursor.fetchone()[0]

@@ -30,16 +30,6 @@ def task_filter(user) -> Q:
     return q
 
 
-def task_scope_key(user) -> str:
-    """Equal for two users exactly when task_filter gives them the same tasks (a cache key, never a filter)."""
-    access = access_for(user)
-    if access.is_admin:
-        return "all"
-    prefixes = sorted({a.region.prefix for a in access.assignments if a.role in REGION_ROLES and a.region_id})
-    units = sorted(u.pk for u in access.units_for(Role.UNIT))
-    return f"regions={','.join(prefixes)};units={','.join(map(str, units))}"
-
-
 def visible_tasks(user):
     return Task.objects.filter(task_filter(user))
 

@@ -1,79 +1,105 @@
 """Gantt rows for the chart (compact arrays, dates as day numbers) and for the xlsx export."""
 
-import hashlib
+import threading
+from collections import OrderedDict
+from itertools import chain
 from datetime import date
 
 import orjson
-from django.apps import apps
-from django.core.cache import cache
-from django.http import HttpResponse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.http import HttpResponse
 
-from luoshi.audit.services import latest_entry_id
+from luoshi.core import workdays
 from luoshi.core.exports import Export
+from luoshi.orgs.models import Unit
 from luoshi.work import access as work_access
 from luoshi.work import queries, rules
+from luoshi.work.models import Campaign, Task
 
 EPOCH = date(1970, 1, 1).toordinal()
+
+
 def _day(value):
     return None if value is None else value.toordinal() - EPOCH
 
 
-# How long a computed chart is kept at most. A change to the plan is seen at once (the key holds the plan's
-# version); the bound only matters when two writes commit out of the order of their audit entries.
-CACHE_SECONDS = 60
+class JudgedParts:
+    """Per server process: every task's judged part of the chart (queries.ChartPart) for the last few dates asked
+    for. A part is used while its task's revision and its campaign's report cycle are unchanged; every write to a
+    task, its units, milestones or reports gives the task a new revision (services.touch_tasks), so after a report
+    only that task is judged again, and the chart is the parts joined (docs/benchmarks.md)."""
+
+    DATES = 3
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._by_date = OrderedDict()
+
+    def on(self, as_of):
+        """The parts judged as of this date ({task id: ChartPart}, filled in by the caller)."""
+        with self._lock:
+            parts = self._by_date.pop(as_of, None)
+            self._by_date[as_of] = parts = {} if parts is None else parts
+            while len(self._by_date) > self.DATES:
+                self._by_date.popitem(last=False)
+            return parts
+
+    def forget(self):
+        with self._lock:
+            self._by_date.clear()
 
 
-def plan_version():
-    """Changes with every write to the plan, the progress reports or the units' names: every such write goes
-    through an audited service, so the newest audit entry about those models is the version."""
-    labels = [model._meta.label for model in apps.get_app_config("work").get_models()] + ["orgs.Unit"]
-    return latest_entry_id(labels)
+judged_parts = JudgedParts()
+
+# When more of the shown tasks than this need judging, they are judged with the view's own filter, not a list of ids.
+MOST_BY_ID = 500
 
 
-def gantt_rows(as_of, user, **filters):
-    """(JSON bytes, fallback years) of the chart for the tasks this user may read as of a date, judged once per
-    plan version, date, scope and filters in each server process, then read from the cache: the chart is opened
-    far more often than the plan changes (docs/benchmarks.md). The tasks and the key's scope both come from
-    work.access, so two users share a cached chart only when they may read the same tasks."""
-    task_q = work_access.task_filter(user)
-    parts = f"{plan_version()}|{as_of.isoformat()}|{work_access.task_scope_key(user)}|{sorted(filters.items())!r}"
-    key = "work:gantt:" + hashlib.sha1(parts.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        with queries.paused_gc():
-            chart = queries.chart(as_of, task_q, **filters)
-            found = (gantt_json(_payload(chart)), chart.fallback_years)
-            # Free the tens of thousands of rows before the collector is back, or its next pass walks them all.
-            del chart
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+def gantt_rows(as_of, user, *, campaign_id=None, unit_id=None, light=None):
+    """(JSON bytes, fallback years) of the chart for the tasks this user may read, as of a date.
 
+    JSON: {"as_of", "campaigns": [[id, name]], "units": [[id, short name]], "lights", "light_labels", "statuses",
+    "status_labels", "tasks": [[id, campaign_id, number, title, lead_unit_id, start, deadline, light, [unit ids]]],
+    "milestones": [[id, task_id, title, due, done_on, status, follows_id, original_due]], "fallback_years"}: dates as
+    days since 1970-01-01, light and status as indexes into `lights` and `statuses`, campaigns and units only those of
+    the tasks shown (units by name), tasks in plan order and their milestones in the same order.
 
-def _payload(chart):
-    """Everything the chart needs, small enough to embed for 5,000 tasks and 25,000 milestones.
+    Each request reads the shown tasks' revisions; only the tasks judged before under another revision (or never)
+    are judged now (queries.chart_parts), the others come from judged_parts."""
+    campaigns = list(Campaign.objects.values_list("id", "name", "report_cycle"))  # in campaign order
+    cycle_of = {cid: cycle for cid, _, cycle in campaigns}
+    tasks_qs, scoped, order = queries.chart_tasks(list(cycle_of), work_access.task_filter(user),
+                                                  campaign_id=campaign_id, unit_id=unit_id)
+    parts = judged_parts.on(as_of)
+    with queries.paused_gc():
+        stale = [task_id for task_id, revision, cid in order
+                 if (part := parts.get(task_id)) is None or part.revision != revision or part.cycle != cycle_of[cid]]
+        if stale and (len(stale) == len(order) or len(stale) > MOST_BY_ID):
+            parts.update(queries.chart_parts(as_of, tasks_qs, scoped))
+        elif stale:
+            parts.update(queries.chart_parts(as_of, Task.objects.filter(pk__in=stale)))
 
-    tasks:      [id, campaign_id, number, title, lead_unit_id, start, deadline, light, [unit ids]]
-    milestones: [id, task_id, title, due, done_on, status, follows_id, original_due]
-    Dates are days since 1970-01-01; light and status are indexes into `lights` and `statuses`.
-    The rows come compact from queries.chart.
-    """
-    campaign_ids = {t[1] for t in chart.tasks}
-    return {
-        "as_of": _day(chart.as_of),
-        "campaigns": [[cid, name] for cid, name in chart.campaigns.items() if cid in campaign_ids],
-        "units": sorted(([uid, chart.units.get(uid, "")] for uid in chart.unit_ids), key=lambda u: u[1]),
-        "lights": rules.LIGHTS, "light_labels": [rules.LIGHT_LABELS[x] for x in rules.LIGHTS],
-        "statuses": rules.STATUSES, "status_labels": [rules.STATUS_LABELS[x] for x in rules.STATUSES],
-        "tasks": chart.tasks, "milestones": chart.milestones, "fallback_years": chart.fallback_years,
-    }
-
-
-# The payload for 5,000 tasks is about 1.8 MB of JSON: orjson writes it in a few milliseconds where the json
-# module takes about 50 (docs/benchmarks.md). The payload holds only ints, strings, None, lists and dicts.
-def gantt_json(payload):
-    return orjson.dumps(payload)
+        shown = [part for part in map(parts.get, [row[0] for row in order]) if part is not None]  # None: gone since
+        years = {as_of.year}.union(*{part.years for part in shown})
+        if light:
+            wanted = queries.LIGHT_INDEX.get(light, -1)
+            shown = [part for part in shown if part.task[7] == wanted]
+        tasks = [part.task for part in shown]
+        unit_ids = set().union(*[task[8] for task in tasks])
+        campaign_ids = {task[1] for task in tasks}
+        names = {uid: short or name for uid, name, short in Unit.objects.order_by().values_list("id", "name", "short_name")}
+        fallback_years = workdays.fallback_years(date(year, 1, 1) for year in years)
+        data = orjson.dumps({
+            "as_of": _day(as_of),
+            "campaigns": [[cid, name] for cid, name, _ in campaigns if cid in campaign_ids],
+            "units": sorted(([uid, names.get(uid, "")] for uid in unit_ids), key=lambda u: u[1]),
+            "lights": rules.LIGHTS, "light_labels": [rules.LIGHT_LABELS[x] for x in rules.LIGHTS],
+            "statuses": rules.STATUSES, "status_labels": [rules.STATUS_LABELS[x] for x in rules.STATUSES],
+            "tasks": tasks, "milestones": list(chain.from_iterable(part.milestones for part in shown)),
+            "fallback_years": fallback_years,
+        })
+    return data, fallback_years
 
 
 def gantt_response(data):

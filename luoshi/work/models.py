@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 
@@ -30,6 +32,12 @@ class TaskRole(models.TextChoices):
 REPORTING_ROLES = [TaskRole.LEAD, TaskRole.RESPONSIBLE]
 
 
+def new_revision():
+    """A fresh value for Task.revision: random, so that it never comes back (not after a rollback, a restore or a
+    reused id either), which a counter could."""
+    return secrets.randbits(62)
+
+
 class Task(models.Model):
     """重点任务."""
 
@@ -44,10 +52,16 @@ class Task(models.Model):
     deadline = models.DateField("完成时限")
     indicator_codes = models.JSONField("服务的指标（目录代码）", default=list, blank=True)
     order = models.PositiveIntegerField("排序", default=0)
+    # Changes (services.touch_tasks) with every write to the task, its units, milestones or progress reports: the
+    # Gantt chart keeps each task's judged rows per process and judges again only the tasks whose revision moved.
+    revision = models.BigIntegerField("修订标记", default=new_revision, editable=False)
 
     class Meta:
         ordering = ["campaign__order", "order", "id"]
         verbose_name = verbose_name_plural = "重点任务"
+        # The Gantt chart reads every shown task's revision in plan order on each request (queries.chart_tasks):
+        # on PostgreSQL from this index alone.
+        indexes = [models.Index(fields=["campaign", "order", "id"], name="work_task_chart_order", include=["revision"])]
 
     def __str__(self):
         return f"{self.number} {self.title}"

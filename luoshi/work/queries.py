@@ -8,8 +8,11 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
+from typing import NamedTuple
+
 
 from django.db.models import Max, Q
 
@@ -164,43 +167,47 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
     return result
 
 
-@dataclass
-class Chart:
-    """The Gantt chart's rows for the visible tasks as of one date: compact lists, dates as day numbers (days since
-    1970-01-01), light and status as indexes into rules.LIGHTS and rules.STATUSES (see gantt._payload)."""
+class ChartPart(NamedTuple):
+    """One task's rows in the Gantt chart as of a date (work.gantt puts the parts of the shown tasks together), with
+    what decides whether they are still current: the task's revision and the report cycle its campaign had. Dates
+    are day numbers (days since 1970-01-01); light and status are indexes into rules.LIGHTS and rules.STATUSES."""
 
-    as_of: date
-    campaigns: dict  # id → name, in campaign order
-    units: dict  # id → short name
-    tasks: list = field(default_factory=list)  # [id, campaign_id, number, title, lead_unit_id, start, deadline, light, [unit ids]]
-    milestones: list = field(default_factory=list)  # [id, task_id, title, due, done_on, status, follows_id, original_due]
-    unit_ids: set = field(default_factory=set)  # every unit in the kept tasks' unit lists
-    fallback_years: list = field(default_factory=list)
+    revision: int
+    cycle: str
+    task: list  # [id, campaign_id, number, title, lead_unit_id, start, deadline, light, [unit ids, lead included]]
+    milestones: list  # in plan order: [id, task_id, title, due, done_on, status, follows_id, original_due]
+    years: frozenset  # the years of its milestones' due dates
 
 
 LIGHT_INDEX = {light: i for i, light in enumerate(rules.LIGHTS)}
 STATUS_INDEX = {status: i for i, status in enumerate(rules.STATUSES)}
 
 
-def chart(as_of, task_q=Q(), **filters):
-    """What board(as_of, task_q, with_units=True, **filters) judges, as the Gantt chart's compact rows, built
-    straight from day numbers without the dicts the other pages use (25,000 milestones)."""
-    with paused_gc():
-        return _chart(as_of, task_q, **filters)
-
-
-def _chart(as_of, task_q, *, campaign_id=None, unit_id=None, light=None):
+def chart_tasks(campaigns, task_q=Q(), *, campaign_id=None, unit_id=None):
+    """The tasks the chart shows (a permission filter from access.task_filter and the filters) as a queryset, whether
+    that is fewer than all tasks, and their (id, revision, campaign id) in plan order. `campaigns`: every campaign's
+    id, in campaign order."""
     tasks_qs, scoped = _tasks(task_q, campaign_id, unit_id)
-    campaigns = list(Campaign.objects.values_list("id", "name", "report_cycle", "order"))
-    cycle_of = {c[0]: c[2] for c in campaigns}
-    order_of = {c[0]: c[3] for c in campaigns}
-    task_rows = sorted(all_rows(tasks_qs.order_by().values_list("id", "campaign_id", "number", "title", "lead_unit_id",
-                                                                DayNumber("start"), DayNumber("deadline"), "order")),
-                       key=lambda r: (order_of[r[1]], r[1], r[7], r[0]))
-    units = {uid: short or name for uid, name, short in Unit.objects.order_by().values_list("id", "name", "short_name")}
-    result = Chart(as_of=as_of, campaigns={c[0]: c[1] for c in campaigns}, units=units)
+    # In the order of the index work_task_chart_order (PostgreSQL reads it alone), then campaign by campaign.
+    rows = all_rows(tasks_qs.order_by("campaign_id", "order", "id").values_list("id", "revision", "campaign_id"))
+    by_campaign = {cid: list(group) for cid, group in groupby(rows, itemgetter(2))}
+    return tasks_qs, scoped, [row for cid in campaigns for row in by_campaign.get(cid, ())]
+
+
+def chart_parts(as_of, tasks_qs, scoped=True):
+    """{task id: ChartPart} for these tasks as of a date, judged as board() judges them (tests/work/test_queries.py),
+    built straight from day numbers without the dicts the other pages use (25,000 milestones). `scoped`: False when
+    tasks_qs is every task, so that the other queries need no filter."""
+    with paused_gc():
+        return _chart_parts(as_of, tasks_qs, scoped)
+
+
+def _chart_parts(as_of, tasks_qs, scoped):
+    cycle_of = dict(Campaign.objects.order_by().values_list("id", "report_cycle"))
+    task_rows = all_rows(tasks_qs.order_by().values_list("id", "campaign_id", "number", "title", "lead_unit_id",
+                                                         DayNumber("start"), DayNumber("deadline"), "revision"))
     if not task_rows:
-        return result
+        return {}
     subquery = tasks_qs.values("id") if scoped else None
 
     # The latest report before the current period of the task's cycle, as a day number: one grouped query with a
@@ -229,7 +236,6 @@ def _chart(as_of, task_q, *, campaign_id=None, unit_id=None, light=None):
     # [id, task_id, title, due, done_on, own start, follows_id, original_due]: the chart's milestone rows once the
     # done date is dropped where it is not known yet and the start's place holds the status.
     rows = _chart_milestone_rows(subquery)
-    due_days = set(map(itemgetter(3), rows))
     by_task = {task_id: list(group) for task_id, group in groupby(rows, itemgetter(1))}
     del rows
 
@@ -239,8 +245,9 @@ def _chart(as_of, task_q, *, campaign_id=None, unit_id=None, light=None):
     status_index, light_index = STATUS_INDEX, LIGHT_INDEX
     done_in_time = rules.DONE
     as_of_day = (as_of - rules.EPOCH).days
-    tasks, milestones, unit_ids = result.tasks, result.milestones, result.unit_ids
-    for task_id, campaign_id_, number, title, lead_unit_id, start, deadline, _ in task_rows:
+    year_of = _year_of_day
+    parts = {}
+    for task_id, campaign_id_, number, title, lead_unit_id, start, deadline, revision in task_rows:
         ms = by_task.get(task_id, ())
         finished = bool(ms)  # every milestone known done by as_of
         for m in ms:
@@ -255,6 +262,7 @@ def _chart(as_of, task_q, *, campaign_id=None, unit_id=None, light=None):
         task_started = start is None or start <= as_of_day
         previous_due = None
         statuses = set()
+        due_days = set()
         for m in ms:
             done_on = m[4]
             if done_on is not None and done_on > as_of_day:
@@ -267,17 +275,17 @@ def _chart(as_of, task_q, *, campaign_id=None, unit_id=None, light=None):
                                         started_on_days(m[5], previous_due, task_started, as_of_day), silent)
             previous_due = due
             statuses.add(status)
+            due_days.add(due)
             m[5] = status_index[status]
-        light_ = task_light(statuses, missed)
-        if light and light_ != light:
-            continue
-        units = sorted({*task_units.get(task_id, ()), lead_unit_id})
-        unit_ids.update(units)
-        tasks.append([task_id, campaign_id_, number, title, lead_unit_id, start, deadline, light_index[light_], units])
-        milestones += ms
-    years = {(rules.EPOCH + timedelta(days=d)).year for d in due_days} | {as_of.year}
-    result.fallback_years = workdays.fallback_years(date(y, 1, 1) for y in years)
-    return result
+        task = [task_id, campaign_id_, number, title, lead_unit_id, start, deadline,
+                light_index[task_light(statuses, missed)], sorted({*task_units.get(task_id, ()), lead_unit_id})]
+        parts[task_id] = ChartPart(revision, cycle, task, ms, frozenset(map(year_of, due_days)))
+    return parts
+
+
+@lru_cache(maxsize=4096)
+def _year_of_day(day):
+    return (rules.EPOCH + timedelta(days=day)).year
 
 
 def _chart_milestone_rows(task_ids=None):

@@ -11,7 +11,7 @@ from luoshi.core.problems import Rejected
 from luoshi.work import rules
 from luoshi.work.access import reporting_units
 from luoshi.work.models import (Campaign, Milestone, ProgressReport, Rebaseline, ReportAttachment, ReportCompletion, Task,
-                                TaskRole, TaskUnit)
+                                TaskRole, TaskUnit, new_revision)
 
 TASK_FIELDS = ["campaign", "number", "title", "lead_unit", "leader_name", "leader", "start", "deadline", "indicator_codes", "order"]
 MILESTONE_FIELDS = ["task", "number", "title", "start", "due", "original_due", "planned_months", "follows", "order"]
@@ -28,6 +28,12 @@ ALLOWED_ATTACHMENTS = {
 
 def _today():
     return timezone.localdate()
+
+
+def touch_tasks(*task_ids):
+    """Give these tasks a new revision: call it in every write to a task, its units, milestones or progress reports
+    (the Gantt chart judges a task again only when its revision has moved; work.gantt)."""
+    Task.objects.filter(pk__in=[pk for pk in task_ids if pk is not None]).update(revision=new_revision())
 
 
 @transaction.atomic
@@ -90,6 +96,7 @@ def save_task(actor, *, campaign, number, title, lead_unit, start, deadline, res
     after = snapshot(task, TASK_FIELDS)
     if after == before and had == wanted:
         return task, "unchanged"
+    task.revision = new_revision()
     task.save()
     if had != wanted:
         task.task_units.all().delete()
@@ -110,10 +117,12 @@ def save_milestone(actor, *, task, number, title, due, start=None, planned_month
     if start and due < start:
         raise Rejected(f"完成时限 {due} 早于开始日期 {start}")
     milestone = Milestone.objects.filter(number=number).first()
+    old_task_id = milestone.task_id if milestone is not None else None
     values = {"task": task, "title": title, "start": start, "planned_months": sorted(set(planned_months)),
               "follows": follows, "order": order}
     if milestone is None:
         milestone = Milestone.objects.create(number=number, due=due, **values)
+        touch_tasks(task.pk)
         record(actor, "新增节点", milestone, after=snapshot(milestone, MILESTONE_FIELDS))
         return milestone, "created"
     before = snapshot(milestone, MILESTONE_FIELDS)
@@ -128,6 +137,7 @@ def save_milestone(actor, *, task, number, title, due, start=None, planned_month
     if after == before:
         return milestone, "unchanged"
     milestone.save()
+    touch_tasks(task.pk, old_task_id)  # a milestone may move to another task
     record(actor, "修改节点", milestone, before=before, after=after)
     return milestone, "updated"
 
@@ -151,6 +161,7 @@ def rebaseline_milestone(actor, milestone, new_due, reason, approved_by=""):
     before = snapshot(milestone, ["due", "original_due"])
     _rebaseline(actor, milestone, new_due, reason, approved_by)
     milestone.save(update_fields=["due", "original_due"])
+    touch_tasks(milestone.task_id)
     record(actor, "调整节点计划", milestone, before=before, after={**snapshot(milestone, ["due", "original_due"]), "reason": reason})
     return milestone
 
@@ -246,6 +257,7 @@ def submit_report(actor, task, *, percent, done_text="", problems="", completion
         attachment.file.save(Path(upload.name).name, upload, save=False)
         attachment.save()
     changed = refresh_completions(task)
+    touch_tasks(task.pk)
     record(actor, "更正进度报告" if corrects else "报送进度", report, after={
         "task": task.number, "unit": unit.code, "version": report.version, "percent": percent,
         "completions": [(m.number, d) for m, d in completions], "attachments": [a.name for a in attachments],

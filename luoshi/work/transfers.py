@@ -215,12 +215,15 @@ def save_schedule(actor, parsed):
             m["object"] = milestone
             counts[f"milestone_{outcome}"] += 1
         entry["object"] = task
+    linked = set()
     for entry in parsed:
         for m in entry["milestones"]:
             if m["follows"]:
                 follows = milestones_by_number.get(m["follows"]) or Milestone.objects.get(number=m["follows"])
                 if m["object"].follows_id != follows.pk:
                     Milestone.objects.filter(pk=m["object"].pk).update(follows=follows)
+                    linked.add(m["object"].task_id)
+    services.touch_tasks(*linked)
     for entry in parsed:
         done = [(m["object"], m["done_on"], m["done_text"]) for m in entry["milestones"]
                 if m["done_on"] and m["object"].done_on != m["done_on"]]

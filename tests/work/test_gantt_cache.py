@@ -1,15 +1,22 @@
-"""The Gantt rows are computed once per plan version, date, scope and filters, and a change shows at once."""
+"""Each task's judged rows are kept per server process (work.gantt.judged_parts) and judged again only when the
+task's revision moved: every write gives the tasks it touches a new revision, and a change shows at once."""
 
 from datetime import date
 
+import orjson
 import pytest
+from django.db import transaction
 
-from luoshi.audit.services import latest_entry_id, record
-from luoshi.work import access as work_access
-from luoshi.work import rules, services
-from luoshi.work.gantt import plan_version
+from luoshi.orgs import services as org_services
+from luoshi.work import gantt, queries, rules, services
+from luoshi.work.gantt import gantt_rows, judged_parts
+from luoshi.work.models import Task
+from luoshi.work.transfers import import_schedule
+from tests.work.test_transfers import GOOD, HEADER, xlsx
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("may_12")]
+
+MAY_7 = date(2020, 5, 7)
 
 
 @pytest.fixture
@@ -24,14 +31,29 @@ def milestone_row(client, milestone):
     return row, data["statuses"][row[5]]
 
 
+def revisions():
+    return dict(Task.objects.values_list("number", "revision"))
+
+
+def moved(before):
+    """The numbers of the tasks whose revision differs from `before`."""
+    return {number for number, revision in revisions().items() if before.get(number) != revision}
+
+
+def from_scratch(user, as_of=MAY_7, **filters):
+    """The chart judged with nothing kept."""
+    judged_parts.forget()
+    return gantt_rows(as_of, user, **filters)
+
+
 def test_a_progress_report_changes_the_chart_at_once(client_for, plan):
     ducha = client_for("li_ducha")
     row, status = milestone_row(ducha, plan.m11)
     assert row[4] is None and status == rules.SERIOUSLY_OVERDUE  # not done by 7 May, and no report since March
-    before = plan_version()
+    before = revisions()
     services.submit_report(None, plan.t1, percent=40, completions=[(plan.m11, date(2020, 4, 29))],
                            reported_on=date(2020, 5, 6))
-    assert plan_version() > before
+    assert moved(before) == {"1"}
     row, status = milestone_row(ducha, plan.m11)
     assert row[4] == (date(2020, 4, 29) - date(1970, 1, 1)).days and status == rules.DONE
 
@@ -44,32 +66,139 @@ def test_a_milestone_rebaselined_shows_its_new_due_date(client_for, plan):
     assert due() == first + 31
 
 
-def test_users_with_other_scopes_never_share_a_cached_chart(client_for, plan):
+def test_users_with_other_scopes_see_only_their_own_tasks_from_the_same_judged_rows(client_for, plan):
     titles = lambda name: {t[3] for t in client_for(name).get("/work/gantt/data?on=2020-05-07").json()["tasks"]}
-    assert "历下区协作事项" not in titles("li_ducha")  # 济阳区's supervision office: its district only
     assert titles("wang_admin") >= {"招商引资项目签约", "合村并点安置区建设", "历下区协作事项"}
+    assert "历下区协作事项" not in titles("li_ducha")  # 济阳区's supervision office: its district only
     assert titles("zhou_shangwu") == {"招商引资项目签约"}  # 商务局: the task it leads
     assert titles("ma_lixia") == {"历下区协作事项"}
 
 
-def test_scope_keys_are_equal_exactly_for_the_same_reach(cast):
-    key = work_access.task_scope_key
-    assert key(cast.wang_admin) == "all"
-    assert key(cast.li_ducha) == key(cast.sun_leader)  # both scoped to 济阳区
-    assert len({key(cast.li_ducha), key(cast.zhou_shangwu), key(cast.zheng_caizheng), key(cast.ma_lixia)}) == 4
-
-
-def test_the_filters_are_part_of_the_key(client_for, plan, april_report):
+def test_the_filters_apply_to_the_judged_rows(client_for, plan, april_report):
     ducha = client_for("li_ducha")
     everything = ducha.get("/work/gantt/data?on=2020-05-07").json()
     red = ducha.get("/work/gantt/data?on=2020-05-07&light=red").json()
-    assert len(red["tasks"]) < len(everything["tasks"])
+    assert 0 < len(red["tasks"]) < len(everything["tasks"])
     assert all(red["lights"][t[7]] == rules.RED for t in red["tasks"])
 
 
-def test_latest_entry_id_is_the_newest_entry_of_the_given_types(cast):
-    first = record(None, "测试", object_type="work.Task", object_id="1")
-    record(None, "测试", object_type="daily.DailyReport", object_id="1")
-    assert latest_entry_id(["work.Task", "work.Milestone"]) == first.pk
-    assert latest_entry_id(["work.Milestone"]) == 0
-    assert latest_entry_id([]) == 0
+def test_every_write_gives_exactly_the_tasks_it_touches_a_new_revision(cast, plan):
+    p, u = plan, cast.units
+    task_values = dict(campaign=p.zs, number="1", title="招商引资项目签约", lead_unit=u.shangwu, responsible_units=[u.town],
+                       cooperating_units=[u.caizheng], leader_name="孙区长", start=date(2020, 3, 1), deadline=date(2020, 6, 30),
+                       indicator_codes=["sjlywz"])
+    before = revisions()
+    services.save_task(None, **{**task_values, "leader": p.t1.leader})
+    assert moved(before) == set()  # nothing changed, nothing moves
+
+    steps = [
+        (lambda: services.save_task(None, **{**task_values, "title": "招商引资项目签约（调整）"}), {"1"}),
+        (lambda: services.save_task(None, **{**task_values, "cooperating_units": []}), {"1"}),
+        (lambda: services.save_milestone(None, task=p.t2, number="2.2", title="开工建设", due=date(2020, 6, 1), order=1), {"2"}),
+        (lambda: services.save_milestone(None, task=p.t2, number="2.2", title="开工建设", due=date(2020, 6, 5), order=1), {"2"}),
+        (lambda: services.save_milestone(None, task=p.t3, number="2.2", title="开工建设", due=date(2020, 6, 5)), {"2", "3"}),
+        (lambda: services.rebaseline_milestone(None, p.m13, date(2020, 7, 31), "疫情影响顺延"), {"1"}),
+        (lambda: services.submit_report(None, p.t3, percent=10, reported_on=date(2020, 4, 10)), {"3"}),
+    ]
+    for write, touched in steps:
+        before = revisions()
+        write()
+        assert moved(before) == touched
+    report = services.submit_report(None, p.t2, percent=100, completions=[(p.m21, date(2020, 4, 20))])
+    before = revisions()
+    services.submit_report(None, p.t2, percent=50, corrects=report, correction_note="尚未完成", completions=[])
+    assert moved(before) == {"2"}
+
+
+def test_after_each_kind_of_write_the_chart_is_what_judging_from_scratch_gives(cast, plan):
+    """The kept rows are used for the next request; every write must show in it exactly as a fresh judgement does."""
+    p, u, admin = plan, cast.units, cast.wang_admin
+    writes = [
+        lambda: services.submit_report(None, p.t1, percent=40, completions=[(p.m11, date(2020, 4, 29))],
+                                       reported_on=date(2020, 4, 10)),
+        lambda: services.rebaseline_milestone(None, p.m12, date(2020, 5, 29), "协议文本调整"),
+        lambda: services.save_milestone(None, task=p.t2, number="2.2", title="开工建设", due=date(2020, 5, 6), order=1),
+        lambda: services.save_task(None, campaign=p.hc, number="3", title="历下区协作事项", lead_unit=u.lixia_gov,
+                                   responsible_units=[u.caizheng], start=date(2020, 3, 1), deadline=date(2020, 4, 30)),
+        # Neither a campaign's report cycle nor a unit's name is part of a task's revision: both are read each request.
+        lambda: services.save_campaign(None, name="双招双引", order=0, report_cycle=rules.WEEKLY),
+        lambda: org_services.save_unit(None, code=u.caizheng.code, name=u.caizheng.name, kind=u.caizheng.kind,
+                                       region=u.caizheng.region, short_name="区财政"),
+    ]
+    for write in writes:
+        shown = gantt_rows(MAY_7, admin)[0]
+        write()
+        kept = gantt_rows(MAY_7, admin)
+        assert kept[0] != shown  # the write shows...
+        assert kept == from_scratch(admin)  # ...exactly as judging everything again shows it
+        for filters in ({"light": "red"}, {"campaign_id": p.hc.pk}, {"unit_id": u.caizheng.pk}):
+            assert gantt_rows(MAY_7, admin, **filters) == from_scratch(admin, **filters)
+
+
+def test_a_campaigns_new_report_cycle_changes_its_tasks_lights(cast, plan, april_report):
+    light = lambda: next(t[7] for t in orjson.loads(gantt_rows(MAY_7, cast.wang_admin)[0])["tasks"] if t[0] == plan.t1.pk)
+    # Monthly: April's report is there, May's is not due yet; 1.2 (due 1 May, effective 6 May) is overdue: yellow.
+    assert light() == rules.LIGHTS.index(rules.YELLOW)
+    services.save_campaign(None, name="双招双引", order=0, report_cycle=rules.WEEKLY)
+    # Weekly: no report in the weeks of 20 and 27 April, two periods missed in a row, so 1.2 is seriously overdue.
+    assert light() == rules.LIGHTS.index(rules.RED)
+
+
+def test_only_the_tasks_whose_revision_moved_are_judged_again(cast, plan, monkeypatch):
+    judged = []
+    real = queries.chart_parts
+
+    def spy(as_of, tasks_qs, scoped=True):
+        parts = real(as_of, tasks_qs, scoped)
+        judged.append(sorted(Task.objects.get(pk=pk).number for pk in parts))
+        return parts
+
+    monkeypatch.setattr(queries, "chart_parts", spy)
+    judged_parts.forget()
+    gantt_rows(MAY_7, cast.wang_admin)
+    gantt_rows(MAY_7, cast.li_ducha)  # another scope: its tasks are judged already
+    gantt_rows(MAY_7, cast.wang_admin, light="red")
+    assert judged == [["1", "2", "3"]]
+    services.submit_report(None, plan.t2, percent=100, completions=[(plan.m21, date(2020, 4, 20))])
+    gantt_rows(MAY_7, cast.wang_admin)
+    assert judged[1:] == [["2"]]
+    gantt_rows(date(2020, 5, 8), cast.zhou_shangwu)  # another date: judged for that date
+    assert judged[2:] == [["1"]]
+
+
+def test_a_rolled_back_write_leaves_no_trace_in_the_chart(cast, plan):
+    admin = cast.wang_admin
+    committed = gantt_rows(MAY_7, admin)
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        services.submit_report(None, plan.t1, percent=40, completions=[(plan.m11, date(2020, 4, 29))])
+        assert gantt_rows(MAY_7, admin) != committed  # seen inside the transaction that wrote it
+        raise Undo
+    assert gantt_rows(MAY_7, admin) == committed == from_scratch(admin)
+
+
+def test_judged_rows_are_kept_for_the_last_few_dates_only(plan):
+    kept = gantt.JudgedParts()
+    days = [date(2020, 5, d) for d in range(1, kept.DATES + 2)]
+    for day in days:
+        kept.on(day)[1] = day
+    assert kept.on(days[-1]) == {1: days[-1]} and kept.on(days[1]) == {1: days[1]}
+    assert kept.on(days[0]) == {}  # the oldest date asked for was let go
+    kept.forget()
+    assert kept.on(days[-1]) == {}
+
+
+def test_a_schedule_import_that_links_milestones_shows_the_links(cast):
+    import_schedule(xlsx(GOOD), filename="配档表.xlsx")
+    first = orjson.loads(gantt_rows(MAY_7, cast.wang_admin)[0])
+    assert all(m[6] is None for m in first["milestones"])
+    linked = [r + [""] for r in GOOD]
+    linked[2][-1] = "1.1"  # 1.2 follows 1.1
+    import_schedule(xlsx(linked, header=HEADER + ["前置节点"]), filename="配档表.xlsx")
+    chart = gantt_rows(MAY_7, cast.wang_admin)
+    ids = {m[2]: m[0] for m in first["milestones"]}
+    assert [m[6] for m in orjson.loads(chart[0])["milestones"] if m[2] == "签订合作协议"] == [ids["完成项目洽谈"]]
+    assert chart == from_scratch(cast.wang_admin)
