@@ -69,16 +69,21 @@ def gantt_rows(as_of, user, *, campaign_id=None, unit_id=None, light=None):
     are judged now (queries.chart_parts), the others come from judged_parts."""
     campaigns = list(Campaign.objects.values_list("id", "name", "report_cycle"))  # in campaign order
     cycle_of = {cid: cycle for cid, _, cycle in campaigns}
-    tasks_qs, scoped, order = queries.chart_tasks(list(cycle_of), work_access.task_filter(user),
-                                                  campaign_id=campaign_id, unit_id=unit_id)
+    tasks_qs, scoped = queries.chart_scope(work_access.task_filter(user), campaign_id=campaign_id, unit_id=unit_id)
     parts = judged_parts.on(as_of)
     with queries.paused_gc():
-        stale = [task_id for task_id, revision, cid in order
-                 if (part := parts.get(task_id)) is None or part.revision != revision or part.cycle != cycle_of[cid]]
-        if stale and (len(stale) == len(order) or len(stale) > MOST_BY_ID):
-            parts.update(queries.chart_parts(as_of, tasks_qs, scoped))
-        elif stale:
-            parts.update(queries.chart_parts(as_of, Task.objects.filter(pk__in=stale)))
+        if not parts:  # the first chart of this date in this process: judge the shown tasks, which gives their order
+            fresh = queries.chart_parts(as_of, tasks_qs, cycle_of, scoped)
+            parts.update(fresh)
+            order = queries.in_plan_order(cycle_of, [(task_id, part.revision, part.task[1]) for task_id, part in fresh.items()])
+        else:
+            order = queries.chart_order(cycle_of, tasks_qs)
+            stale = [task_id for task_id, revision, cid in order
+                     if (part := parts.get(task_id)) is None or part.revision != revision or part.cycle != cycle_of[cid]]
+            if stale and (len(stale) == len(order) or len(stale) > MOST_BY_ID):
+                parts.update(queries.chart_parts(as_of, tasks_qs, cycle_of, scoped))
+            elif stale:
+                parts.update(queries.chart_parts(as_of, Task.objects.filter(pk__in=stale), cycle_of))
 
         shown = [part for part in map(parts.get, [row[0] for row in order]) if part is not None]  # None: gone since
         years = {as_of.year}.union(*{part.years for part in shown})

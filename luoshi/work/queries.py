@@ -183,29 +183,41 @@ LIGHT_INDEX = {light: i for i, light in enumerate(rules.LIGHTS)}
 STATUS_INDEX = {status: i for i, status in enumerate(rules.STATUSES)}
 
 
-def chart_tasks(campaigns, task_q=Q(), *, campaign_id=None, unit_id=None):
-    """The tasks the chart shows (a permission filter from access.task_filter and the filters) as a queryset, whether
-    that is fewer than all tasks, and their (id, revision, campaign id) in plan order. `campaigns`: every campaign's
-    id, in campaign order."""
-    tasks_qs, scoped = _tasks(task_q, campaign_id, unit_id)
-    # In the order of the index work_task_chart_order (PostgreSQL reads it alone), then campaign by campaign.
-    rows = all_rows(tasks_qs.order_by("campaign_id", "order", "id").values_list("id", "revision", "campaign_id"))
+def chart_scope(task_q=Q(), *, campaign_id=None, unit_id=None):
+    """The tasks the chart shows (a permission filter from access.task_filter and the filters) as a queryset, and
+    whether that is fewer than all tasks."""
+    return _tasks(task_q, campaign_id, unit_id)
+
+
+# Tasks in plan order are the campaigns in their order, and in each campaign the tasks by (order, id); the database
+# gives them by (campaign id, order, id), from the index work_task_chart_order.
+TASK_ORDER = ("campaign_id", "order", "id")
+
+
+def chart_order(cycle_of, tasks_qs):
+    """(id, revision, campaign id) of these tasks in plan order. `cycle_of`: {campaign id: report cycle}, every
+    campaign in campaign order. On PostgreSQL read from the index alone."""
+    return in_plan_order(cycle_of, all_rows(tasks_qs.order_by(*TASK_ORDER).values_list("id", "revision", "campaign_id")))
+
+
+def in_plan_order(cycle_of, rows):
+    """Rows whose third item is the campaign id, given in TASK_ORDER, put in plan order."""
     by_campaign = {cid: list(group) for cid, group in groupby(rows, itemgetter(2))}
-    return tasks_qs, scoped, [row for cid in campaigns for row in by_campaign.get(cid, ())]
+    return [row for cid in cycle_of for row in by_campaign.get(cid, ())]
 
 
-def chart_parts(as_of, tasks_qs, scoped=True):
+def chart_parts(as_of, tasks_qs, cycle_of, scoped=True):
     """{task id: ChartPart} for these tasks as of a date, judged as board() judges them (tests/work/test_queries.py),
-    built straight from day numbers without the dicts the other pages use (25,000 milestones). `scoped`: False when
-    tasks_qs is every task, so that the other queries need no filter."""
+    built straight from day numbers without the dicts the other pages use (25,000 milestones), in TASK_ORDER.
+    `cycle_of`: {campaign id: report cycle}; `scoped`: False when tasks_qs is every task, so that the other queries
+    need no filter."""
     with paused_gc():
-        return _chart_parts(as_of, tasks_qs, scoped)
+        return _chart_parts(as_of, tasks_qs, cycle_of, scoped)
 
 
-def _chart_parts(as_of, tasks_qs, scoped):
-    cycle_of = dict(Campaign.objects.order_by().values_list("id", "report_cycle"))
-    task_rows = all_rows(tasks_qs.order_by().values_list("id", "campaign_id", "number", "title", "lead_unit_id",
-                                                         DayNumber("start"), DayNumber("deadline"), "revision"))
+def _chart_parts(as_of, tasks_qs, cycle_of, scoped):
+    task_rows = all_rows(tasks_qs.order_by(*TASK_ORDER).values_list(
+        "id", "campaign_id", "number", "title", "lead_unit_id", DayNumber("start"), DayNumber("deadline"), "revision"))
     if not task_rows:
         return {}
     subquery = tasks_qs.values("id") if scoped else None

@@ -148,8 +148,8 @@ def test_only_the_tasks_whose_revision_moved_are_judged_again(cast, plan, monkey
     judged = []
     real = queries.chart_parts
 
-    def spy(as_of, tasks_qs, scoped=True):
-        parts = real(as_of, tasks_qs, scoped)
+    def spy(as_of, tasks_qs, cycle_of, scoped=True):
+        parts = real(as_of, tasks_qs, cycle_of, scoped)
         judged.append(sorted(Task.objects.get(pk=pk).number for pk in parts))
         return parts
 
