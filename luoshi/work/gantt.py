@@ -3,6 +3,7 @@
 import threading
 from collections import OrderedDict
 from itertools import chain
+from operator import itemgetter
 from datetime import date
 
 import orjson
@@ -86,7 +87,7 @@ def gantt_rows(as_of, user, *, campaign_id=None, unit_id=None, light=None):
                 parts.update(queries.chart_parts(as_of, Task.objects.filter(pk__in=stale), cycle_of))
 
         shown = [part for part in map(parts.get, [row[0] for row in order]) if part is not None]  # None: gone since
-        years = {as_of.year}.union(*{part.years for part in shown})
+        years = {as_of.year} | queries.years_of_days(map(itemgetter(3), chain.from_iterable(part.milestones for part in shown)))
         if light:
             wanted = queries.LIGHT_INDEX.get(light, -1)
             shown = [part for part in shown if part.task[7] == wanted]
