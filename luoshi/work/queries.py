@@ -14,6 +14,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 
+import orjson
 from django.db.models import Max, Q
 
 from luoshi.core import workdays
@@ -175,11 +176,15 @@ class ChartPart(NamedTuple):
     revision: int
     cycle: str
     task: list  # [id, campaign_id, number, title, lead_unit_id, start, deadline, light, [unit ids, lead included]]
-    milestones: list  # in plan order: [id, task_id, title, due, done_on, status, follows_id, original_due]
+    # The milestones' rows [id, task_id, title, due, done_on, status, follows_id, original_due] in plan order, as JSON
+    # written while they are fresh in the processor's cache, comma-separated without brackets (b"" when none).
+    milestones: bytes
+    uncovered_years: frozenset  # the years of its due dates that the working-day calendar does not cover
 
 
 # tuple.__new__ makes a ChartPart without the Python-level call of ChartPart(…) (5,000 of them for a chart).
 _chart_part = partial(tuple.__new__, ChartPart)
+NO_YEARS = frozenset()
 
 
 LIGHT_INDEX = {light: i for i, light in enumerate(rules.LIGHTS)}
@@ -260,6 +265,9 @@ def _chart_parts(as_of, tasks_qs, cycle_of, scoped):
     status_index, light_index = STATUS_INDEX, LIGHT_INDEX
     done_in_time = rules.DONE
     as_of_day = (as_of - rules.EPOCH).days
+    covered = range((date(workdays.FIRST_COVERED, 1, 1) - rules.EPOCH).days,
+                    (date(workdays.LAST_COVERED + 1, 1, 1) - rules.EPOCH).days)
+    dumps = orjson.dumps
     parts = {}
     for task_id, campaign_id_, number, title, lead_unit_id, start, deadline, revision in task_rows:
         ms = by_task.get(task_id, ())
@@ -276,6 +284,7 @@ def _chart_parts(as_of, tasks_qs, cycle_of, scoped):
         task_started = start is None or start <= as_of_day
         previous_due = None
         statuses = set()
+        uncovered = NO_YEARS
         for m in ms:
             done_on = m[4]
             if done_on is not None and done_on > as_of_day:
@@ -289,15 +298,12 @@ def _chart_parts(as_of, tasks_qs, cycle_of, scoped):
             previous_due = due
             statuses.add(status)
             m[5] = status_index[status]
+            if due not in covered:
+                uncovered = uncovered | {(rules.EPOCH + timedelta(days=due)).year}
         task = [task_id, campaign_id_, number, title, lead_unit_id, start, deadline,
                 light_index[task_light(statuses, missed)], sorted({*task_units.get(task_id, ()), lead_unit_id})]
-        parts[task_id] = _chart_part((revision, cycle, task, ms))
+        parts[task_id] = _chart_part((revision, cycle, task, dumps(ms)[1:-1] if ms else b"", uncovered))
     return parts
-
-
-def years_of_days(days):
-    """The years of these day numbers (days since 1970-01-01)."""
-    return {(rules.EPOCH + timedelta(days=day)).year for day in set(days)}
 
 
 def _chart_milestone_rows(task_ids=None):

@@ -202,3 +202,19 @@ def test_a_schedule_import_that_links_milestones_shows_the_links(cast):
     ids = {m[2]: m[0] for m in first["milestones"]}
     assert [m[6] for m in orjson.loads(chart[0])["milestones"] if m[2] == "签订合作协议"] == [ids["完成项目洽谈"]]
     assert chart == from_scratch(cast.wang_admin)
+
+
+def test_due_dates_the_calendar_does_not_cover_are_named_as_fallback_years(cast, plan):
+    from luoshi.core import workdays
+
+    beyond = workdays.LAST_COVERED + 1
+    admin = cast.wang_admin
+    assert gantt_rows(MAY_7, admin)[1] == []
+    services.save_milestone(None, task=plan.t2, number="2.2", title="长期管护", due=date(beyond, 3, 1), order=1)
+    data, years = gantt_rows(MAY_7, admin)
+    assert years == orjson.loads(data)["fallback_years"] == [beyond] == queries.board(MAY_7).fallback_years
+    green = gantt_rows(MAY_7, admin, light="green")
+    assert plan.t2.pk not in {t[0] for t in orjson.loads(green[0])["tasks"]}  # 2.1 is long overdue
+    assert green[1] == [beyond]  # named for the tasks in scope, before the light filter
+    assert gantt_rows(MAY_7, admin, campaign_id=plan.zs.pk)[1] == []  # 2.2 is in 合村并点
+    assert gantt_rows(date(beyond, 1, 5), admin)[1] == [beyond]
