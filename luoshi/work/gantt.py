@@ -5,9 +5,9 @@ from collections import OrderedDict
 from datetime import date
 
 import orjson
+from django.http import HttpResponse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.http import HttpResponse
 
 from luoshi.core import workdays
 from luoshi.core.exports import Export
