@@ -68,7 +68,7 @@ def gantt_rows(as_of, user, *, campaign_id=None, unit_id=None, light=None):
     are judged now (queries.chart_parts), the others come from judged_parts."""
     campaigns = list(Campaign.objects.values_list("id", "name", "report_cycle"))  # in campaign order
     cycle_of = {cid: cycle for cid, _, cycle in campaigns}
-    tasks_qs, scoped = queries.chart_scope(work_access.task_filter(user), campaign_id=campaign_id, unit_id=unit_id)
+    tasks_qs, scoped = queries.tasks_in_view(work_access.task_filter(user), campaign_id, unit_id)
     parts = judged_parts.on(as_of)
     with queries.paused_gc():
         if not parts:  # the first chart of this date in this process: judge the shown tasks, which gives their order

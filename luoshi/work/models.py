@@ -59,7 +59,7 @@ class Task(models.Model):
     class Meta:
         ordering = ["campaign__order", "order", "id"]
         verbose_name = verbose_name_plural = "重点任务"
-        # The Gantt chart reads every shown task's revision in plan order on each request (queries.chart_tasks):
+        # The Gantt chart reads every shown task's revision in plan order on each request (queries.chart_order):
         # on PostgreSQL from this index alone.
         indexes = [models.Index(fields=["campaign", "order", "id"], name="work_task_chart_order", include=["revision"])]
 

@@ -13,7 +13,6 @@ from itertools import groupby
 from operator import itemgetter
 from typing import NamedTuple
 
-
 import orjson
 from django.db.models import Max, Q
 
@@ -69,7 +68,7 @@ def board(as_of, task_q=Q(), **filters):
         return _board(as_of, task_q, **filters)
 
 
-def _tasks(task_q, campaign_id, unit_id):
+def tasks_in_view(task_q=Q(), campaign_id=None, unit_id=None):
     """The tasks matching `task_q` (a permission filter from access.task_filter) and the filters, and whether that
     is fewer than all tasks (then the other queries keep only their rows)."""
     tasks_qs = Task.objects.filter(task_q)
@@ -85,7 +84,7 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
 
     Filters: a campaign, a unit (any part in the task), a light (applied after judging).
     """
-    tasks_qs, scoped = _tasks(task_q, campaign_id, unit_id)
+    tasks_qs, scoped = tasks_in_view(task_q, campaign_id, unit_id)
     campaigns = {c["id"]: c for c in Campaign.objects.values("id", "name", "report_cycle", "order", "plan_set_at")}
     task_rows = sorted(tasks_qs.order_by().values_list("id", "number", "title", "campaign_id", "lead_unit_id", "leader_name", "start",
                                             "deadline", "order"),
@@ -189,12 +188,6 @@ NO_YEARS = frozenset()
 
 LIGHT_INDEX = {light: i for i, light in enumerate(rules.LIGHTS)}
 STATUS_INDEX = {status: i for i, status in enumerate(rules.STATUSES)}
-
-
-def chart_scope(task_q=Q(), *, campaign_id=None, unit_id=None):
-    """The tasks the chart shows (a permission filter from access.task_filter and the filters) as a queryset, and
-    whether that is fewer than all tasks."""
-    return _tasks(task_q, campaign_id, unit_id)
 
 
 # Tasks in plan order are the campaigns in their order, and in each campaign the tasks by (order, id); the database
