@@ -1,4 +1,9 @@
-"""Exports are classes that yield rows and render to xlsx or csv: (filename, mime type, bytes)."""
+"""Exports are classes that yield rows and render to xlsx or csv: (filename, mime type, bytes).
+
+Every cell a person typed may reach Excel on an office PC, so no exported text is ever a live formula: xlsx text
+cells are written as text (never as formulas), and a csv text cell that Excel or WPS would read as a formula is
+prefixed with an apostrophe (OWASP's rule for CSV injection). Numbers stay numbers.
+"""
 
 import csv
 import io
@@ -32,9 +37,9 @@ class Export:
     def render_csv(self):
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(self.headers)
+        writer.writerow([_csv_value(h) for h in self.headers])
         for row in self.rows():
-            writer.writerow(["" if v is None else _plain(v) for v in row])
+            writer.writerow([_csv_value(v) for v in row])
         # A BOM makes Excel on Chinese Windows open UTF-8 correctly.
         return f"{self.filename}.csv", CSV_MIME, ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -45,12 +50,12 @@ class Export:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = self.sheet_title[:31]
-        sheet.append(self.headers)
+        _append_as_data(sheet, self.headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
         for row in self.rows():
-            sheet.append([_xlsx_value(v) for v in row])
+            _append_as_data(sheet, [_xlsx_value(v) for v in row])
         sheet.freeze_panes = "A2"
         for index, header in enumerate(self.headers, start=1):
             width = self.column_widths.get(index) or max(8, min(40, len(str(header)) * 2 + 4))
@@ -59,6 +64,30 @@ class Export:
         buffer = io.BytesIO()
         workbook.save(buffer)
         return f"{self.filename}.xlsx", XLSX_MIME, buffer.getvalue()
+
+
+# A csv cell starting with one of these is a formula to Excel, WPS and LibreOffice (tab and CR: OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_csv_text(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    value = _plain(value)
+    return neutralise_csv_text(value) if isinstance(value, str) else value
+
+
+def _append_as_data(sheet, values):
+    """Append a row; openpyxl makes any text starting with '=' a formula, so such cells are set back to text."""
+    sheet.append(values)
+    row = sheet.max_row
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str) and value.startswith("="):
+            sheet.cell(row=row, column=column).data_type = "s"
 
 
 def _plain(value):
