@@ -72,3 +72,42 @@ def test_logout_is_a_post_and_ends_the_session(client_for):
     response = client.post("/logout/")
     assert response.status_code == 302
     assert client.get("/").status_code == 302
+
+
+def test_wrong_guesses_from_one_address_do_not_lock_the_user_out_elsewhere(cast, settings):
+    attacker = Client(REMOTE_ADDR="10.9.8.7")
+    for _ in range(settings.AXES_FAILURE_LIMIT + 2):
+        attacker.post("/login/", {"username": "sun_leader", "password": "guess"})
+    assert attacker.post("/login/", {"username": "sun_leader", "password": cast.password}).status_code == 429
+    leader = Client(REMOTE_ADDR="10.1.1.20")
+    response = leader.post("/login/", {"username": "sun_leader", "password": cast.password})
+    assert response.status_code == 302 and "_auth_user_id" in leader.session
+
+
+def test_the_lockout_page_says_when_to_try_again(cast, settings):
+    import time_machine
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    settings.AXES_COOLOFF_TIME = 0.25  # 15 minutes
+    client = Client(REMOTE_ADDR="10.9.8.7")
+    with time_machine.travel(datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            client.post("/login/", {"username": "sun_leader", "password": "guess"})
+        response = client.post("/login/", {"username": "sun_leader", "password": "guess"})
+    body = response.content.decode()
+    assert response.status_code == 429
+    assert "请于 <strong>09:45</strong>（约 15 分钟后）再试" in body
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_one_locked(cast, settings):
+    settings.LUOSHI_TRUSTED_PROXIES = 1
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.8.7")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attacker.post("/login/", {"username": "sun_leader", "password": "guess"})
+    assert attacker.post("/login/", {"username": "sun_leader", "password": cast.password}).status_code == 429
+    # A forged left part does not move the attacker to a new address; another office behind the proxy is not locked.
+    forged = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 10.9.8.7")
+    assert forged.post("/login/", {"username": "sun_leader", "password": cast.password}).status_code == 429
+    office = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.1.1.20")
+    assert office.post("/login/", {"username": "sun_leader", "password": cast.password}).status_code == 302
