@@ -109,17 +109,19 @@
     return [asOf - 92 * DAY, asOf + 92 * DAY, 30 * DAY];
   }
 
+  // The tooltip is HTML: every name and title in it is user text and goes through luoshi.escapeHtml.
   function tooltip(p) {
-    var v = p.value;
+    var esc = luoshi.escapeHtml, v = p.value;
     if (p.seriesName === "任务") {
-      if (v[3] === 0) return p.name;
+      if (v[3] === 0) return esc(view.labels[v[0]]);
       var t = data.tasks.find(function (x) { return x[0] === v[5]; });
-      return t[2] + " " + t[3] + "<br>牵头：" + units.get(t[4]) + "<br>" + fmt(t[5]) + " 至 " + fmt(t[6]) + "<br>" + data.light_labels[t[7]];
+      return esc(t[2] + " " + t[3]) + "<br>牵头：" + esc(units.get(t[4])) + "<br>" + fmt(t[5]) + " 至 " + fmt(t[6]) +
+        "<br>" + esc(data.light_labels[t[7]]);
     }
     if (p.seriesName === "节点") {
       var m = msById.get(v[4]);
-      return m[2] + "<br>完成时限：" + fmt(m[3]) + (m[7] !== null ? "（原定 " + fmt(m[7]) + "）" : "") +
-        (m[4] !== null ? "<br>实际完成：" + fmt(m[4]) : "") + "<br>" + data.status_labels[m[5]];
+      return esc(m[2]) + "<br>完成时限：" + fmt(m[3]) + (m[7] !== null ? "（原定 " + fmt(m[7]) + "）" : "") +
+        (m[4] !== null ? "<br>实际完成：" + fmt(m[4]) : "") + "<br>" + esc(data.status_labels[m[5]]);
     }
     return "";
   }
