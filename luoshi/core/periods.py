@@ -9,11 +9,19 @@ and Excel dates. A range that does not start in January (`3-6月`) is not cumula
 import re
 from datetime import date, datetime
 
+from luoshi.core.problems import Rejected
+
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
              "十一": 11, "十二": 12}
 QUARTER_WORDS = {"一季度": 3, "第一季度": 3, "1季度": 3, "上半年": 6, "前三季度": 9, "1-3季度": 9, "一至三季度": 9,
                  "全年": 12, "四季度": 12, "第四季度": 12}
 DASH = r"[-—–~－至到]"
+
+
+# Statistical periods may reach back to the 1990s (historical series); the days a person asks about (`?on=`,
+# `?date=`, a report's day) stay within the working-day calendar's reach and its Monday–Friday fallback.
+PERIOD_YEARS = (1990, 2100)
+DAY_YEARS = (2000, 2100)
 
 
 class PeriodError(ValueError):
@@ -33,20 +41,23 @@ def _normalize(raw):
 
 def parse_period(value, year=None) -> date:
     """The period `value` stands for; `year` fills in a text without one (`1-2月`). Raises PeriodError."""
-    if isinstance(value, datetime):
-        return date(value.year, value.month, 1)
-    if isinstance(value, date):
+    if isinstance(value, date):  # a datetime too (an Excel date cell)
+        if not PERIOD_YEARS[0] <= value.year <= PERIOD_YEARS[1]:
+            raise PeriodError(f"期间「{value:%Y-%m-%d}」的年份不正确（应在{PERIOD_YEARS[0]}年至{PERIOD_YEARS[1]}年之间）")
         return date(value.year, value.month, 1)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() and 190001 <= value <= 299912:
         value = str(int(value))
-    raw = "" if value is None else str(value)
-    text = _normalize(raw)
+    full = "" if value is None else str(value)
+    raw = _shown(full)  # as messages quote it
+    text = _normalize(full)
     if not text:
         raise PeriodError("期间不能为空")
     found_year, month = None, None
-    m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?", text) or re.fullmatch(r"(\d{4})(\d{2})", text)
+    m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?", text) or re.fullmatch(r"(\d{4})(\d{2})()", text)
     if m:
         found_year, month = int(m.group(1)), int(m.group(2))
+        if m.group(3) and not _real_day(found_year, month, int(m.group(3))):
+            raise PeriodError(f"期间「{raw}」不是真实的日期")
     else:
         m = re.fullmatch(r"(\d{4})[Qq]([1-4])|[Qq]([1-4])", text)
         if m:
@@ -73,9 +84,22 @@ def parse_period(value, year=None) -> date:
     found_year = found_year or year
     if found_year is None:
         raise PeriodError(f"期间「{raw}」没有年份")
-    if not 1990 <= found_year <= 2100:
-        raise PeriodError(f"期间「{raw}」的年份不正确")
+    if not PERIOD_YEARS[0] <= found_year <= PERIOD_YEARS[1]:
+        raise PeriodError(f"期间「{raw}」的年份不正确（应在{PERIOD_YEARS[0]}年至{PERIOD_YEARS[1]}年之间）")
     return date(found_year, month, 1)
+
+
+def _shown(raw, limit=40):
+    """The text as an error message quotes it: a long one is cut (it is refused anyway)."""
+    return raw if len(raw) <= limit else raw[:limit] + "…"
+
+
+def _real_day(year, month, day):
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def find_period(text, year=None):
@@ -112,3 +136,29 @@ def is_quarter_end(period: date) -> bool:
 
 def previous_month(period: date) -> date:
     return date(period.year - 1, 12, 1) if period.month == 1 else date(period.year, period.month - 1, 1)
+
+
+def parse_day(value, label="日期") -> date:
+    """A day a person may ask about or report on (`?on=`, `?date=`, a form's date field): a real calendar date
+    written 2020-04-14 (or 2020/4/14), in DAY_YEARS. Raises Rejected with a Chinese message naming the text."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        day = value
+    else:
+        raw = "" if value is None else str(value).strip()
+        m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", raw)
+        if m is None or not _real_day(*(int(g) for g in m.groups())):
+            raise Rejected(f"{label}「{_shown(raw)}」不是真实的日期，请写成 2020-04-14 的形式")
+        day = date(*(int(g) for g in m.groups()))
+    if not DAY_YEARS[0] <= day.year <= DAY_YEARS[1]:
+        raise Rejected(f"{label}「{day:%Y-%m-%d}」超出可查询的范围（{DAY_YEARS[0]}年至{DAY_YEARS[1]}年）")
+    return day
+
+
+def parse_year(value, label="年度", years=PERIOD_YEARS) -> int:
+    """A year a person asks about (`?year=`): an integer in `years`. Raises Rejected."""
+    text = "" if value is None else str(value).strip().removesuffix("年")
+    if not text.isascii() or not text.isdigit() or not years[0] <= int(text) <= years[1]:
+        raise Rejected(f"{label}「{_shown(text)}」不正确，应为{years[0]}至{years[1]}之间的四位年份")
+    return int(text)

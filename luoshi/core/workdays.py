@@ -7,6 +7,7 @@ Counting uses a prefix sum over days, so "working days between" is two lookups (
 are judged per page).
 """
 
+import calendar
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -30,7 +31,7 @@ def fallback_years(dates) -> list[int]:
 def _year_table(year: int):
     """For one year: a tuple of is-working-day flags and the running count up to and including each day."""
     start = date(year, 1, 1)
-    days = (date(year + 1, 1, 1) - start).days
+    days = 366 if calendar.isleap(year) else 365
     flags, counts, running = [], [], 0
     for offset in range(days):
         day = start + timedelta(days=offset)
@@ -44,14 +45,33 @@ def _year_table(year: int):
     return tuple(flags), tuple(counts)
 
 
+def _weekdays_before(ordinal: int) -> int:
+    """Monday–Friday days from 1 January of year 1 (a Monday) up to, not including, the day with this ordinal."""
+    weeks, rest = divmod(ordinal - 1, 7)
+    return weeks * 5 + min(rest, 5)
+
+
+def _first_ordinal(year: int) -> int:
+    return date(year, 1, 1).toordinal() if year <= 9999 else date(9999, 12, 31).toordinal() + 1
+
+
+@lru_cache(maxsize=None)
+def _covered_surplus(year: int) -> int:
+    """How many more working days the calendar counts than Monday–Friday in the covered years before `year`."""
+    surplus = 0
+    for covered in range(FIRST_COVERED, min(year, LAST_COVERED + 1)):
+        monday_to_friday = _weekdays_before(_first_ordinal(covered + 1)) - _weekdays_before(_first_ordinal(covered))
+        surplus += _year_table(covered)[1][-1] - monday_to_friday
+    return surplus
+
+
 @lru_cache(maxsize=None)
 def _before_year(year: int) -> int:
-    """Working days from 1 January 2000 up to the end of the previous year (negative before 2000)."""
-    if year == 2000:
-        return 0
-    if year > 2000:
-        return _before_year(year - 1) + _year_table(year - 1)[1][-1]
-    return _before_year(year + 1) - _year_table(year)[1][-1]
+    """Working days from 1 January 2000 up to the end of the previous year (negative before 2000).
+
+    Counted, not summed year by year: any year of a `date` (1–9999) costs the same."""
+    return (_weekdays_before(_first_ordinal(year)) - _weekdays_before(_first_ordinal(2000))
+            + _covered_surplus(year))
 
 
 def is_workday(day: date) -> bool:
@@ -75,7 +95,7 @@ def working_days_between(after: date, through: date) -> int:
 def effective_due(due: date) -> date:
     """A due date on a rest day moves to the next working day."""
     day = due
-    while not is_workday(day):
+    while not is_workday(day) and day < date.max:
         day += timedelta(days=1)
     return day
 
@@ -88,7 +108,7 @@ def working_days_late(due: date, on: date) -> int:
 def add_working_days(start: date, count: int) -> date:
     """The date `count` working days after `start` (start itself not counted)."""
     day = start
-    while count > 0:
+    while count > 0 and day < date.max:
         day += timedelta(days=1)
         if is_workday(day):
             count -= 1

@@ -2,7 +2,9 @@ from datetime import date, datetime
 
 import pytest
 
-from luoshi.core.periods import PeriodError, find_period, is_quarter_end, parse_period, period_code, period_label
+from luoshi.core.periods import (PeriodError, find_period, is_quarter_end, parse_day, parse_period, parse_year, period_code,
+                                 period_label)
+from luoshi.core.problems import Rejected
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -38,3 +40,47 @@ def test_codes_labels_and_quarter_ends():
     assert period_label(date(2020, 2, 1)) == "2020年1-2月"
     assert period_label(date(2020, 1, 1)) == "2020年1月"
     assert is_quarter_end(date(2020, 9, 1)) and not is_quarter_end(date(2020, 8, 1))
+
+
+@pytest.mark.parametrize("raw", ["2031-02-30", "2031-04-99", "2031-04-00", "2031/2/29"])
+def test_a_period_written_as_a_day_must_be_a_real_calendar_day(raw):
+    with pytest.raises(PeriodError, match="不是真实的日期"):
+        parse_period(raw)
+
+
+def test_a_period_written_as_a_real_day_is_its_month():
+    assert parse_period("2032-02-29") == date(2032, 2, 1)
+
+
+@pytest.mark.parametrize("raw", ["1989-12", "2101-01", datetime(1, 1, 1), date(9999, 12, 31)])
+def test_periods_outside_1990_to_2100_are_refused(raw):
+    with pytest.raises(PeriodError, match="年份不正确"):
+        parse_period(raw)
+
+
+@pytest.mark.parametrize("raw, expected", [("2020-04-14", date(2020, 4, 14)), ("2020/4/1", date(2020, 4, 1)),
+                                           (" 2100-12-31 ", date(2100, 12, 31)), (date(2000, 1, 1), date(2000, 1, 1))])
+def test_a_day_a_person_asks_about_is_read(raw, expected):
+    assert parse_day(raw) == expected
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("2031-02-30", "不是真实的日期"), ("2031-04-99", "不是真实的日期"), ("garbage", "不是真实的日期"), ("", "不是真实的日期"),
+    ("0001-01-01", "超出可查询的范围"), ("9999-12-31", "超出可查询的范围"), ("3000-01-01", "超出可查询的范围"),
+    ("1999-12-31", "超出可查询的范围"), (date(2101, 1, 1), "超出可查询的范围"), ("2020-04-14\x00", "不是真实的日期"),
+    ("x" * 10000, "不是真实的日期"),
+])
+def test_a_day_outside_the_calendar_or_not_real_is_refused_in_chinese(raw, message):
+    with pytest.raises(Rejected, match=message) as caught:
+        parse_day(raw, label="日期")
+    assert len(str(caught.value)) < 120
+
+
+@pytest.mark.parametrize("raw", ["99999", "0", "-1", "1989", "2101", "二〇二〇", "nan", "", None])
+def test_a_year_outside_1990_to_2100_is_refused(raw):
+    with pytest.raises(Rejected, match="年份"):
+        parse_year(raw)
+
+
+def test_a_year_is_read_with_or_without_its_suffix():
+    assert parse_year("2020") == 2020 and parse_year(2031) == 2031 and parse_year("2020年") == 2020

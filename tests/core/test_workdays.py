@@ -70,3 +70,17 @@ def test_new_year_2026_is_a_holiday_from_the_calendar_not_the_fallback():
 def test_add_working_days_skips_rest_days():
     assert workdays.add_working_days(date(2020, 4, 30), 1) == date(2020, 5, 6)
     assert workdays.add_working_days(date(2020, 4, 30), 5) == date(2020, 5, 11)
+
+
+def test_working_days_reach_year_3000_and_9999_without_recursion():
+    # Monday–Friday from Friday 1 January 2027 through Wednesday 31 December 3000 (the fallback beyond 2026),
+    # counted by hand: 355,746 days = 50,820 weeks and 6 days (Fri, Sat, Sun, Mon, Tue, Wed) → 254,100 + 4.
+    assert workdays.working_days_between(date(2026, 12, 31), date(3000, 12, 31)) == 254_104
+    assert workdays.working_days_late(date(2020, 5, 6), date(9999, 12, 31)) > 0
+    assert workdays.working_days_between(date(1, 1, 1), date(1, 1, 8)) == 5  # 2–8 January of year 1: Tue–Mon
+
+
+def test_the_last_representable_day_does_not_overflow():
+    assert workdays.effective_due(date(9999, 12, 31)) == date(9999, 12, 31)
+    assert workdays.add_working_days(date(9999, 12, 30), 10) == date(9999, 12, 31)
+    assert workdays.is_workday(date(9999, 12, 31))  # a Friday
