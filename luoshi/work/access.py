@@ -3,7 +3,15 @@
 - administrators: everything;
 - supervision office (督查室): reads tasks in its region and manages the plan there;
 - leaders, analysis and statistics offices: read tasks whose lead unit is in their region;
-- a unit: reads every task it takes part in, reports only where it is lead or responsible unit.
+- a unit: reads every task it takes part in, reports only where it is lead or responsible unit, and corrects
+  only its own unit's reports (an administrator reports and corrects as the task's lead unit).
+
+Managing the plan is scoped to the office's region. A task belongs to the region of its lead unit: an office
+changes (re-baselines, imports over) only tasks whose lead unit is inside its region, and gives a task only lead
+and responsible units inside its region (cooperating units may come from elsewhere: they only read). A campaign
+(攻坚战) has no region of its own and may hold tasks of several districts: an office changes it (sets its plan,
+its report cycle, its order) only when every one of its tasks has its lead unit inside the office's region;
+a campaign without tasks any supervision office may change; administrators change every campaign.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -12,7 +20,7 @@ from django.http import Http404
 
 from luoshi.orgs.access import access_for
 from luoshi.orgs.models import REGION_ROLES, Role
-from luoshi.work.models import REPORTING_ROLES, Task, TaskUnit
+from luoshi.work.models import REPORTING_ROLES, Campaign, Milestone, Task, TaskUnit
 
 
 def task_filter(user) -> Q:
@@ -40,12 +48,86 @@ def can_read_work(user) -> bool:
 
 
 def can_manage_plan(user) -> bool:
+    """Whether the user manages some plan at all (an office or an administrator); each object is checked below."""
     return access_for(user).has_role(Role.SUPERVISION)
 
 
 def require_plan_manager(user):
     if not can_manage_plan(user):
         raise PermissionDenied("只有督查室可以管理重点工作计划")
+
+
+def managed_region_filter(user, field="lead_unit__region__code") -> Q:
+    """A Q keeping the objects whose region (by `field`, a region code) is inside the user's supervision regions:
+    everything for administrators, nothing for anyone without the supervision role."""
+    access = access_for(user)
+    if access.is_admin:
+        return Q()
+    return access.region_filter(field, roles={Role.SUPERVISION})
+
+
+def can_manage_unit(user, unit) -> bool:
+    """Whether the user may make this unit a task's lead or responsible unit (the unit is in the office's region)."""
+    return access_for(user).covers_region(unit.region, roles={Role.SUPERVISION})
+
+
+def can_manage_task(user, task) -> bool:
+    """Whether the user may change this task's plan (its units, milestones, due dates)."""
+    return can_manage_unit(user, task.lead_unit)
+
+
+def can_manage_campaign(user, campaign) -> bool:
+    access = access_for(user)
+    if access.is_admin:
+        return True
+    if not access.has_role(Role.SUPERVISION):
+        return False
+    return not campaign.tasks.exclude(managed_region_filter(user)).exists()
+
+
+def manageable_campaign_ids(user, campaign_ids):
+    """Of these campaigns, the ids the user may change (can_manage_campaign for many, in one query)."""
+    if not can_manage_plan(user):
+        return set()
+    foreign = set(Task.objects.filter(campaign_id__in=campaign_ids).exclude(managed_region_filter(user))
+                  .values_list("campaign_id", flat=True))
+    return set(campaign_ids) - foreign
+
+
+def require_task_manager(user, task):
+    if not can_manage_task(user, task):
+        raise PermissionDenied(f"重点任务「{task.number} {task.title}」不在您所管理的地区，您无权调整其计划")
+
+
+def require_campaign_manager(user, campaign):
+    if not can_manage_campaign(user, campaign):
+        raise PermissionDenied(f"攻坚战「{campaign.name}」含有您所管理地区以外的重点任务，您无权修改")
+
+
+def get_campaign_for_user(user, pk, write=False):
+    """The campaign (write: to change its plan or report cycle); else 404 / 403."""
+    campaign = Campaign.objects.filter(pk=pk).first()
+    if campaign is None:
+        raise Http404("攻坚战不存在")
+    if write:
+        require_plan_manager(user)
+        require_campaign_manager(user, campaign)
+    elif not can_read_work(user):
+        raise PermissionDenied("您无权查看重点工作")
+    return campaign
+
+
+def get_milestone_for_user(user, pk, write=False):
+    """The milestone if the user may read its task (write: change its plan); else 404 / 403."""
+    milestone = Milestone.objects.select_related("task").filter(pk=pk).first()
+    if milestone is None:
+        raise Http404("节点不存在")
+    task = get_task_for_user(user, milestone.task_id)
+    if write:
+        require_plan_manager(user)
+        require_task_manager(user, task)
+    milestone.task = task
+    return milestone
 
 
 def reporting_units(user, task):
@@ -55,6 +137,11 @@ def reporting_units(user, task):
     if access.is_admin:
         return [task.lead_unit]
     return [roles[uid] for uid in sorted(access.unit_ids & set(roles)) if Role.UNIT in access.roles]
+
+
+def can_correct_report(user, report) -> bool:
+    """Only a version of one's own unit's report on the task may be corrected (an administrator: the lead unit's)."""
+    return report.unit_id in {u.pk for u in reporting_units(user, report.task)}
 
 
 def reporting_task_ids(user):

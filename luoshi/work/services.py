@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
@@ -9,7 +10,8 @@ from django.utils import timezone
 from luoshi.audit.services import record, snapshot
 from luoshi.core.problems import Rejected
 from luoshi.work import rules
-from luoshi.work.access import reporting_units
+from luoshi.work.access import (can_manage_unit, reporting_units, require_campaign_manager, require_plan_manager,
+                                require_task_manager)
 from luoshi.work.models import (Campaign, Milestone, ProgressReport, Rebaseline, ReportAttachment, ReportCompletion, Task,
                                 TaskRole, TaskUnit, new_revision)
 
@@ -30,6 +32,18 @@ def _today():
     return timezone.localdate()
 
 
+def _person(actor):
+    """An actor whose rights are checked: a signed-in user (None is the system: the CLI, the demo, migrations)."""
+    return getattr(actor, "is_authenticated", False)
+
+
+def _check_units(actor, units):
+    """An office gives a task only lead and responsible units inside its region."""
+    for unit in units:
+        if not can_manage_unit(actor, unit):
+            raise PermissionDenied(f"单位「{unit.name}」不在您所管理的地区，不能作为重点任务的牵头单位或责任单位")
+
+
 def touch_tasks(*task_ids):
     """Give these tasks a new revision: call it in every write to a task, its units, milestones or progress reports
     (the Gantt chart judges a task again only when its revision has moved; work.gantt)."""
@@ -47,10 +61,14 @@ def save_campaign(actor, *, name, order=0, report_cycle=None):
     if report_cycle not in rules.CYCLES:
         raise Rejected(f"未知的报送周期：{report_cycle}（应为 每周、每半月、每月）")
     campaign = Campaign.objects.filter(name=name).first()
+    if _person(actor):
+        require_plan_manager(actor)
     if campaign is None:
         campaign = Campaign.objects.create(name=name, order=order, report_cycle=report_cycle)
         record(actor, "新增攻坚战", campaign, after={"name": name, "report_cycle": report_cycle})
     elif campaign.report_cycle != report_cycle or campaign.order != order:
+        if _person(actor):
+            require_campaign_manager(actor, campaign)
         before = snapshot(campaign, ["order", "report_cycle"])
         campaign.order, campaign.report_cycle = order, report_cycle
         campaign.save(update_fields=["order", "report_cycle"])
@@ -61,6 +79,9 @@ def save_campaign(actor, *, name, order=0, report_cycle=None):
 @transaction.atomic
 def set_plan(actor, campaign):
     """Fix the plan of a campaign: from now on a changed due date is a re-baseline."""
+    if _person(actor):
+        require_plan_manager(actor)
+        require_campaign_manager(actor, campaign)
     if campaign.plan_set_at is None:
         campaign.plan_set_at = timezone.now()
         campaign.save(update_fields=["plan_set_at"])
@@ -80,7 +101,12 @@ def save_task(actor, *, campaign, number, title, lead_unit, start, deadline, res
         raise Rejected(f"完成时限 {deadline} 早于开始日期 {start}")
     values = {"campaign": campaign, "title": title, "lead_unit": lead_unit, "leader_name": leader_name, "leader": leader,
               "start": start, "deadline": deadline, "indicator_codes": list(indicator_codes), "order": order}
-    task = Task.objects.filter(number=number).first()
+    task = Task.objects.select_related("lead_unit__region").filter(number=number).first()
+    if _person(actor):
+        require_plan_manager(actor)
+        if task is not None:
+            require_task_manager(actor, task)
+        _check_units(actor, [lead_unit, *responsible_units])
     units = [(lead_unit, TaskRole.LEAD)] + [(u, TaskRole.RESPONSIBLE) for u in responsible_units] + \
             [(u, TaskRole.COOPERATING) for u in cooperating_units]
     wanted = {(u.pk, role) for u, role in units}
@@ -116,8 +142,13 @@ def save_milestone(actor, *, task, number, title, due, start=None, planned_month
         raise Rejected("节点的完成时限不能为空")
     if start and due < start:
         raise Rejected(f"完成时限 {due} 早于开始日期 {start}")
-    milestone = Milestone.objects.filter(number=number).first()
+    milestone = Milestone.objects.select_related("task__lead_unit__region").filter(number=number).first()
     old_task_id = milestone.task_id if milestone is not None else None
+    if _person(actor):
+        require_plan_manager(actor)
+        require_task_manager(actor, task)
+        if milestone is not None and old_task_id != task.pk:
+            require_task_manager(actor, milestone.task)
     values = {"task": task, "title": title, "start": start, "planned_months": sorted(set(planned_months)),
               "follows": follows, "order": order}
     if milestone is None:
@@ -156,6 +187,9 @@ def _rebaseline(actor, milestone, new_due, reason, approved_by):
 
 @transaction.atomic
 def rebaseline_milestone(actor, milestone, new_due, reason, approved_by=""):
+    if _person(actor):
+        require_plan_manager(actor)
+        require_task_manager(actor, milestone.task)
     if new_due == milestone.due:
         raise Rejected("新的完成时限与原完成时限相同")
     before = snapshot(milestone, ["due", "original_due"])
@@ -200,15 +234,22 @@ def submit_report(actor, task, *, percent, done_text="", problems="", completion
     """
     today = _today()
     errors = []
-    if actor is not None and not ledger:
+    if corrects is not None and corrects.task_id != task.pk:
+        raise Rejected("更正的报告不属于该任务")
+    if ledger and _person(actor):
+        require_task_manager(actor, task)
+    elif actor is not None and not ledger:
         allowed = reporting_units(actor, task)
         if not allowed:
             raise Rejected("您的单位不是该任务的牵头单位或责任单位，不能报送进度")
+        if corrects is not None and corrects.unit_id not in {u.pk for u in allowed}:
+            raise PermissionDenied(f"只能更正本单位的报告：该报告由「{corrects.unit.name}」报送")
         if unit is None:
-            unit = allowed[0]
+            # A correction stays in the name of the unit that sent the corrected report.
+            unit = corrects.unit if corrects is not None else allowed[0]
         elif unit not in allowed:
             raise Rejected(f"不能以「{unit.name}」的名义报送该任务")
-    unit = unit or task.lead_unit
+    unit = unit or (corrects.unit if corrects is not None else task.lead_unit)
     try:
         percent = int(percent)
     except (TypeError, ValueError):
@@ -228,9 +269,9 @@ def submit_report(actor, task, *, percent, done_text="", problems="", completion
         errors.append(f"附件最多 {MAX_ATTACHMENTS} 个")
     errors += [m for m in (check_attachment(a) for a in attachments) if m]
     if corrects is not None:
-        if corrects.task_id != task.pk:
-            errors.append("更正的报告不属于该任务")
-        elif not corrects.is_current:
+        if corrects.unit_id != unit.pk:
+            errors.append(f"更正须以原报告的报送单位「{corrects.unit.name}」的名义")
+        if not corrects.is_current:
             errors.append("只能更正报告的最新版本")
         if not (correction_note or "").strip():
             errors.append("更正报告请填写更正说明")

@@ -3,6 +3,13 @@
 One row per task (节点 empty) or per milestone (节点 filled). Unit cells take several units separated by
 、 , or ，, by name, short name or code. Month columns 1月…12月 mark planned months; the ledger columns
 实际完成日期 and 完成情况 become progress records in the lead unit's name.
+
+Read as offices send it: title rows above the header are skipped (the header is the first row that has the
+required column names); an empty 攻坚战 cell continues the campaign of the row above and an empty 重点任务 cell on a
+节点 row continues the task of the row above (that is how merged cells read, and how they look once un-merged);
+配合单位, 责任领导, the month and ledger columns may be absent. An importer that is a supervision office changes
+only its own region's plan (work.access): another region's task, a unit outside the region as lead or
+responsible unit, or a campaign holding another region's tasks is a row error.
 """
 
 import re
@@ -17,14 +24,18 @@ from luoshi.core.problems import Problem, Rejected
 from luoshi.core.registry import register_exporter, register_importer
 from luoshi.core.tabular import cell, find_columns, is_blank, read_sheets, text
 from luoshi.orgs.models import Person, Unit
-from luoshi.work import rules, services
-from luoshi.work.models import Milestone, ProgressReport, Task, TaskRole
+from luoshi.work import access, rules, services
+from luoshi.work.models import Campaign, Milestone, ProgressReport, Task, TaskRole
 
 COLUMNS = ["序号", "攻坚战", "重点任务", "节点", "牵头单位", "责任单位", "配合单位", "责任领导", "开始日期", "完成时限"]
 MONTHS = [f"{m}月" for m in range(1, 13)]
 LEDGER = ["实际完成日期", "完成情况"]
 EXTRA = ["前置节点", "服务指标"]
-OPTIONAL = [(m,) for m in MONTHS] + [(c,) for c in LEDGER + EXTRA]
+REQUIRED = [("序号",), ("攻坚战",), ("重点任务",), ("节点", "工作节点"), ("牵头单位",), ("责任单位",), ("开始日期", "开始时间"),
+            ("完成时限", "完成时间")]
+OPTIONAL = [("配合单位",), ("责任领导",)] + [(m,) for m in MONTHS] + [(c,) for c in LEDGER + EXTRA]
+HEADER_SEARCH_ROWS = 20  # title rows an office puts above the header
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 SPLIT = re.compile(r"[、,，;；\s]+")
 TASK_ATTRS = ["牵头单位", "责任单位", "配合单位", "责任领导"]
 MARK = "●"
@@ -49,6 +60,10 @@ def parse_date(value):
     return False
 
 
+def _max_length(model, field):
+    return model._meta.get_field(field).max_length
+
+
 class UnitLookup:
     def __init__(self):
         self.by_key = {}
@@ -69,30 +84,87 @@ class UnitLookup:
         return units, unknown
 
 
-def parse_schedule(sheets):
-    """Validate every row; return a list of task dicts (with their milestones) or raise Rejected with every problem."""
+def _header(rows, sheet_name):
+    """(index of the header row, {column: index}) or raise Rejected: the header is the first of the top rows that has
+    every required column; title rows above it (the table's name, 填报单位, 日期) are skipped."""
+    best = None
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if is_blank(row):
+            continue
+        columns, problems = find_columns(row, REQUIRED, OPTIONAL, sheet=sheet_name, header_row=index + 1)
+        if not problems:
+            return index, columns
+        if best is None or len(problems) < len(best):
+            best = problems
+    raise Rejected(best or f"工作表「{sheet_name}」中没有找到表头（应含「序号」「攻坚战」「重点任务」「节点」等列）")
+
+
+class _Scope:
+    """What the importer may change (work.access): nothing is checked for the system (actor None)."""
+
+    def __init__(self, actor):
+        self.actor = actor if getattr(actor, "is_authenticated", False) else None
+        self._campaigns = {}
+
+    def unit(self, unit):
+        return self.actor is None or access.can_manage_unit(self.actor, unit)
+
+    def task(self, task):
+        return self.actor is None or access.can_manage_task(self.actor, task)
+
+    def campaign(self, name):
+        if self.actor is None:
+            return True
+        if name not in self._campaigns:
+            campaign = Campaign.objects.filter(name=name).first()
+            self._campaigns[name] = campaign is None or access.can_manage_campaign(self.actor, campaign)
+        return self._campaigns[name]
+
+
+def parse_schedule(sheets, actor=None):
+    """Validate every row; return a list of task dicts (with their milestones) or raise Rejected with every problem.
+
+    `actor`: the importer; an office may change only its own region's plan (see the module's docstring)."""
     if not sheets or not sheets[0].rows:
         raise Rejected("文件为空，没有找到任何数据行")
     sheet = sheets[0]
-    columns, problems = find_columns(sheet.rows[0], COLUMNS, OPTIONAL, sheet=sheet.name)
-    if problems:
-        raise Rejected(problems)
+    header_index, columns = _header(sheet.rows, sheet.name)
+    problems = []
     lookup = UnitLookup()
+    scope = _Scope(actor)
     today = timezone.localdate()
     seen_numbers = {}
     tasks = OrderedDict()  # (campaign, task title) → dict
+    limits = {"序号": _max_length(Task, "number"), "攻坚战": _max_length(Campaign, "name"), "重点任务": _max_length(Task, "title"),
+              "节点": _max_length(Milestone, "title"), "责任领导": _max_length(Task, "leader_name")}
+    unit_limit = _max_length(Unit, "name")
 
     def problem(message, row, column):
         problems.append(Problem(message, row=row, column=column, sheet=sheet.name))
 
-    for number_row, row in enumerate(sheet.rows[1:], start=2):
+    refused_campaigns = set()
+    above = {"攻坚战": "", "重点任务": ""}  # merged cells: only their first row holds the text
+    for number_row, row in enumerate(sheet.rows[header_index + 1:], start=header_index + 2):
         if is_blank(row):
             continue
         value = {name: cell(row, index) for name, index in columns.items()}
         number = text(value["序号"])
-        campaign = text(value["攻坚战"])
-        title = text(value["重点任务"])
         milestone = text(value["节点"])
+        campaign = text(value["攻坚战"]) or above["攻坚战"]
+        title = text(value["重点任务"])
+        if not title and milestone and campaign == above["攻坚战"]:
+            title = above["重点任务"]
+        above["攻坚战"] = campaign
+        if title:
+            above["重点任务"] = title
+        too_long = False
+        for column, limit in limits.items():
+            given = text(value.get(column))
+            if len(given) > limit:
+                problem(f"{column}过长（{len(given)} 个字，最多 {limit} 个字）", number_row, column)
+                too_long = True
+        if too_long:
+            continue
         if not number:
             problem("序号不能为空", number_row, "序号")
         elif number in seen_numbers:
@@ -101,6 +173,9 @@ def parse_schedule(sheets):
             seen_numbers[number] = number_row
         if not campaign:
             problem("攻坚战不能为空", number_row, "攻坚战")
+        elif not scope.campaign(campaign) and campaign not in refused_campaigns:
+            refused_campaigns.add(campaign)
+            problem(f"攻坚战「{campaign}」已有其他地区的重点任务，您无权修改（请改用本地区的攻坚战名称）", number_row, "攻坚战")
         if not title:
             if milestone:
                 problem(f"节点「{milestone}」没有所属的重点任务（请填写「重点任务」列）", number_row, "重点任务")
@@ -111,7 +186,10 @@ def parse_schedule(sheets):
         for column in ("开始日期", "完成时限", "实际完成日期"):
             parsed = parse_date(value.get(column))
             if parsed is False:
-                problem(f"无法识别的日期「{text(value.get(column))}」，请写成 2020-03-31 的形式", number_row, column)
+                problem(f"无法识别的日期「{text(value.get(column))[:40]}」，请写成 2020-03-31 的形式", number_row, column)
+                parsed = None
+            elif parsed is not None and not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+                problem(f"日期 {parsed} 超出范围（应在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间）", number_row, column)
                 parsed = None
             dates[column] = parsed
         if dates["开始日期"] and dates["完成时限"] and dates["完成时限"] < dates["开始日期"]:
@@ -124,9 +202,16 @@ def parse_schedule(sheets):
         for column in ("牵头单位", "责任单位", "配合单位"):
             units, unknown = lookup.resolve(value.get(column))
             for name in unknown:
-                problem(f"未知的单位「{name}」（请填写系统中的单位名称、简称或代码）", number_row, column)
+                if len(name) > unit_limit:
+                    problem(f"单位名称过长（{len(name)} 个字，最多 {unit_limit} 个字）", number_row, column)
+                else:
+                    problem(f"未知的单位「{name}」（请填写系统中的单位名称、简称或代码）", number_row, column)
             if column == "牵头单位" and len(units) > 1:
                 problem("牵头单位只能填一个", number_row, column)
+            if column in ("牵头单位", "责任单位"):
+                for unit in units:
+                    if not scope.unit(unit):
+                        problem(f"单位「{unit.name}」不在您所管理的地区，不能作为{column}", number_row, column)
             attrs[column] = units
         attrs["责任领导"] = text(value.get("责任领导"))
         months = sorted(int(m[:-1]) for m in MONTHS if m in columns and text(value.get(m)))
@@ -183,9 +268,29 @@ def parse_schedule(sheets):
                 problem("节点不能以自己为前置节点", m["row"], "前置节点")
         if task["start"] and task["deadline"] and task["deadline"] < task["start"]:
             problem(f"完成时限 {task['deadline']} 早于开始日期 {task['start']}", row, "完成时限")
+    _check_existing(tasks.values(), scope, problem)
     if problems:
         raise Rejected(sorted(problems, key=lambda p: (p.row or 0, COLUMNS.index(p.column) if p.column in COLUMNS else 99)))
     return list(tasks.values())
+
+
+def _check_existing(tasks, scope, problem):
+    """An office may not import over another region's task or milestone (found by 序号)."""
+    if scope.actor is None:
+        return
+    existing = {t.number: t for t in Task.objects.filter(number__in=[t["number"] for t in tasks])
+                .select_related("lead_unit__region")}
+    milestones = {m.number: m for m in Milestone.objects.filter(
+        number__in=[m["number"] for t in tasks for m in t["milestones"]]).select_related("task__lead_unit__region")}
+    for task in tasks:
+        found = existing.get(task["number"])
+        if found is not None and not scope.task(found):
+            problem(f"序号 {found.number} 的重点任务「{found.title}」属于其他地区（牵头单位：{found.lead_unit.name}），您无权修改",
+                    task.get("number_row") or task["first_row"], "序号")
+        for m in task["milestones"]:
+            other = milestones.get(m["number"])
+            if other is not None and not scope.task(other.task):
+                problem(f"序号 {other.number} 的节点属于其他地区的重点任务「{other.task.title}」，您无权修改", m["row"], "序号")
 
 
 @transaction.atomic
@@ -241,7 +346,7 @@ def save_schedule(actor, parsed):
 
 @register_importer("schedule", "重点工作配档表（攻坚战、重点任务、节点）")
 def import_schedule(source, filename=None, actor=None):
-    parsed = parse_schedule(read_sheets(source, filename))
+    parsed = parse_schedule(read_sheets(source, filename), actor=actor)
     counts = save_schedule(actor, parsed)
     milestones = sum(len(t["milestones"]) for t in parsed)
     return (f"已导入 {len(parsed)} 项重点任务、{milestones} 个节点：任务新增 {counts['task_created']}、更新 {counts['task_updated']}；"

@@ -17,7 +17,7 @@ from luoshi.orgs.models import Role
 from luoshi.work import access as work_access
 from luoshi.work import queries, rules, services
 from luoshi.work.gantt import GanttExport, gantt_response, gantt_rows, gantt_script
-from luoshi.work.models import Campaign, Milestone, ProgressReport, ReportAttachment, TaskRole, TaskUnit
+from luoshi.work.models import ProgressReport, ReportAttachment, TaskRole, TaskUnit
 from luoshi.work.transfers import COLUMNS, ScheduleExport, import_schedule
 
 
@@ -53,8 +53,11 @@ def index(request):
     as_of = _as_of(request)
     board = queries.board(as_of, work_access.task_filter(request.user))
     by_campaign = board.by_campaign()
+    manageable = work_access.manageable_campaign_ids(request.user, list(by_campaign))
     campaigns = [{"name": c["name"], "id": cid, "plan_set_at": c["plan_set_at"], "report_cycle": c["report_cycle"], "tasks": sum(by_campaign[cid]["light"].values()),
-                  "status_list": [by_campaign[cid]["status"][s] for s in rules.STATUSES], **by_campaign[cid]}
+                  "status_list": [by_campaign[cid]["status"][s] for s in rules.STATUSES], "can_manage": cid in manageable,
+                  "report_cycle_label": rules.CYCLES.get(c["report_cycle"], ""),
+                  **by_campaign[cid]}
                  for cid, c in board.campaigns.items() if cid in by_campaign]
     by_unit = board.by_unit()
     units = sorted(({"name": board.units.get(uid, ""), "id": uid, "tasks": sum(v["light"].values()), **v}
@@ -119,13 +122,15 @@ def _task_context(request, task, as_of):
     for tu in task.task_units.select_related("unit"):
         units[tu.role].append(tu.unit)
     milestones = {m.pk: m for m in task.milestones.prefetch_related("rebaselines")}
+    reporting = work_access.reporting_units(request.user, task)
     for m in judged["milestones"]:
         m["rebaselines"] = list(milestones[m["id"]].rebaselines.all())
     return {
         "task": task, "judged": judged, "as_of": as_of, "report_series": list(series.values()),
         "lead": units[TaskRole.LEAD], "responsible": units[TaskRole.RESPONSIBLE], "cooperating": units[TaskRole.COOPERATING],
-        "can_report": bool(work_access.reporting_units(request.user, task)),
-        "can_manage": work_access.can_manage_plan(request.user), "fallback_years": board.fallback_years,
+        "can_report": bool(reporting), "correctable_unit_ids": {u.pk for u in reporting},
+        "can_manage": work_access.can_manage_plan(request.user) and work_access.can_manage_task(request.user, task),
+        "fallback_years": board.fallback_years,
         "status_labels": rules.STATUS_LABELS, "light_labels": rules.LIGHT_LABELS, "today": timezone.localdate(),
         "cycle": rules.CYCLES[task.campaign.report_cycle],
         "accept": ",".join(services.ALLOWED_ATTACHMENTS), "max_mb": services.MAX_ATTACHMENT_BYTES // 1024 // 1024,
@@ -138,7 +143,9 @@ def task_detail(request, pk):
     context = _task_context(request, task, _as_of(request))
     corrects = _int(request.GET.get("corrects"))
     if corrects and context["can_report"]:
-        context["corrects"] = task.reports.filter(pk=corrects, is_current=True).first()
+        report = task.reports.filter(pk=corrects, is_current=True).first()
+        if report is not None and work_access.can_correct_report(request.user, report):
+            context["corrects"] = report
         _prefill(context)
     return render(request, "work/task.html", context)
 
@@ -196,11 +203,8 @@ def report(request, pk):
 @login_required
 @require_POST
 def rebaseline(request, pk):
-    work_access.require_plan_manager(request.user)
-    milestone = Milestone.objects.filter(pk=pk).first()
-    if milestone is None:
-        raise Http404("节点不存在")
-    task = work_access.get_task_for_user(request.user, milestone.task_id)
+    milestone = work_access.get_milestone_for_user(request.user, pk, write=True)
+    task = milestone.task
     try:
         new_due = date.fromisoformat(request.POST.get("new_due", ""))
     except ValueError:
@@ -224,10 +228,7 @@ def rebaseline(request, pk):
 @login_required
 @require_POST
 def set_plan(request, pk):
-    work_access.require_plan_manager(request.user)
-    campaign = Campaign.objects.filter(pk=pk).first()
-    if campaign is None:
-        raise Http404("攻坚战不存在")
+    campaign = work_access.get_campaign_for_user(request.user, pk, write=True)
     services.set_plan(request.user, campaign)
     messages.success(request, f"「{campaign.name}」的计划已确定，此后调整节点日期须填写原因，原定日期保留。")
     return redirect("work:index")
@@ -236,10 +237,7 @@ def set_plan(request, pk):
 @login_required
 @require_POST
 def set_cycle(request, pk):
-    work_access.require_plan_manager(request.user)
-    campaign = Campaign.objects.filter(pk=pk).first()
-    if campaign is None:
-        raise Http404("攻坚战不存在")
+    campaign = work_access.get_campaign_for_user(request.user, pk, write=True)
     try:
         services.save_campaign(request.user, name=campaign.name, order=campaign.order,
                                report_cycle=request.POST.get("report_cycle") or "?")

@@ -71,7 +71,7 @@ def test_every_bad_row_is_reported_with_row_and_column_and_nothing_is_saved(cast
         row("1", lead="区招商局"),  # unknown unit
         row("2", task="任务二", start="2020-05-01", due="2020-04-01"),  # deadline before start
         row("3", task="任务三", start="三月初"),  # unreadable date
-        row("4", task="", milestone="孤立的节点"),  # milestone with no task
+        row("4", task="", milestone="孤立的节点", campaign="乡村振兴"),  # milestone with no task (none above in its campaign)
         row("4", task="任务五"),  # duplicate 序号
         row("6", task="任务六", lead=""),  # empty lead unit
     ]
