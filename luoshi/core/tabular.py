@@ -1,17 +1,30 @@
-"""Read xlsx or csv sheets (UTF-8 or GBK) into plain rows, and find columns by header name."""
+"""Read xlsx or csv sheets (UTF-8 or GBK) into plain rows, and find the header row and its columns by name."""
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from luoshi.core.problems import Problem, Rejected
+
+
+HEADER_SEARCH_ROWS = 20  # title rows (the table's name, 填报单位, 日期) may stand above the header
 
 
 @dataclass
 class Sheet:
     name: str
     rows: list  # list of lists of cell values (str, int, float, date, datetime or None)
+    # Merged ranges of an xlsx sheet as (first_row, first_col, last_row, last_col), 0-based and inclusive, clipped to
+    # the rows read. read_sheets has already copied each range's top-left value into every cell of the range.
+    merged: list = field(default_factory=list)
+
+    def merged_origin(self, row, col):
+        """(row, col) of the top-left cell of the merged range holding the given cell (0-based), or None."""
+        for first_row, first_col, last_row, last_col in self.merged:
+            if first_row <= row <= last_row and first_col <= col <= last_col:
+                return first_row, first_col
+        return None
 
 
 def _clean_rows(rows):
@@ -53,10 +66,30 @@ def read_sheets(source, filename: str | None = None) -> list[Sheet]:
             raise Rejected("无法读取该 Excel 文件，请确认文件为 xlsx 格式且未损坏。")
         sheets = []
         for sheet_name in workbook.sheet_names:
-            raw = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-            sheets.append(Sheet(sheet_name, _clean_rows(raw)))
+            sheet = workbook.get_sheet_by_name(sheet_name)
+            rows = _clean_rows(sheet.to_python(skip_empty_area=False))
+            sheets.append(Sheet(sheet_name, rows, _fill_merged(rows, sheet.merged_cell_ranges or [])))
         return sheets
     raise Rejected(f"不支持的文件类型：{filename}（请使用 xlsx 或 csv）。")
+
+
+def _fill_merged(rows, ranges):
+    """Copy each merged range's top-left value into every cell of the range (a merged 攻坚战 cell counts for every
+    row it spans), clipped to the rows read; returns the clipped ranges."""
+    merged = []
+    for (first_row, first_col), (last_row, last_col) in ranges:
+        if first_row >= len(rows):
+            continue
+        last_row = min(last_row, len(rows) - 1)
+        merged.append((first_row, first_col, last_row, last_col))
+        origin = rows[first_row]
+        value = origin[first_col] if first_col < len(origin) else None
+        if value is None:
+            continue
+        for row in rows[first_row:last_row + 1]:
+            for col in range(first_col, min(last_col, len(row) - 1) + 1):
+                row[col] = value
+    return merged
 
 
 def is_blank(row) -> bool:
@@ -88,6 +121,30 @@ def find_columns(header, wanted, optional=(), sheet=None, header_row=1):
             if required:
                 problems.append(Problem(f"缺少必需的列「{canonical}」", row=header_row, sheet=sheet))
     return found, problems
+
+
+def find_header(rows, wanted, optional=(), sheet=None, search=HEADER_SEARCH_ROWS):
+    """Find the header row by its column names: title rows above it (the table's name, 填报单位, 日期) are skipped.
+
+    `wanted` and `optional` are as for find_columns. The header is the first of the first `search` rows that has
+    every wanted column. Returns (index, {canonical: column index}, [Problem]): with no problems when found; when no
+    row has them all, the row that has the most of them (the first non-blank row when none has any) and the problems
+    find_columns reports for it (missing columns, on that row); (None, {}, [problem]) when the top rows are blank.
+    A file without title rows reads as before: its first non-blank row is the header.
+    """
+    best = None
+    for index, row in enumerate(rows[:search]):
+        if is_blank(row):
+            continue
+        columns, problems = find_columns(row, wanted, optional, sheet=sheet, header_row=index + 1)
+        if not problems:
+            return index, columns, []
+        found = sum(1 for names in wanted if (names if isinstance(names, str) else names[0]) in columns)
+        if best is None or found > best[0]:
+            best = (found, index, columns, problems)
+    if best is None:
+        return None, {}, [Problem("没有找到表头：前面的行都是空的", sheet=sheet)]
+    return best[1], best[2], best[3]
 
 
 def cell(row, index):

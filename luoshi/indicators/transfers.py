@@ -11,7 +11,7 @@ from luoshi.core.exports import Export
 from luoshi.core.periods import PeriodError, find_period, is_quarter_end, parse_period, period_label
 from luoshi.core.problems import Problem, Rejected
 from luoshi.core.registry import register_importer
-from luoshi.core.tabular import cell, find_columns, is_blank, read_sheets, text
+from luoshi.core.tabular import HEADER_SEARCH_ROWS, cell, find_columns, find_header, is_blank, read_sheets, text
 from luoshi.indicators import access, rules, services
 from luoshi.indicators.models import Frequency, Indicator
 from luoshi.orgs.models import Region
@@ -181,13 +181,11 @@ class FigureChecker:
 
 
 def parse_long(sheet, lookup, checker):
-    header_index = next((i for i, row in enumerate(sheet.rows) if not is_blank(row)), None)
+    header_index, columns, problems = find_header(sheet.rows, [("期间", "时间", "统计期间")], LONG_ALIASES, sheet=sheet.name)
     if header_index is None:
         checker.problems.append(Problem("工作表为空，没有找到表头", sheet=sheet.name))
         return
     header = sheet.rows[header_index]
-    columns, problems = find_columns(header, [("期间", "时间", "统计期间")], LONG_ALIASES, sheet=sheet.name,
-                                     header_row=header_index + 1)
     if "地区代码" not in columns and "地区名称" not in columns:
         problems.append(Problem("缺少必需的列「地区代码」（或「地区名称」）", row=header_index + 1, sheet=sheet.name))
     if "指标代码" not in columns and "指标名称" not in columns:
@@ -257,7 +255,8 @@ def parse_bulletin(sheet, lookup, checker):
         units_row = rows[data_start]
         data_start += 1
     width = max(len(header), len(sub))
-    starts = [j for j in range(1, width) if text(cell(header, j))]
+    # An indicator's title is merged over its columns: read_sheets copied it into each, the group starts at the first.
+    starts = [j for j in range(1, width) if text(cell(header, j)) and sheet.merged_origin(header_index, j) in (None, (header_index, j))]
     groups, ok = [], True
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else width
@@ -314,7 +313,7 @@ def parse_bulletin(sheet, lookup, checker):
 
 def is_long_layout(sheets):
     for sheet in sheets:
-        for row in sheet.rows[:5]:
+        for row in sheet.rows[:HEADER_SEARCH_ROWS]:
             keys = {_key(text(c)) for c in row if c is not None}
             if keys & {"指标代码", "指标名称", "期间", "累计值", "同比增长(%)"}:
                 return True
@@ -370,19 +369,18 @@ def check_targets(sheets, actor):
     if not sheets or not sheets[0].rows:
         raise Rejected("文件为空，没有找到任何数据行")
     sheet = sheets[0]
-    header = sheet.rows[0]
-    columns, problems = find_columns(header, [("地区代码", "行政区划代码"), "指标代码", ("年度", "年份")],
-                                     [("目标值", "年度目标", "目标"), ("目标增速(%)", "目标增速", "增长目标(%)"), "单位"]
-                                     + MONTH_COLUMNS, sheet=sheet.name)
+    header_index, columns, problems = find_header(
+        sheet.rows, [("地区代码", "行政区划代码"), "指标代码", ("年度", "年份")],
+        [("目标值", "年度目标", "目标"), ("目标增速(%)", "目标增速", "增长目标(%)"), "单位"] + MONTH_COLUMNS, sheet=sheet.name)
     if not problems and "目标值" not in columns and "目标增速(%)" not in columns:
-        problems.append(Problem("缺少「目标值」或「目标增速(%)」列", row=1, sheet=sheet.name))
+        problems.append(Problem("缺少「目标值」或「目标增速(%)」列", row=header_index + 1, sheet=sheet.name))
     if problems:
         raise Rejected(problems)
     lookup = Lookup(actor)
-    names = {k: text(header[i]) for k, i in columns.items()}
+    names = {k: text(sheet.rows[header_index][i]) for k, i in columns.items()}
     entries, seen = {}, {}
     months = [columns.get(m) for m in MONTH_COLUMNS]
-    for number, row in enumerate(sheet.rows[1:], start=2):
+    for number, row in enumerate(sheet.rows[header_index + 1:], start=header_index + 2):
         if is_blank(row):
             continue
 

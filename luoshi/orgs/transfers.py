@@ -5,7 +5,7 @@ from django.db import transaction
 from luoshi.core.exports import Export
 from luoshi.core.problems import Problem, Rejected
 from luoshi.core.registry import register_exporter, register_importer
-from luoshi.core.tabular import cell, find_columns, is_blank, read_sheets, text
+from luoshi.core.tabular import cell, find_header, is_blank, read_sheets, text
 from luoshi.orgs import rules, services
 from luoshi.orgs.models import Region, RegionLevel, Unit
 
@@ -36,11 +36,11 @@ def parse_org_sheet(sheets):
     if not sheets or not sheets[0].rows:
         raise Rejected("文件为空，没有找到任何数据行")
     sheet = sheets[0]
-    columns, problems = find_columns(sheet.rows[0], COLUMNS, OPTIONAL, sheet=sheet.name)
+    header_index, columns, problems = find_header(sheet.rows, COLUMNS, OPTIONAL, sheet=sheet.name)
     if problems:
         raise Rejected(problems)
     regions, units, seen = [], [], {}
-    for number, row in enumerate(sheet.rows[1:], start=2):
+    for number, row in enumerate(sheet.rows[header_index + 1:], start=header_index + 2):
         if is_blank(row):
             continue
         code = text(cell(row, columns["代码"]))

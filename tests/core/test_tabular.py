@@ -4,7 +4,7 @@ import pytest
 from openpyxl import Workbook
 
 from luoshi.core.problems import Problem, Rejected
-from luoshi.core.tabular import find_columns, read_sheets, text
+from luoshi.core.tabular import find_columns, find_header, read_sheets, text
 
 
 def test_csv_in_gbk_and_utf8_with_bom_read_the_same():
@@ -48,3 +48,64 @@ def test_whole_floats_from_excel_lose_their_decimal_point():
     assert text(370115.0) == "370115"
     assert text(3.5) == "3.5"
     assert text(None) == ""
+
+
+def _xlsx(build):
+    workbook = Workbook()
+    build(workbook.active)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_header_row_is_found_by_its_column_names_below_title_rows():
+    rows = [["2020年重点工作配档表", None, None], ["填报单位：区发改局", None, "日期：2020-03-01"], [None, None, None],
+            ["序号", "攻坚战", "重点任务"], [1, "项目建设", "任务一"]]
+    assert find_header(rows, ["序号", "攻坚战", "重点任务"], ["备注"], sheet="表1") == (
+        3, {"序号": 0, "攻坚战": 1, "重点任务": 2}, [])
+
+
+def test_without_title_rows_the_first_non_blank_row_is_the_header():
+    rows = [[None, None], ["代码", "名称"], ["370115", "济阳区"]]
+    assert find_header(rows, ["代码", "名称"]) == (1, {"代码": 0, "名称": 1}, [])
+
+
+def test_a_header_missing_a_column_is_reported_on_the_row_that_has_most_of_them():
+    rows = [["某某表"], ["代码", "简称"], ["备注"]]
+    index, _, problems = find_header(rows, ["代码", "名称"], ["简称"], sheet="表1")
+    assert index == 1
+    assert [str(p) for p in problems] == ["工作表「表1」第2行：缺少必需的列「名称」"]
+
+
+def test_a_sheet_whose_top_rows_are_blank_has_no_header():
+    assert find_header([[None], []], ["代码"], sheet="表1") == (
+        None, {}, [Problem("没有找到表头：前面的行都是空的", sheet="表1")])
+
+
+def test_merged_cells_give_their_value_to_every_cell_of_the_range():
+    def build(sheet):
+        sheet.append(["配档表"])
+        sheet.append(["序号", "攻坚战", "重点任务", "节点"])
+        sheet.append([1, "项目建设", "任务一", "开工"])
+        sheet.append([2, None, None, "竣工"])
+        sheet.append([3, None, "任务二", "验收"])
+        sheet.merge_cells("A1:D1")
+        sheet.merge_cells("B3:B5")
+        sheet.merge_cells("C3:C4")
+
+    sheet = read_sheets(_xlsx(build), "a.xlsx")[0]
+    assert sheet.rows == [["配档表"] * 4, ["序号", "攻坚战", "重点任务", "节点"], [1, "项目建设", "任务一", "开工"],
+                          [2, "项目建设", "任务一", "竣工"], [3, "项目建设", "任务二", "验收"]]
+    assert sheet.merged_origin(3, 1) == (2, 1)
+    assert sheet.merged_origin(2, 3) is None
+
+
+def test_a_merged_range_beyond_the_data_is_clipped_to_the_rows_read():
+    def build(sheet):
+        sheet.append(["代码", "名称"])
+        sheet.append(["370115", "济阳区"])
+        sheet.merge_cells("A2:A50000")
+
+    sheet = read_sheets(_xlsx(build), "a.xlsx")[0]
+    assert sheet.rows == [["代码", "名称"], ["370115", "济阳区"]]
+    assert sheet.merged == [(1, 0, 1, 0)]

@@ -199,3 +199,24 @@ def test_csv_export_opens_in_excel_with_a_bom():
     filename, mime, data = export_orgs().render("csv")
     assert filename == "组织机构.csv" and mime.startswith("text/csv")
     assert data.startswith("\ufeff代码,名称,类别,上级代码".encode("utf-8"))
+
+
+@pytest.mark.django_db
+def test_title_rows_above_the_header_are_skipped_and_rows_keep_their_sheet_numbers():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "组织机构"
+    sheet.append(["济阳区组织机构表"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["填报单位：区委组织部"])
+    sheet.append(HEADER)
+    for row in GOOD_ROWS:
+        sheet.append(row)
+    sheet.append(["370115D02", "", "区直部门", "370115"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert rejected_messages(buffer.getvalue(), "orgs.xlsx") == ["工作表「组织机构」第10行「名称」列：名称不能为空"]
+    sheet.delete_rows(10)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert "4 个地区、2 个单位" in import_orgs(buffer.getvalue(), filename="orgs.xlsx")
