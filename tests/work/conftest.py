@@ -62,3 +62,23 @@ def may_12():
 
     with time_machine.travel("2020-05-12 10:00 +0800", tick=False):
         yield date(2020, 5, 12)
+
+
+def add_lixia_office(cast):
+    """A second district's supervision office (历下区督查室, user liu_ducha), which the fixed cast lacks: the office
+    that must not change 济阳区's plan. Added to the cast namespace so client_for("liu_ducha") works."""
+    from luoshi.orgs import services as org_services
+    from luoshi.orgs.models import Role, UnitKind
+
+    unit, _ = org_services.save_unit(None, code="370102B03", name="历下区委区政府督查室", kind=UnitKind.OFFICE,
+                                     region=cast.lixia, short_name="历下督查室")
+    user = org_services.create_account(None, username="liu_ducha", password=cast.password, full_name="刘督查")
+    org_services.save_person(None, name="刘督查", title="历下区督查室主任", unit=unit, user=user)
+    org_services.assign_role(None, user=user, role=Role.SUPERVISION, region=cast.lixia)
+    cast.liu_ducha, cast.units.lixia_ducha = user, unit
+    return user
+
+
+@pytest.fixture
+def lixia_office(cast):
+    return add_lixia_office(cast)
