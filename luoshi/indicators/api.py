@@ -3,7 +3,7 @@
 from django.utils import timezone
 from ninja import Router, Schema
 
-from luoshi.core.periods import PeriodError, parse_period
+from luoshi.core.periods import PeriodError, parse_period, parse_year
 from luoshi.core.problems import Rejected
 from luoshi.indicators import access, queries, services
 from luoshi.indicators.models import Indicator
@@ -68,6 +68,7 @@ def series(request, code: str, region: str, year: int | None = None, period: str
     if indicator is None:
         raise Http404(f"指标 {code} 不存在")
     found = access.get_region_for_user(request.user, region)
+    year = parse_year(year) if year is not None else None
     month = _period(period) if period else None
     latest = queries.latest_period(found)
     year = year or (month.year if month else None) or (latest.year if latest else timezone.localdate().year)

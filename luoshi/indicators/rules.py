@@ -73,23 +73,39 @@ def convert(value, from_unit, to_unit):
 
 EMPTY = {"", "—", "-", "－", "--", "——", "…", "/", "无"}
 
+# What the columns hold (indicators.models): values are DecimalField(24, 6), |x| < 10^18; growth DecimalField(10, 3),
+# |x| < 10^7. One digit is kept back for rounding. A number read from input is finite and within 10^±30 before any
+# arithmetic (unit conversion), so that nothing overflows on the way to these checks.
+VALUE_LIMIT = Decimal(10) ** 17
+GROWTH_LIMIT = Decimal(10) ** 6
+READ_EXPONENT = 30
+# A growth target is a planned rate: a fall of at most 100 %, a rise of at most 1000 %.
+TARGET_GROWTH_RANGE = (Decimal(-100), Decimal(1000))
+
+
+def _readable(number, raw):
+    """The number, unless it is not finite or absurdly large or small (ValueError with a Chinese message)."""
+    if not number.is_finite():
+        raise ValueError(f"「{raw}」不是有效的数字")
+    if number and not -READ_EXPONENT <= number.adjusted() <= READ_EXPONENT:
+        raise ValueError(f"「{str(raw)[:40]}」超出可保存的范围")
+    return number
+
 
 def parse_number(value):
     """A cumulative value: a number, possibly written with thousands separators. None when empty."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float, Decimal)):
-        return dec(value)
+        return _readable(dec(value), value)
     text = str(value).strip().replace(",", "").replace("，", "").replace(" ", "")
     if text in EMPTY:
         return None
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"「{value}」不是数字")
-    if not number.is_finite():
-        raise ValueError(f"「{value}」不是数字")
-    return number
+        raise ValueError(f"「{str(value)[:40]}」不是数字")
+    return _readable(number, value)
 
 
 def parse_growth(value):
@@ -97,7 +113,7 @@ def parse_growth(value):
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float, Decimal)):
-        return dec(value)
+        return _readable(dec(value), value)
     text = str(value).strip().replace(" ", "").replace("％", "%").replace("－", "-").replace("＋", "+")
     if text in EMPTY:
         return None
@@ -105,11 +121,33 @@ def parse_growth(value):
         return Decimal(0)
     m = re.fullmatch(r"(下降|降低|减少|增长|增加|提高|上升)?([+-]?\d+(?:\.\d+)?)(?:%|个百分点)?", text)
     if m is None:
-        raise ValueError(f"「{value}」不是增长率（应为 -3.2、下降3.2、增长5.1 或 3.2% 这样的数字）")
-    number = Decimal(m.group(2))
+        raise ValueError(f"「{str(value)[:40]}」不是增长率（应为 -3.2、下降3.2、增长5.1 或 3.2% 这样的数字）")
+    number = _readable(Decimal(m.group(2)), value)
     if m.group(1) in ("下降", "降低", "减少"):
         number = -abs(number)
     return number
+
+
+def target_problems(value, growth, trajectory):
+    """What is wrong with an annual target (values already in the catalog's unit): (field, Chinese message) pairs.
+
+    The value is an amount to reach, so never negative; a growth target may be a planned fall, within
+    TARGET_GROWTH_RANGE; a trajectory gives, for each month, the share (%) of the annual target expected by its end:
+    12 shares from 0 to 100, never falling."""
+    problems = []
+    if value is not None and value < 0:
+        problems.append(("value", "目标值不能为负数"))
+    elif value is not None and abs(value) >= VALUE_LIMIT:
+        problems.append(("value", "目标值过大，超出可保存的范围"))
+    low, high = TARGET_GROWTH_RANGE
+    if growth is not None and not low <= growth <= high:
+        problems.append(("growth", f"目标增速应在 {low}% 到 {high}% 之间"))
+    if trajectory:
+        if len(trajectory) != 12 or any(v is None for v in trajectory) or any(b < a for a, b in zip(trajectory, trajectory[1:])):
+            problems.append(("trajectory", "月度目标轨迹应填满 1月-12月，为累计占全年目标的百分比，且逐月不减"))
+        elif any(not 0 <= v <= HUNDRED for v in trajectory):
+            problems.append(("trajectory", "月度目标轨迹的每个月应为 0 到 100 之间的百分比"))
+    return problems
 
 
 # --- judgements ----------------------------------------------------------------------------------

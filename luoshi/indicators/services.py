@@ -46,6 +46,10 @@ def save_indicator(actor, *, code, name, unit="", frequency=Frequency.MONTHLY, k
         problems.append(f"未知的频率「{frequency}」，应为 monthly（月度）或 quarterly（季度）")
     if kind not in Kind.values:
         problems.append(f"未知的发布方式「{kind}」，应为 total（总量与增速）或 growth（仅增速）")
+    for label, given, field in (("指标名称", name, "name"), ("单位", (unit or "").strip(), "unit"), ("别名", aliases or "", "aliases")):
+        limit = Indicator._meta.get_field(field).max_length
+        if len(given) > limit:
+            problems.append(f"{label}最长{limit}个字符，填写了{len(given)}个")
     if name and Indicator.objects.filter(name=name).exclude(code=code).exists():
         problems.append(f"已有名为「{name}」的指标")
     if problems:

@@ -156,10 +156,10 @@ class FigureChecker:
                 ok = False
             elif factor is not None:
                 value = value * factor
-        if value is not None and abs(value) >= Decimal(10) ** 17:
-            self.problem("累计值过大", where, columns["value"])
+        if value is not None and abs(value) >= rules.VALUE_LIMIT:
+            self.problem("累计值过大，超出可保存的范围", where, columns["value"])
             ok = False
-        if growth is not None and abs(growth) >= Decimal(10) ** 6:
+        if growth is not None and abs(growth) >= rules.GROWTH_LIMIT:
             self.problem("同比增长超出范围", where, columns["growth"])
             ok = False
         if not ok:
@@ -400,7 +400,7 @@ def check_targets(sheets, actor):
             problem(f"未知的指标代码「{icode}」" if icode else "指标代码不能为空", "指标代码")
         year_text = text(cell(row, columns["年度"]))
         digits = year_text.removesuffix("年")
-        year = int(digits) if digits.isdigit() and 1990 <= int(digits) <= 2100 else None
+        year = int(digits) if digits.isascii() and digits.isdigit() and 1990 <= int(digits) <= 2100 else None
         if year is None:
             problem(f"无法识别的年度「{year_text}」，应为 2020 这样的四位年份", "年度")
         try:
@@ -421,10 +421,9 @@ def check_targets(sheets, actor):
             except ValueError as error:
                 problem(f"月度目标轨迹{error}", "1月")
                 trajectory = []
-            else:
-                if any(v is None for v in trajectory) or any(b < a for a, b in zip(trajectory, trajectory[1:])):
-                    problem("月度目标轨迹应填满 1月-12月，为累计占全年目标的百分比，且逐月不减", "1月")
-                    trajectory = []
+            for _, message in rules.target_problems(None, None, trajectory):
+                problem(message, "1月")
+                trajectory = []
         if region is None or indicator is None or year is None:
             continue
         if value is None and growth is None:
@@ -440,6 +439,11 @@ def check_targets(sheets, actor):
             except ValueError as error:
                 problem(f"{error}（{indicator.name}的单位是{indicator.unit}）", "单位")
                 continue
+        wrong = rules.target_problems(value, growth, None)
+        for field, message in wrong:
+            problem(message, {"value": "目标值", "growth": "目标增速(%)"}[field])
+        if wrong:
+            continue
         value = value.quantize(VALUE_Q) if value is not None else None
         growth = growth.quantize(GROWTH_Q) if growth is not None else None
         key = (region.pk, indicator.pk, year)
