@@ -35,6 +35,16 @@ def _upsert(model, fields, actor, lookup, values, label):
     return obj, "updated"
 
 
+def length_problems(model, values):
+    """Chinese messages for the texts longer than their columns: values maps field → (label, text)."""
+    problems = []
+    for field, (label, value) in values.items():
+        limit = model._meta.get_field(field).max_length
+        if value and len(value) > limit:
+            problems.append(f"{label}最长{limit}个字符，填写了{len(value)}个")
+    return problems
+
+
 @transaction.atomic
 def save_region(actor, *, code, name, level, parent=None):
     return _upsert(Region, REGION_FIELDS, actor, {"code": code}, {"name": name, "level": level, "parent": parent}, "地区")
@@ -246,15 +256,24 @@ def add_person_with_account(actor, *, username, password, full_name, title="", u
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
+    import re
+
+    from django.contrib.auth.validators import UnicodeUsernameValidator
+
     problems = []
     username = (username or "").strip()
     full_name = (full_name or "").strip()
+    title = (title or "").strip()
+    username_limit = get_user_model()._meta.get_field("username").max_length
     if not username:
         problems.append("请填写用户名")
+    elif len(username) > username_limit or not re.fullmatch(UnicodeUsernameValidator.regex, username):
+        problems.append(f"用户名最长{username_limit}个字符，只能包含字母、数字和 @ . + - _")
     elif get_user_model().objects.filter(username=username).exists():
         problems.append(f"账号 {username} 已存在")
     if not full_name:
         problems.append("请填写姓名")
+    problems += length_problems(Person, {"name": ("姓名", full_name), "title": ("职务", title)})
     unit = None
     if unit_code:
         unit = Unit.objects.filter(code=unit_code.strip()).first()

@@ -63,6 +63,10 @@ def parse_org_sheet(sheets):
             seen[key] = number
         if not name:
             problem("名称不能为空", "名称")
+        for message in services.length_problems(Region if kind and kind[0] == "region" else Unit, {"name": ("名称", name)}):
+            problem(message, "名称")
+        for message in services.length_problems(Unit, {"short_name": ("简称", short_name)}):
+            problem(message, "简称")
         if kind is None:
             problem(f"未知的类别「{kind_text}」，应为：市、县级、乡镇(街道)、村(社区)、区直部门、镇街政府、村居委会、机关办公室"
                     if kind_text else "类别不能为空", "类别")
