@@ -194,6 +194,19 @@ if HTTPS:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
+# Import limits (core.limits, docs/configuration.md): checked before a file is read.
+LUOSHI_MAX_UPLOAD_MB = int(os.environ.get("LUOSHI_MAX_UPLOAD_MB", "20"))
+LUOSHI_MAX_UPLOAD_UNZIPPED_MB = int(os.environ.get("LUOSHI_MAX_UPLOAD_UNZIPPED_MB", "100"))
+LUOSHI_MAX_UPLOAD_RATIO = int(os.environ.get("LUOSHI_MAX_UPLOAD_RATIO", "100"))
+LUOSHI_MAX_UPLOAD_ROWS = int(os.environ.get("LUOSHI_MAX_UPLOAD_ROWS", "100000"))
+LUOSHI_MAX_UPLOAD_COLUMNS = int(os.environ.get("LUOSHI_MAX_UPLOAD_COLUMNS", "200"))
+LUOSHI_MAX_UPLOAD_CELLS = int(os.environ.get("LUOSHI_MAX_UPLOAD_CELLS", "2000000"))
+LUOSHI_MAX_UPLOAD_MERGED = int(os.environ.get("LUOSHI_MAX_UPLOAD_MERGED", "50000"))
+# A file past LUOSHI_MAX_UPLOAD_MB is read from the request and dropped, not kept in memory or on disk.
+FILE_UPLOAD_HANDLERS = ["luoshi.core.uploads.LimitedUploadHandler",
+                        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from luoshi.core import limits as bounds
 from luoshi.core.problems import Problem, Rejected
 
 
@@ -42,34 +43,65 @@ def decode_text(data: bytes) -> str:
     raise Rejected("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV，或使用 xlsx 文件。")
 
 
-def read_sheets(source, filename: str | None = None) -> list[Sheet]:
-    """Read every sheet of an xlsx file, or the one sheet of a csv file.
+def _read_csv(text, limit):
+    """The csv's rows, refused past the row or column cap while reading (a 20 MB file of line breaks is 20 million
+    rows): empty cells at the end of a row do not count towards its width."""
+    rows = []
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for row in reader:
+            if len(rows) >= limit.rows:
+                raise Rejected(f"文件超过 {limit.rows} 行的上限，请分成几个文件导入。")
+            if len(row) > limit.columns:
+                while row and not row[-1].strip():
+                    row.pop()
+                if len(row) > limit.columns:
+                    raise Rejected(f"第{len(rows) + 1}行有 {len(row)} 列，上限为 {limit.columns} 列。")
+            rows.append(row)
+    except csv.Error:
+        raise Rejected(f"第{reader.line_num}行无法按 CSV 读取（单元格过长或含有无法识别的字符），请检查后另存为 CSV 或 xlsx。")
+    if sum(len(row) for row in rows) > limit.cells:
+        raise Rejected(f"文件超过 {limit.cells} 个单元格的上限，请分成几个文件导入。")
+    return rows
 
-    `source` is a path or bytes; `filename` (or the path) decides the format.
+
+def read_sheets(source, filename: str | None = None) -> list[Sheet]:
+    """Read every sheet of an xlsx file, or the one sheet of a csv file, within the limits of core.limits.
+
+    `source` is a path or bytes; `filename` (or the path) decides the format. A file over the size limit, an xlsx
+    that unzips beyond its limit or whose cells reach beyond the row, column or cell caps, is refused (Rejected)
+    before its grid is read. Merged xlsx cells give their value to every cell of their range (Sheet.merged).
     """
+    limit = bounds.limits()
     if isinstance(source, (str, Path)):
         filename = filename or str(source)
-        data = Path(source).read_bytes()
+        data = bounds.read_path(source)
     else:
         data = source
+        bounds.check_size(len(data), limit)
     name = (filename or "").lower()
     if name.endswith(".csv") or name.endswith(".txt"):
         text = decode_text(data)
-        rows = _clean_rows(csv.reader(io.StringIO(text)))
+        rows = _clean_rows(_read_csv(text, limit))
         return [Sheet(Path(filename).stem if filename else "CSV", rows)]
     if name.endswith(".xlsx") or name.endswith(".xlsm") or name.endswith(".xls") or not name:
+        bounds.check_xlsx(data, limit)
         try:
             from python_calamine import CalamineWorkbook
 
             workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            sheets = [workbook.get_sheet_by_name(sheet_name) for sheet_name in workbook.sheet_names]
         except Exception:
             raise Rejected("无法读取该 Excel 文件，请确认文件为 xlsx 格式且未损坏。")
-        sheets = []
-        for sheet_name in workbook.sheet_names:
-            sheet = workbook.get_sheet_by_name(sheet_name)
+        result = []
+        for sheet in sheets:
+            end = sheet.end  # (an .xls has no zip to look into first: its grid is capped by the format)
+            if end and ((end[0] + 1) > limit.rows or (end[1] + 1) > limit.columns or (end[0] + 1) * (end[1] + 1) > limit.cells):
+                raise Rejected(f"工作表「{sheet.name}」的数据区域过大（到第 {end[0] + 1} 行、第 {end[1] + 1} 列），"
+                               f"上限为 {limit.rows} 行、{limit.columns} 列、{limit.cells} 个单元格。")
             rows = _clean_rows(sheet.to_python(skip_empty_area=False))
-            sheets.append(Sheet(sheet_name, rows, _fill_merged(rows, sheet.merged_cell_ranges or [])))
-        return sheets
+            result.append(Sheet(sheet.name, rows, _fill_merged(rows, sheet.merged_cell_ranges or [])))
+        return result
     raise Rejected(f"不支持的文件类型：{filename}（请使用 xlsx 或 csv）。")
 
 

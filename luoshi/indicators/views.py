@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.core.exports import http_response
 from luoshi.core.periods import PeriodError, parse_period, period_code, period_label, previous_month
+from luoshi.core.limits import read_upload
 from luoshi.core.problems import Rejected
 from luoshi.indicators import access, queries, rules, services
 from luoshi.indicators.exports import MatrixExport, TableExport
@@ -177,7 +178,7 @@ def import_view(request):
             problems = ["请选择要导入的 xlsx 或 csv 文件"]
         else:
             try:
-                summary = importer(upload.read(), filename=upload.name, actor=request.user)
+                summary = importer(read_upload(upload), filename=upload.name, actor=request.user)
             except Rejected as rejected:
                 problems = rejected.messages
             else:

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from luoshi.core.exports import Export, http_response
+from luoshi.core.limits import read_upload
 from luoshi.core.problems import Rejected
 from luoshi.orgs.access import access_for, require_admin, visible_regions, visible_units
 from luoshi.orgs.transfers import COLUMNS, OrgExport, import_orgs
@@ -40,7 +41,7 @@ def import_sheet(request):
             problems = ["请选择要导入的 xlsx 或 csv 文件"]
         else:
             try:
-                summary = import_orgs(upload.read(), filename=upload.name, actor=request.user)
+                summary = import_orgs(read_upload(upload), filename=upload.name, actor=request.user)
             except Rejected as rejected:
                 problems = rejected.messages
             else:

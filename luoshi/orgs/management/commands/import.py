@@ -35,7 +35,7 @@ class Command(BaseCommand):
             self.stderr.write(f"文件不存在：{file}")
             sys.exit(1)
         except Rejected as rejected:
-            self.stderr.write(f"导入被拒绝，共 {len(rejected.problems)} 个问题，未保存任何数据：")
+            self.stderr.write(f"导入被拒绝，共 {rejected.total} 个问题，未保存任何数据：")
             for message in rejected.messages:
                 self.stderr.write(f"  - {message}")
             sys.exit(1)

@@ -1,0 +1,142 @@
+"""Workbook bombs and oversized files are refused by the reader itself, cheaply.
+
+Each file is read in a child process whose address space may grow by at most 200 MB beyond what Python and the
+reader's imports already hold (RLIMIT_AS), with a generous 20 s timeout: a reader that materialises the grid or
+unzips the bomb dies there (calamine aborts when an allocation fails) instead of answering. Times are measured by
+bench/imports.py (docs/benchmarks.md), not here.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from luoshi.core.problems import Rejected
+from luoshi.core.tabular import read_sheets
+from tests.core import bombs
+
+ROOT = Path(__file__).resolve().parents[2]
+CHILD = r"""
+import json, resource, sys
+from luoshi.core.limits import limits
+from luoshi.core.problems import Rejected
+from luoshi.core.tabular import read_sheets
+limits()
+with open("/proc/self/status") as status:
+    used = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+resource.setrlimit(resource.RLIMIT_AS, (used + 200 * 1024 * 1024, used + 200 * 1024 * 1024))
+try:
+    sheets = read_sheets(sys.argv[1])
+except Rejected as rejected:
+    print(json.dumps({"rejected": rejected.messages}))
+else:
+    print(json.dumps({"rows": [len(s.rows) for s in sheets], "first": [s.rows[:2] for s in sheets][:1]}, default=str))
+"""
+
+
+def read_bounded(path):
+    """What read_sheets answers for the file in a child limited to 200 MB more memory; fails if the child dies."""
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "LUOSHI_DATA_DIR": "/tmp/luoshi-bombs"}
+    done = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, timeout=20, env=env,
+                          cwd=ROOT)
+    assert done.returncode == 0, f"the reader died (exit {done.returncode}): {done.stderr[-2000:]}"
+    return json.loads(done.stdout)
+
+
+def test_a_value_in_the_last_cell_of_the_grid_is_refused_without_building_the_grid(tmp_path):
+    answer = read_bounded(bombs.far_cell(tmp_path))
+    assert answer == {"rejected": ["工作表「表1」的数据有 1048576 行，上限为 100000 行，请分成几个文件导入或删除多余的行。"]}
+
+
+def test_the_same_far_cell_written_by_openpyxl_is_refused(tmp_path):
+    answer = read_bounded(bombs.far_cell_openpyxl(tmp_path))
+    assert "过大" in answer["rejected"][0] and "Sheet" in answer["rejected"][0]
+
+
+def test_a_value_a_million_rows_down_is_refused(tmp_path):
+    answer = read_bounded(bombs.far_cell(tmp_path, ref="Z1000000"))
+    assert answer == {"rejected": ["工作表「表1」的数据有 1000000 行，上限为 100000 行，请分成几个文件导入或删除多余的行。"]}
+
+
+def test_a_value_beyond_the_column_cap_is_refused(tmp_path):
+    answer = read_bounded(bombs.far_cell(tmp_path, ref="ZZ2"))
+    assert answer == {"rejected": ["工作表「表1」的数据宽到第 702 列（ZZ 列），上限为 200 列，请删除多余的列。"]}
+
+
+def test_a_far_value_in_a_disguised_tag_is_still_found(tmp_path):
+    assert "1048576 行" in read_bounded(bombs.disguised_far_cell(tmp_path))["rejected"][0]
+
+
+def test_cells_without_a_position_are_refused(tmp_path):
+    assert "未标明位置" in read_bounded(bombs.unplaced_cells(tmp_path))["rejected"][0]
+
+
+def test_a_huge_declared_dimension_is_refused(tmp_path):
+    answer = read_bounded(bombs.huge_dimension(tmp_path))
+    assert answer == {"rejected": ["工作表「表1」声明的范围 A1:XFD1048576 过大（上限为 100000 行、200 列），请删除多余的行列后另存再导入。"]}
+
+
+def test_an_empty_formatted_cell_far_away_does_not_count_and_the_sheet_is_read_by_its_data(tmp_path):
+    assert read_bounded(bombs.stray_formatted_cell(tmp_path)) == {"rows": [2], "first": [[["代码"], [370115.0]]]}
+
+
+def test_a_900_mb_sheet_zipped_into_3_mb_is_refused_before_unzipping(tmp_path):
+    path = bombs.compressed_sheet(tmp_path)
+    assert path.stat().st_size < 3_000_000
+    answer = read_bounded(path)
+    assert answer == {"rejected": ["文件解压后过大（900 MB），上限为 100 MB，请删除多余的行列或工作表后另存再导入。"]}
+
+
+def test_a_bomb_whose_headers_lie_about_its_size_is_refused_by_its_real_bytes(tmp_path):
+    answer = read_bounded(bombs.lying_sizes(tmp_path))
+    assert answer["rejected"][0].startswith("文件中的「xl/worksheets/sheet1.xml」压缩比过高")
+
+
+def test_sheets_within_their_caps_are_refused_when_together_they_pass_the_cell_cap(tmp_path):
+    answer = read_bounded(bombs.many_sheets(tmp_path))
+    assert answer == {"rejected": ["各工作表的数据区域合计超过 2000000 个单元格的上限，请分成几个文件导入。"]}
+
+
+def test_too_many_merged_ranges_are_refused(tmp_path):
+    assert read_bounded(bombs.many_merges(tmp_path)) == {"rejected": ["工作表「表1」有 60000 个合并单元格，上限为 50000 个。"]}
+
+
+def test_a_merged_range_over_the_whole_grid_fills_only_the_rows_read(tmp_path):
+    assert read_bounded(bombs.huge_merge(tmp_path)) == {"rows": [2], "first": [[["代码"], ["代码"]]]}
+
+
+def test_a_csv_of_millions_of_line_breaks_is_refused_at_the_row_cap(tmp_path):
+    assert read_bounded(bombs.line_breaks_csv(tmp_path)) == {"rejected": ["文件超过 100000 行的上限，请分成几个文件导入。"]}
+
+
+def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "big.csv"
+    with open(path, "wb") as f:
+        f.write(b"\xe4" * (21 * 1024 * 1024))  # not even text: it is never decoded
+    assert read_bounded(path) == {"rejected": ["文件过大（21 MB），上限为 20 MB。"]}
+
+
+def test_a_csv_row_wider_than_the_column_cap_is_refused_but_empty_cells_at_its_end_do_not_count():
+    with pytest.raises(Rejected) as info:
+        read_sheets(("代码," + ",".join(["x"] * 250) + "\n").encode(), "a.csv")
+    assert info.value.messages == ["第1行有 251 列，上限为 200 列。"]
+    assert read_sheets(("代码,名称" + "," * 5000 + "\n").encode(), "a.csv")[0].rows == [["代码", "名称"]]
+
+
+def test_a_csv_cell_longer_than_the_csv_module_reads_is_a_chinese_refusal():
+    with pytest.raises(Rejected) as info:
+        read_sheets(b'a,b\n1,"' + b"x" * 200_000 + b'"\n', "a.csv")
+    assert info.value.messages == ["第2行无法按 CSV 读取（单元格过长或含有无法识别的字符），请检查后另存为 CSV 或 xlsx。"]
+
+
+def test_limits_come_from_settings(settings, tmp_path):
+    settings.LUOSHI_MAX_UPLOAD_ROWS = 3
+    with pytest.raises(Rejected) as info:
+        read_sheets(b"a\n1\n2\n3\n", "a.csv")
+    assert info.value.messages == ["文件超过 3 行的上限，请分成几个文件导入。"]
+    settings.LUOSHI_MAX_UPLOAD_MB = 1
+    with pytest.raises(Rejected) as info:
+        read_sheets(b"a\n" * (600 * 1024), "a.csv")
+    assert info.value.messages == ["文件过大（1.2 MB），上限为 1 MB。"]
