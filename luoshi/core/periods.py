@@ -147,9 +147,11 @@ def parse_day(value, label="日期") -> date:
         day = value
     else:
         raw = "" if value is None else str(value).strip()
-        m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", raw)
-        if m is None or not _real_day(*(int(g) for g in m.groups())):
-            raise Rejected(f"{label}「{_shown(raw)}」不是真实的日期，请写成 2020-04-14 的形式")
+        m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", raw, re.ASCII)
+        if m is None:
+            raise Rejected(f"无法识别的{label}「{_shown(raw)}」，请写成 2020-04-14 的形式")
+        if not _real_day(*(int(g) for g in m.groups())):
+            raise Rejected(f"{label}「{_shown(raw)}」不是真实的日期")
         day = date(*(int(g) for g in m.groups()))
     if not DAY_YEARS[0] <= day.year <= DAY_YEARS[1]:
         raise Rejected(f"{label}「{day:%Y-%m-%d}」超出可查询的范围（{DAY_YEARS[0]}年至{DAY_YEARS[1]}年）")

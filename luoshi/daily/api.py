@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import django_auth
 
+from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
 from luoshi.daily import access as daily_access
 from luoshi.daily import queries, rules, services
@@ -72,12 +73,7 @@ def _json_response(data, status):
 
 
 def _day(value):
-    if not value:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise Rejected(f"无法识别的日期「{value}」，请写成 2020-04-14 的形式")
+    return parse_day(value) if value else timezone.localdate()
 
 
 def _form(user, code):
@@ -92,11 +88,11 @@ def _form(user, code):
 @router.get("/status", summary="某天的报送情况：给出镇（街道）时列出其每个村（社区），否则按镇（街道）汇总")
 def status(request, date: str | None = None, form: str | None = None, town: str | None = None, area: str | None = None):
     daily_access.require_reader(request.user)
-    day = _day(date)
     form_obj = _form(request.user, form)
     region = daily_access.get_area_for_user(request.user, town or area) if (town or area) else daily_access.home_area(request.user)
     if region is None:
         raise Rejected("请用 area 参数指定地区")
+    day = _day(date)
     village_q = Q(village__code__startswith=region.prefix) & daily_access.village_filter(request.user)
     if region.level in (RegionLevel.TOWN, RegionLevel.VILLAGE):
         rows = queries.day_rows(form_obj, day, village_q)

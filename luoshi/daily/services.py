@@ -14,6 +14,7 @@ from django.db.models import JSONField, Q
 from django.utils import timezone
 
 from luoshi.audit.services import insert_recorded, record
+from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
 from luoshi.core.sql import hot_cursor, select_list
 from luoshi.daily import access as daily_access
@@ -209,12 +210,7 @@ def _key_and_day(idempotency_key, day):
     key = str(idempotency_key or "").strip() or uuid.uuid4().hex
     if len(key) > 64:
         raise Rejected("幂等键最长64个字符")
-    if isinstance(day, str):
-        try:
-            day = date.fromisoformat(day)
-        except ValueError:
-            raise Rejected(f"无法识别的日期「{day}」，请写成 2020-04-14 的形式")
-    return key, day
+    return key, parse_day(day)
 
 
 def submit_report(actor, *, form, village, day, values=None, zero_report=False, idempotency_key=None, note="", now=None):
@@ -225,13 +221,21 @@ def submit_report(actor, *, form, village, day, values=None, zero_report=False, 
     actor None is the system (demo, imports); a person must be the village's reporter.
     """
     now = now or timezone.now()
-    key, day = _key_and_day(idempotency_key, day)
-    first = _first_report_in_one_statement(form, village, day, values, zero_report, key, (note or "")[:200], now, actor=actor)
-    if first is not None:
-        return first, True
+    try:
+        key, day = _key_and_day(idempotency_key, day)
+    except Rejected as rejected:
+        bad_input = rejected  # said only after the permission check: another village's reporter learns nothing more
+    else:
+        bad_input = None
+        first = _first_report_in_one_statement(form, village, day, values, zero_report, key, (note or "")[:200], now,
+                                                actor=actor)
+        if first is not None:
+            return first, True
     target = find_target(form, village, actor)
     if actor is not None and (target is None or not target.may_submit):
         daily_access.require_submitter(actor, village)  # raises the Chinese message unless the actor is the reporter
+    if bad_input is not None:
+        raise bad_input
     if target is None:
         if not DailyForm.objects.filter(code=form).exists():
             raise Rejected(f"日报表单「{form}」不存在")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from luoshi.core.exports import http_response
+from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
 from luoshi.daily import access as daily_access
 from luoshi.daily import queries, rules, services
@@ -27,9 +28,9 @@ def _day(request):
     raw = request.GET.get("date") or request.POST.get("date")
     if raw:
         try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            messages.error(request, f"无法识别的日期「{raw}」，已按今天显示")
+            return parse_day(raw)
+        except Rejected as rejected:
+            messages.error(request, f"{rejected}，已按今天显示")
     return timezone.localdate()
 
 
@@ -170,9 +171,9 @@ def submit(request, form_code):
     day_raw = request.POST.get("date", "")
     zero = request.POST.get("zero") == "1"
     try:
-        day = date.fromisoformat(day_raw)
-    except ValueError:
-        day = day_raw
+        day = parse_day(day_raw)
+    except Rejected:
+        day = day_raw  # submit_report says so, after checking that the village is the user's
     values = {k[2:]: v for k, v in request.POST.items() if k.startswith("f_")}
     try:
         report, created = services.submit_report(request.user, form=form_code, village=village_code, day=day,
@@ -180,7 +181,9 @@ def submit(request, form_code):
                                                  idempotency_key=request.POST.get("key"), note=request.POST.get("note", ""))
     except Rejected as exc:
         villages = {v.code: v for v in daily_access.reporter_villages(request.user)}
-        village = villages[village_code]
+        village = villages.get(village_code)
+        if village is None:
+            raise PermissionDenied("您只能报送本村（社区）的日报，不能代其他村（社区）报送或修改")
         context = _report_context(request, village, day if isinstance(day, date) else timezone.localdate(),
                                   errors=exc.messages, entered=values, failed_form=form_code)
         return render(request, "daily/report.html", context, status=400)
@@ -247,11 +250,8 @@ def form_detail(request, code):
             if request.POST.get("action") == "assign":
                 starts = request.POST.get("starts_on") or ""
                 ends = request.POST.get("ends_on") or ""
-                try:
-                    starts_on = date.fromisoformat(starts)
-                    ends_on = date.fromisoformat(ends) if ends else None
-                except ValueError:
-                    raise Rejected("起报日期和停报日期请写成 2020-04-14 的形式")
+                starts_on = parse_day(starts, label="起报日期")
+                ends_on = parse_day(ends, label="停报日期") if ends else None
                 count = services.assign_villages(request.user, form, request.POST.get("codes", "").replace("，", ",")
                                                  .replace(",", " ").split(), starts_on, ends_on)
                 messages.success(request, f"已设置 {count} 个村（社区）的报送日期")

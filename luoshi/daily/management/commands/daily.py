@@ -1,12 +1,13 @@
 """luoshi daily status --date YYYY-MM-DD [--town CODE] [--form CODE] [--json]; luoshi daily remind."""
 
 import json
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
 
+from luoshi.core.periods import parse_day
+from luoshi.core.problems import Rejected
 from luoshi.daily import queries, rules, services
 from luoshi.daily.models import DailyForm
 from luoshi.orgs.models import Region, RegionLevel
@@ -30,9 +31,9 @@ class Command(BaseCommand):
             self.stdout.write(f"已排队并发送提醒 {queued} 条")
             return
         try:
-            day = date.fromisoformat(options["date"])
-        except ValueError:
-            raise CommandError(f"无法识别的日期「{options['date']}」，请写成 2020-04-14 的形式")
+            day = parse_day(options["date"])
+        except Rejected as rejected:
+            raise CommandError(str(rejected))
         village_q = Q()
         if options.get("town"):
             town = Region.objects.filter(code=options["town"], level=RegionLevel.TOWN).first()
