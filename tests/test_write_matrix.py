@@ -1,0 +1,216 @@
+"""The write-permission matrix: every role of the cast × every write route (web form and JSON API).
+
+Each case signs in as one role, sends one write and checks the answer's status and the database: a write that is
+allowed changes it, a write that is refused leaves every table of the app exactly as it was (audit trail included).
+The cast (tests/conftest.py) is joined by 刘督查 (liu_ducha), the supervision office of 历下区: the office of another
+district, which must not change 济阳区's plan. `anonymous` is not signed in.
+"""
+
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from luoshi.daily import services as daily_services
+from luoshi.indicators import services as indicator_services
+from luoshi.notify import services as notify_services
+from luoshi.orgs import services as org_services
+from luoshi.work import services as work_services
+from tests.daily.conftest import FIELDS
+from tests.work.conftest import add_lixia_office, build_plan
+from tests.work.test_transfers import row, xlsx
+
+USERS = ["wang_admin", "sun_leader", "li_ducha", "zhao_fagai", "qian_tongji", "zhou_shangwu", "zheng_caizheng", "sun_jiedao",
+         "wu_cunju", "chen_cunju", "ma_lixia", "nobody", "liu_ducha", "anonymous"]
+WRITE = "written"  # the expected answer of an allowed write: its success status, and the database changed
+
+
+@dataclass
+class Route:
+    """One write route. `allowed`: user → success status (the write happens). Everyone else is refused with
+    `refused` (or their entry in `refused_as`), and nothing changes."""
+
+    name: str
+    api: bool
+    send: object  # (client, scene) → response
+    allowed: dict
+    refused: int = 403
+    refused_as: dict = field(default_factory=dict)
+
+    def expected(self, username):
+        if username in self.allowed:
+            return self.allowed[username], True
+        if username == "anonymous" and "anonymous" not in self.refused_as:
+            return (401 if self.api else 302), False  # the API asks for a token, a page sends to the sign-in page
+        return self.refused_as.get(username, self.refused), False
+
+
+def post_json(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def upload(name, data):
+    return SimpleUploadedFile(name, data)
+
+
+def csv_bytes(rows):
+    return "\n".join(",".join(str(c) for c in r) for r in rows).encode()
+
+
+WORK_REPORTERS = {"wang_admin", "zhou_shangwu", "sun_jiedao"}  # task 1: admin (as lead), lead 商务局, responsible 街道
+JIYANG_OFFICE = {"wang_admin", "li_ducha"}
+FIGURE_WRITERS = {"wang_admin", "zhao_fagai", "qian_tongji"}
+
+ROUTES = [
+    # 重点工作
+    Route("work: report progress on task 1 (form)", False,
+          lambda c, s: c.post(f"/work/tasks/{s.plan.t1.pk}/report", {"percent": "40", "done_text": "推进中"}),
+          {u: 302 for u in WORK_REPORTERS}),
+    Route("work: correct the lead unit's report (form)", False,
+          lambda c, s: c.post(f"/work/tasks/{s.plan.t1.pk}/report", {"percent": "0", "corrects": s.lead_report.pk,
+                                                                     "correction_note": "撤回"}),
+          {"wang_admin": 302, "zhou_shangwu": 302}),
+    Route("work: report progress on task 1 (API)", True,
+          lambda c, s: post_json(c, f"/api/v1/work/tasks/{s.plan.t1.pk}/reports", {"percent": 40}),
+          {u: 201 for u in WORK_REPORTERS}),
+    Route("work: correct the lead unit's report (API)", True,
+          lambda c, s: post_json(c, f"/api/v1/work/tasks/{s.plan.t1.pk}/reports",
+                                 {"percent": 0, "corrects": s.lead_report.pk, "correction_note": "撤回"}),
+          {"wang_admin": 201, "zhou_shangwu": 201}),
+    Route("work: re-baseline a 济阳区 milestone", False,
+          lambda c, s: c.post(f"/work/milestones/{s.plan.m11.pk}/rebaseline", {"new_due": "2020-05-15", "reason": "疫情影响"}),
+          {u: 302 for u in JIYANG_OFFICE}),
+    Route("work: set the plan of a 济阳区 campaign", False,
+          lambda c, s: c.post(f"/work/campaigns/{s.plan.zs.pk}/set-plan"), {u: 302 for u in JIYANG_OFFICE}),
+    Route("work: change a 济阳区 campaign's report cycle", False,
+          lambda c, s: c.post(f"/work/campaigns/{s.plan.zs.pk}/cycle", {"report_cycle": "weekly"}),
+          {u: 302 for u in JIYANG_OFFICE}),
+    Route("work: change the cycle of a campaign holding tasks of two districts", False,
+          lambda c, s: c.post(f"/work/campaigns/{s.plan.hc.pk}/cycle", {"report_cycle": "weekly"}), {"wang_admin": 302}),
+    Route("work: import a 配档表 rewriting 济阳区's task 1", False,
+          lambda c, s: c.post("/work/schedule/import/", {"file": upload("配档表.xlsx", xlsx([row("1", task="改写后的任务")]))}),
+          {u: 302 for u in JIYANG_OFFICE}, refused_as={"liu_ducha": 400}),
+    # 经济运行监测
+    Route("indicators: enter a 济阳区 figure (form)", False,
+          lambda c, s: c.post("/indicators/i/retail/figure", {"region": "370115", "period": "2020-03", "value": "31.7",
+                                                              "growth": "3.5"}),
+          {u: 302 for u in FIGURE_WRITERS}),
+    Route("indicators: post a 济阳区 figure (API)", True,
+          lambda c, s: post_json(c, "/api/v1/indicators/figures", {"figures": [
+              {"region": "370115", "indicator": "retail", "period": "2020-03", "value": 31.7, "growth": 3.5}]}),
+          {u: 200 for u in FIGURE_WRITERS}),
+    Route("indicators: import 济阳区 targets", False,
+          lambda c, s: c.post("/indicators/import/", {"kind": "targets", "file": upload("目标.csv", csv_bytes(
+              [["地区代码", "指标代码", "年度", "目标值", "目标增速(%)", "单位"], ["370115", "retail", "2020", "100", "6", "亿元"]]))}),
+          {u: 302 for u in FIGURE_WRITERS}),
+    Route("indicators: import 历下区 targets", False,
+          lambda c, s: c.post("/indicators/import/", {"kind": "targets", "file": upload("目标.csv", csv_bytes(
+              [["地区代码", "指标代码", "年度", "目标值", "目标增速(%)", "单位"], ["370102", "retail", "2020", "100", "6", "亿元"]]))}),
+          {"wang_admin": 302}, refused_as={"zhao_fagai": 400, "qian_tongji": 400}),
+    # 村居日报
+    Route("daily: 东关村's zero report (form)", False,
+          lambda c, s: c.post("/daily/report/yiqing/submit", {"village": "370115001201", "date": "2020-04-14", "key": "k",
+                                                              "zero": "1"}),
+          {"wu_cunju": 302}),
+    Route("daily: 东关村's report (API)", True,
+          lambda c, s: post_json(c, "/api/v1/daily/reports", {"form": "yiqing", "village": "370115001201", "date": "2020-04-14",
+                                                              "zero_report": True, "idempotency_key": "k"}),
+          {"wu_cunju": 201}),
+    Route("daily: define a form for 济阳区", False,
+          lambda c, s: c.post("/daily/forms/", {"region": "370115", "code": "fangxun", "title": "防汛日报",
+                                                "fields": "rain | 降雨量 | 整数"}),
+          {u: 302 for u in JIYANG_OFFICE}, refused_as={"liu_ducha": 400}),
+    Route("daily: change 济阳区's form", False,
+          lambda c, s: c.post("/daily/forms/yiqing/", {"action": "change", "title": "疫情防控日报（改）"}),
+          {u: 302 for u in JIYANG_OFFICE}),
+    # 组织机构
+    Route("orgs: add a person with an account", False,
+          lambda c, s: c.post("/orgs/people/add", {"username": "xin_ren", "password": "Xin-ren-2020!", "full_name": "新人",
+                                                   "unit": "370115D03", "role": "unit", "scope": "370115D03"}),
+          {"wang_admin": 302}),
+    Route("orgs: grant a role", False,
+          lambda c, s: c.post(f"/orgs/people/{s.cast.zhou_shangwu.pk}/role", {"role": "leader", "scope": "370115"}),
+          {"wang_admin": 302}),
+    Route("orgs: import units", False,
+          lambda c, s: c.post("/orgs/import/", {"file": upload("单位.csv", csv_bytes(
+              [["代码", "名称", "类别", "上级代码"], ["370115D09", "区审计局", "区直部门", "370115"]]))}),
+          {"wang_admin": 302}),
+    # 账号与消息
+    Route("web: create one's own API token", False,
+          lambda c, s: c.post("/account/tokens/new", {"name": "我的令牌"}),
+          {u: 302 for u in USERS if u != "anonymous"}),
+    Route("web: revoke 王管理's API token", False,
+          lambda c, s: c.post(f"/account/tokens/{s.admin_token.pk}/revoke"), {"wang_admin": 302}, refused=404),
+    Route("notify: mark 周商务's messages read", False,
+          lambda c, s: c.post("/inbox/"), {"zhou_shangwu": 302},
+          refused_as={u: 302 for u in USERS if u not in ("zhou_shangwu", "anonymous")}),
+]
+
+
+def database_state():
+    """Every row of the app's tables (and accounts), less what signing in or calling the API touches by itself."""
+    state = {}
+    skip = {("orgs", "apitoken"): {"last_used_at"}, ("auth", "user"): {"last_login"}}
+    for model in apps.get_models():
+        label = model._meta.app_label
+        if label not in {"orgs", "audit", "indicators", "work", "daily", "notify", "web"} and model._meta.label != "auth.User":
+            continue
+        leave_out = skip.get((label, model._meta.model_name), set())
+        names = [f.attname for f in model._meta.concrete_fields if f.attname not in leave_out]
+        state[model._meta.label] = list(model.objects.order_by("pk").values_list(*names))
+    return state
+
+
+@pytest.fixture
+def scene(cast):
+    """济阳区's plan (tests/work/conftest.py) with one report by the lead unit, the indicator catalog, 济阳区's daily form,
+    one unread message for 周商务 and an API token of 王管理's."""
+    from types import SimpleNamespace
+
+    add_lixia_office(cast)
+    plan = build_plan(cast)
+    lead_report = work_services.submit_report(cast.zhou_shangwu, plan.t1, percent=30, done_text="洽谈中")
+    indicator_services.ensure_catalog()
+    form = daily_services.define_form(cast.li_ducha, code="yiqing", title="疫情防控日报", region=cast.jiyang, fields=FIELDS)
+    daily_services.assign_villages(cast.li_ducha, form, ["370115001"], date(2020, 4, 1))
+    notify_services.queue_message(cast.zhou_shangwu, "请报送进度")
+    notify_services.dispatch()
+    admin_token, _ = org_services.create_api_token(cast.wang_admin, cast.wang_admin, "王管理的令牌")
+    return SimpleNamespace(cast=cast, plan=plan, lead_report=lead_report, admin_token=admin_token)
+
+
+def client_as(cast, username, api):
+    if username == "anonymous":
+        return Client()
+    user = getattr(cast, username)
+    if api:
+        _, raw = org_services.create_api_token(user, user, "测试")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", USERS)
+@pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
+def test_each_role_writes_only_where_it_may(route, username, request):
+    with time_machine.travel("2020-04-14 09:00 +0800", tick=False):
+        scene = request.getfixturevalue("scene")
+        client = client_as(scene.cast, username, route.api)
+        before = database_state()
+        response = route.send(client, scene)
+        status, changes = route.expected(username)
+        assert response.status_code == status, response.content.decode()[:500]
+        after = database_state()
+        if changes:
+            assert after != before, f"{username}: {route.name} answered {status} but saved nothing"
+        else:
+            changed = [label for label in before if before[label] != after[label]]
+            assert not changed, f"{username} was refused {route.name} but these tables changed: {changed}"
