@@ -1,6 +1,9 @@
 """The JSON API under /api/v1/: personal tokens (Authorization: Bearer …) or the browser session."""
 
-from django.core.exceptions import PermissionDenied
+import logging
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -8,6 +11,9 @@ from ninja.security import django_auth
 
 from luoshi.core.problems import Rejected
 from luoshi.orgs.api_auth import BearerToken, HeaderToken, resolve_pending_token
+from luoshi.web.guards import MESSAGES, RETRY_AFTER_SECONDS, UNAVAILABLE, too_big_message
+
+logger = logging.getLogger("django.request")
 
 
 api = NinjaAPI(
@@ -59,6 +65,26 @@ def on_invalid(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
     return error(request, str(exc), exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return error(request, too_big_message(), 413)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_down(request, exc):
+    logger.error("Database unavailable: %s", request.path, exc_info=exc, extra={"status_code": 503, "request": request})
+    response = error(request, UNAVAILABLE, 503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    logger.error("Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500, "request": request})
+    return error(request, MESSAGES[500], 500)
 
 
 from luoshi.daily.api import router as daily_router  # noqa: E402

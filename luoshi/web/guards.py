@@ -1,0 +1,127 @@
+"""Before any view: refuse NUL bytes and bodies over the limit. After: the API answers every error as JSON,
+and a database that is restarting is a 503 with Retry-After, not a 500.
+
+NUL is refused because PostgreSQL cannot store it in text (a DataError, a 500) and no person types it.
+"""
+
+import logging
+import sys
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+API_PREFIX = "/api/"
+RETRY_AFTER_SECONDS = 30
+UNAVAILABLE = "数据库暂不可用，请稍后重试"
+NUL_REFUSED = "请求中含有空字符（NUL），已拒绝"
+MESSAGES = {
+    400: "请求无效",
+    401: "未登录或 API 令牌无效（缺失、错误或已吊销）",
+    403: "无权访问",
+    404: "不存在：没有这个 API 地址",
+    405: "不支持该请求方法",
+    413: "请求内容过大",
+    500: "服务器内部错误，已记录。请稍后重试",
+    503: UNAVAILABLE,
+}
+TITLES = {400: "请求无效", 405: "不支持该请求方法", 413: "提交的内容过大", 503: "系统暂不可用"}
+DATABASE_DOWN = (OperationalError, InterfaceError)
+BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+logger = logging.getLogger("django.request")
+
+
+def is_api(request):
+    return request.path.startswith(API_PREFIX)
+
+
+def too_big_message():
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return f"请求内容过大（表单或 JSON 不能超过 {limit / (1024 * 1024):g} MB）" if limit else MESSAGES[413]
+
+
+def refusal(request, status, message=None):
+    """The error as the caller reads it: JSON on the API, a Chinese page elsewhere (without the site's frame: it
+    may be answered before the session and the database are reached)."""
+    message = message or (too_big_message() if status == 413 else MESSAGES.get(status)) or MESSAGES[400]
+    if is_api(request):
+        response = JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+    else:
+        html = render_to_string("error.html", {"title": TITLES.get(status, "请求无效"), "message": message})
+        response = HttpResponse(html, status=status, content_type="text/html; charset=utf-8")
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _has_nul(request):
+    if "\x00" in request.path:
+        return True
+    if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.META.get("QUERY_STRING", ""):
+        return True
+    if request.method not in BODY_METHODS:
+        return False
+    if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        # The fields Django parses anyway (CSRF reads them); files are the importers' to judge.
+        return any("\x00" in key or any("\x00" in v for v in values) for key, values in request.POST.lists())
+    body = request.body
+    return b"\x00" in body or b"\\u0000" in body
+
+
+def _too_big(request):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE, told by its Content-Length before it is read (uploads in
+    multipart/form-data have their own limit, core.limits)."""
+    if request.content_type == "multipart/form-data":
+        return False
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return limit is not None and length > limit
+
+
+class RequestGuard:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _too_big(request):
+            return refusal(request, 413)
+        try:
+            if _has_nul(request):
+                return refusal(request, 400, NUL_REFUSED)
+        except RequestDataTooBig:
+            return refusal(request, 413)
+        response = self.get_response(request)
+        if response.status_code == 500 and isinstance(getattr(request, "_luoshi_uncaught", None), DATABASE_DOWN):
+            return refusal(request, 503)
+        if response.status_code >= 400 and not response.streaming:
+            content_type = response.get("Content-Type", "")
+            if (is_api(request) and not content_type.startswith("application/json")) or \
+                    (not is_api(request) and response.status_code == 405 and not response.content):
+                replaced = refusal(request, response.status_code)
+                if response.has_header("Allow"):
+                    replaced["Allow"] = response["Allow"]
+                return replaced
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_DOWN):
+            logger.error("Database unavailable: %s", request.path, exc_info=exception,
+                         extra={"status_code": 503, "request": request})
+            return refusal(request, 503)
+        return None
+
+
+@receiver(got_request_exception)
+def _remember_uncaught(sender, request=None, **kwargs):
+    # An exception outside a view (a middleware saving the session while the database restarts) reaches the guard
+    # only as Django's 500 page; this tells it what happened.
+    if request is not None:
+        request._luoshi_uncaught = sys.exc_info()[1]
