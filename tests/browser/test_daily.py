@@ -71,5 +71,5 @@ def test_town_page_refreshes_by_itself_when_a_village_reports(page, live_server)
 
     services.submit_report(cast.wu_cunju, form="yiqing", village="370115001201", day=timezone.localdate(), zero_report=True)
     page.evaluate("htmx.trigger('#town-status', 'refresh')")  # the same request as the 30 s poll, without the wait
-    page.wait_for_function("document.querySelector('#missing h2').innerText.includes('1 个')")
+    page.wait_for_function("() => document.querySelector('#missing h2').innerText.includes('1 个')")
     assert "东关村" not in page.locator("#missing ul").inner_text()

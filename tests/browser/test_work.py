@@ -46,7 +46,7 @@ def test_unit_reports_progress_through_the_form_and_sees_a_chinese_error_first(p
 
 
 def _wait_drawn(page):
-    page.wait_for_function("document.getElementById('gantt').dataset.drawn")
+    page.wait_for_function("() => document.getElementById('gantt').dataset.drawn")
 
 
 def _tasks_shown(page):
