@@ -47,7 +47,7 @@ def read_bounded(path):
 
 def test_a_value_in_the_last_cell_of_the_grid_is_refused_without_building_the_grid(tmp_path):
     answer = read_bounded(bombs.far_cell(tmp_path))
-    assert answer == {"rejected": ["工作表「表1」的数据有 1048576 行，上限为 100000 行，请分成几个文件导入或删除多余的行。"]}
+    assert answer == {"rejected": ["工作表「表1」的数据有 1048576 行，上限为 200000 行，请分成几个文件导入或删除多余的行。"]}
 
 
 def test_the_same_far_cell_written_by_openpyxl_is_refused(tmp_path):
@@ -57,7 +57,7 @@ def test_the_same_far_cell_written_by_openpyxl_is_refused(tmp_path):
 
 def test_a_value_a_million_rows_down_is_refused(tmp_path):
     answer = read_bounded(bombs.far_cell(tmp_path, ref="Z1000000"))
-    assert answer == {"rejected": ["工作表「表1」的数据有 1000000 行，上限为 100000 行，请分成几个文件导入或删除多余的行。"]}
+    assert answer == {"rejected": ["工作表「表1」的数据有 1000000 行，上限为 200000 行，请分成几个文件导入或删除多余的行。"]}
 
 
 def test_a_value_beyond_the_column_cap_is_refused(tmp_path):
@@ -75,7 +75,7 @@ def test_cells_without_a_position_are_refused(tmp_path):
 
 def test_a_huge_declared_dimension_is_refused(tmp_path):
     answer = read_bounded(bombs.huge_dimension(tmp_path))
-    assert answer == {"rejected": ["工作表「表1」声明的范围 A1:XFD1048576 过大（上限为 100000 行、200 列），请删除多余的行列后另存再导入。"]}
+    assert answer == {"rejected": ["工作表「表1」声明的范围 A1:XFD1048576 过大（17179869184 个单元格，上限为 2000000 个），请删除多余的行列后另存再导入。"]}
 
 
 def test_an_empty_formatted_cell_far_away_does_not_count_and_the_sheet_is_read_by_its_data(tmp_path):
@@ -108,7 +108,7 @@ def test_a_merged_range_over_the_whole_grid_fills_only_the_rows_read(tmp_path):
 
 
 def test_a_csv_of_millions_of_line_breaks_is_refused_at_the_row_cap(tmp_path):
-    assert read_bounded(bombs.line_breaks_csv(tmp_path)) == {"rejected": ["文件超过 100000 行的上限，请分成几个文件导入。"]}
+    assert read_bounded(bombs.line_breaks_csv(tmp_path)) == {"rejected": ["文件超过 200000 行的上限，请分成几个文件导入。"]}
 
 
 def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(tmp_path):

@@ -1,5 +1,5 @@
 """The import pages and the CLI within the limits: a file over the upload limit answers in Chinese and is not kept;
-a rejected file lists at most 200 problems; an oversized form answers a Chinese 400 page."""
+a rejected file lists at most 200 problems; an oversized form answers a Chinese page."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -53,12 +53,12 @@ def test_the_limit_is_a_setting(client_for, cast, settings):
     assert "文件过大（2 MB），上限为 1 MB。" in response.content.decode()
 
 
-def test_a_form_field_over_djangos_limit_answers_a_chinese_400_page(client_for, cast):
+def test_a_form_field_over_djangos_limit_answers_a_chinese_page(client_for, cast):
     client = client_for("wang_admin")
     response = client.post("/orgs/import/", {"note": "x" * (21 * 1024 * 1024),
                                              "file": SimpleUploadedFile("orgs.csv", (HEADER + GOOD).encode())})
-    assert response.status_code == 400
-    assert "请求无效" in response.content.decode()
+    assert response.status_code == 413
+    assert "请求内容过大" in response.content.decode()
     assert not Region.objects.filter(code="370115002").exists()
 
 
