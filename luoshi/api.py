@@ -62,9 +62,27 @@ def on_invalid(request, exc):
     return error(request, "请求数据格式不正确", 422, details=exc.errors)
 
 
+# django-ninja's own messages (by their start), in Chinese; any other English one gets its status's message.
+NINJA_MESSAGES = {"CSRF check Failed": "CSRF 校验失败：页面外的调用请使用 API 令牌（Authorization: Bearer <令牌>）",
+                  "Cannot parse request body": "请求体无法解析，应为 JSON"}
+
+
+def _chinese(text):
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
-    return error(request, str(exc), exc.status_code)
+    message = str(exc)
+    if not _chinese(message):
+        if exc.status_code == 400:  # an unreadable body: a bad token is still a 401 (see on_invalid)
+            try:
+                resolve_pending_token(request)
+            except AuthenticationError:
+                return on_unauthenticated(request, exc)
+        message = next((chinese for english, chinese in NINJA_MESSAGES.items() if message.startswith(english)),
+                       MESSAGES.get(exc.status_code, "请求无效"))
+    return error(request, message, exc.status_code)
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -8,17 +8,19 @@ import logging
 import sys
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 
 API_PREFIX = "/api/"
 RETRY_AFTER_SECONDS = 30
 UNAVAILABLE = "数据库暂不可用，请稍后重试"
 NUL_REFUSED = "请求中含有空字符（NUL），已拒绝"
+UNREADABLE = "请求内容无法解析（表单格式不正确或字段过多）"
 MESSAGES = {
     400: "请求无效",
     401: "未登录或 API 令牌无效（缺失、错误或已吊销）",
@@ -98,6 +100,8 @@ class RequestGuard:
                 return refusal(request, 400, NUL_REFUSED)
         except RequestDataTooBig:
             return refusal(request, 413)
+        except (MultiPartParserError, TooManyFieldsSent, TooManyFilesSent):
+            return refusal(request, 400, UNREADABLE)
         response = self.get_response(request)
         if response.status_code == 500 and isinstance(getattr(request, "_luoshi_uncaught", None), DATABASE_DOWN):
             return refusal(request, 503)

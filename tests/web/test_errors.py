@@ -169,3 +169,21 @@ def test_pages_answer_chinese_html_for_404_405_400_and_500(page, monkeypatch):
     monkeypatch.setattr("luoshi.orgs.views.visible_regions", broken)
     html = chinese_page(client.get("/orgs/"), 500)
     assert "服务器错误" in html and "boom" not in html
+
+
+def test_django_ninjas_own_english_errors_are_said_in_chinese(api, cast):
+    client = api()
+    response = client.post("/api/v1/indicators/figures", "not json", content_type="application/json")
+    assert json_error(response, 400) == "请求体无法解析，应为 JSON"
+    response = client.post("/api/v1/indicators/figures", "x", content_type="multipart/form-data")  # no boundary
+    assert "无法解析" in json_error(response, 400)
+    session = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    session.force_login(cast.wang_admin)
+    response = session.post("/api/v1/indicators/figures", "{}", content_type="application/json")
+    assert "CSRF 校验失败" in json_error(response, 403)
+
+
+def test_an_unreadable_body_with_a_bad_token_is_still_a_401(cast):
+    response = Client(HTTP_AUTHORIZATION="Bearer ls_wrong").post("/api/v1/daily/reports", "not json",
+                                                                  content_type="application/json")
+    assert "API 令牌无效" in json_error(response, 401)

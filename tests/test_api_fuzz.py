@@ -1,0 +1,76 @@
+"""A property-based run of the whole JSON API (schemathesis, from the OpenAPI document at /api/v1/openapi.json).
+
+Every operation gets a few generated requests (valid and invalid parameters and bodies), each sent as three people
+of the fixed cast: the administrator, a statistics officer (who writes figures) and a village reporter (who sends
+daily reports and may read little else), and once without a token. However hostile the request, the answer is
+never a server error, and every 4xx is the API's one error shape, {"error": "<Chinese>"}.
+
+Bounded: a handful of examples per operation, no deadline, no shrinking beyond Hypothesis's default phases
+(about half a minute on two cores). It runs on the test database of the run (SQLite, or PostgreSQL under
+scripts/with-postgres.sh).
+"""
+
+import json
+import os
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, settings
+
+from luoshi.daily import services as daily_services
+from luoshi.orgs import services as org_services
+from luoshi.wsgi import application
+from tests.daily.conftest import FIELDS, START
+from tests.indicators.conftest import catalog  # noqa: F401  (fixture)
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+ROLES = ["wang_admin", "qian_tongji", "wu_cunju"]
+# A longer hunt: LUOSHI_FUZZ_EXAMPLES=200 (make test keeps the default).
+MAX_EXAMPLES = int(os.environ.get("LUOSHI_FUZZ_EXAMPLES", "8"))
+
+
+@pytest.fixture
+def wsgi_in_test_transaction():
+    # Requests go through the WSGI application itself (not Django's test client), whose request signals would close
+    # the test's database connection mid-transaction; the test client disconnects the same handler.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(cast, catalog, wsgi_in_test_transaction):
+    form = daily_services.define_form(cast.li_ducha, code="yiqing", title="疫情防控日报", region=cast.jiyang, fields=FIELDS)
+    daily_services.assign_villages(cast.li_ducha, form, ["370115001"], START)
+    out = {}
+    for username in ROLES:
+        user = getattr(cast, username)
+        out[username] = org_services.create_api_token(user, user, "接口测试")[1]
+    return out
+
+
+def check_answer(case, response, who):
+    where = f"{case.method} {case.formatted_path} as {who}: {response.status_code} {response.text[:300]!r}"
+    assert response.status_code < 500, where
+    if response.status_code >= 400:
+        assert response.headers.get("content-type", [""])[0].startswith("application/json"), where
+        body = json.loads(response.text)
+        assert isinstance(body, dict) and isinstance(body.get("error"), str) and body["error"], where
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in body["error"]), where
+
+
+@schema.parametrize()
+@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=MAX_EXAMPLES <= 8, phases=[Phase.explicit, Phase.generate],
+          suppress_health_check=list(HealthCheck))
+def test_no_api_operation_answers_a_server_error_or_an_error_of_another_shape(case, tokens):
+    for who, raw in [*tokens.items(), ("nobody", None)]:
+        headers = {"Authorization": f"Bearer {raw}"} if raw else {}
+        # The generated Authorization header (schemathesis fills in the declared schemes) is replaced by ours.
+        case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() not in ("authorization", "x-api-key")}
+        response = case.call(headers=headers)
+        check_answer(case, response, who)
