@@ -6,7 +6,6 @@ The cast (tests/conftest.py) is joined by 刘督查 (liu_ducha), the supervision
 district, which must not change 济阳区's plan. `anonymous` is not signed in.
 """
 
-import io
 import json
 from dataclasses import dataclass, field
 from datetime import date

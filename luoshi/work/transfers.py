@@ -346,6 +346,8 @@ def save_schedule(actor, parsed):
 
 @register_importer("schedule", "重点工作配档表（攻坚战、重点任务、节点）")
 def import_schedule(source, filename=None, actor=None):
+    if getattr(actor, "is_authenticated", False) and not access.can_manage_plan(actor):
+        raise Rejected(f"账号 {actor.username} 不是督查室，不能导入配档表")
     parsed = parse_schedule(read_sheets(source, filename), actor=actor)
     counts = save_schedule(actor, parsed)
     milestones = sum(len(t["milestones"]) for t in parsed)

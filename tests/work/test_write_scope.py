@@ -186,3 +186,15 @@ def test_another_districts_office_imports_its_own_plan(client_for, cast, lixia_o
     # Its own region's existing task (3) moved to its campaign; 济阳区's tasks are as they were.
     assert Task.objects.get(number="3").deadline == date(2020, 5, 31)
     assert Task.objects.get(number="1").title == "招商引资项目签约"
+
+
+def test_the_command_line_import_as_a_unit_is_refused(cast, plan, tmp_path, capsys):
+    from django.core.management import call_command
+
+    before = _plan_snapshot()
+    sheet = tmp_path / "配档表.xlsx"
+    sheet.write_bytes(xlsx([row("1", task="已被改写")]))
+    with pytest.raises(SystemExit) as info:
+        call_command("import", "schedule", str(sheet), "--user", "zhou_shangwu")
+    assert info.value.code == 1 and "不是督查室，不能导入配档表" in capsys.readouterr().err
+    assert _plan_snapshot() == before
