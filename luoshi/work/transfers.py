@@ -22,7 +22,7 @@ from django.utils import timezone
 from luoshi.core.exports import Export
 from luoshi.core.problems import Problem, Rejected
 from luoshi.core.registry import register_exporter, register_importer
-from luoshi.core.tabular import cell, find_columns, is_blank, read_sheets, text
+from luoshi.core.tabular import cell, find_header, is_blank, read_sheets, text
 from luoshi.orgs.models import Person, Unit
 from luoshi.work import access, rules, services
 from luoshi.work.models import Campaign, Milestone, ProgressReport, Task, TaskRole
@@ -34,7 +34,6 @@ EXTRA = ["前置节点", "服务指标"]
 REQUIRED = [("序号",), ("攻坚战",), ("重点任务",), ("节点", "工作节点"), ("牵头单位",), ("责任单位",), ("开始日期", "开始时间"),
             ("完成时限", "完成时间")]
 OPTIONAL = [("配合单位",), ("责任领导",)] + [(m,) for m in MONTHS] + [(c,) for c in LEDGER + EXTRA]
-HEADER_SEARCH_ROWS = 20  # title rows an office puts above the header
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 SPLIT = re.compile(r"[、,，;；\s]+")
 TASK_ATTRS = ["牵头单位", "责任单位", "配合单位", "责任领导"]
@@ -84,21 +83,6 @@ class UnitLookup:
         return units, unknown
 
 
-def _header(rows, sheet_name):
-    """(index of the header row, {column: index}) or raise Rejected: the header is the first of the top rows that has
-    every required column; title rows above it (the table's name, 填报单位, 日期) are skipped."""
-    best = None
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if is_blank(row):
-            continue
-        columns, problems = find_columns(row, REQUIRED, OPTIONAL, sheet=sheet_name, header_row=index + 1)
-        if not problems:
-            return index, columns
-        if best is None or len(problems) < len(best):
-            best = problems
-    raise Rejected(best or f"工作表「{sheet_name}」中没有找到表头（应含「序号」「攻坚战」「重点任务」「节点」等列）")
-
-
 class _Scope:
     """What the importer may change (work.access): nothing is checked for the system (actor None)."""
 
@@ -128,8 +112,9 @@ def parse_schedule(sheets, actor=None):
     if not sheets or not sheets[0].rows:
         raise Rejected("文件为空，没有找到任何数据行")
     sheet = sheets[0]
-    header_index, columns = _header(sheet.rows, sheet.name)
-    problems = []
+    header_index, columns, problems = find_header(sheet.rows, REQUIRED, OPTIONAL, sheet=sheet.name)
+    if problems:
+        raise Rejected(problems)
     lookup = UnitLookup()
     scope = _Scope(actor)
     today = timezone.localdate()
