@@ -23,7 +23,9 @@ from luoshi.daily import services as daily_services
 from luoshi.orgs import services as org_services
 from luoshi.wsgi import application
 from tests.daily.conftest import FIELDS, START
-from tests.indicators.conftest import catalog  # noqa: F401  (fixture)
+from tests.indicators.conftest import catalog, city  # noqa: F401  (fixtures)
+from tests.indicators.test_table import make_scene
+from tests.work.conftest import build_plan
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
@@ -44,9 +46,13 @@ def wsgi_in_test_transaction():
 
 
 @pytest.fixture
-def tokens(cast, catalog, wsgi_in_test_transaction):
+def tokens(cast, city, catalog, wsgi_in_test_transaction):
+    # Something to read and to trip over: figures and targets, a plan with milestones, a daily form with a report.
+    make_scene(city, catalog)
+    build_plan(cast)
     form = daily_services.define_form(cast.li_ducha, code="yiqing", title="疫情防控日报", region=cast.jiyang, fields=FIELDS)
     daily_services.assign_villages(cast.li_ducha, form, ["370115001"], START)
+    daily_services.submit_report(None, form="yiqing", village="370115001201", day=START, values={"new_cases": 0, "checkpoint": "是"})
     out = {}
     for username in ROLES:
         user = getattr(cast, username)
