@@ -20,10 +20,13 @@ from tests.core import bombs
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = r"""
 import json, resource, sys
-from luoshi.core.limits import limits
 from luoshi.core.problems import Rejected
 from luoshi.core.tabular import read_sheets
-limits()
+try:
+    from luoshi.core.limits import limits
+    limits()  # settings read before the limit is set
+except ImportError:  # a reader without limits
+    pass
 with open("/proc/self/status") as status:
     used = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
 resource.setrlimit(resource.RLIMIT_AS, (used + 200 * 1024 * 1024, used + 200 * 1024 * 1024))
