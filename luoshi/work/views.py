@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from luoshi.core.exports import http_response
+from luoshi.core.limits import read_upload
 from luoshi.core.problems import Rejected
 from luoshi.orgs.access import access_for
 from luoshi.orgs.models import Role
@@ -302,7 +303,7 @@ def import_view(request):
             problems = ["请选择要导入的配档表（xlsx）"]
         else:
             try:
-                summary = import_schedule(upload.read(), filename=upload.name, actor=request.user)
+                summary = import_schedule(read_upload(upload), filename=upload.name, actor=request.user)
             except Rejected as rejected:
                 problems = rejected.messages
             else:
