@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from luoshi.core import limits as bounds
+from luoshi.core.exports import FORMULA_STARTS
 from luoshi.core.problems import Problem, Rejected
 
 
@@ -75,6 +76,13 @@ def _read_csv(text, limit):
     return rows
 
 
+def _unquote_formulas(rows):
+    """Undo core.exports' guard: luoshi's csv export writes a cell '=…, '+…, '-…, '@… with an apostrophe so that
+    Excel shows it as text; read back, it is the text without the apostrophe (a name like -A- survives a round trip)."""
+    starts = FORMULA_STARTS
+    return [[c[1:] if c[:1] == "'" and c[1:2] and c[1:].startswith(starts) else c for c in row] for row in rows]
+
+
 def read_sheets(source, filename: str | None = None) -> list[Sheet]:
     """Read every sheet of an xlsx file, or the one sheet of a csv file, within the limits of core.limits.
 
@@ -92,7 +100,10 @@ def read_sheets(source, filename: str | None = None) -> list[Sheet]:
     name = (filename or "").lower()
     if name.endswith(".csv") or name.endswith(".txt"):
         text = decode_text(data)
-        rows = _clean_rows(_read_csv(text, limit))
+        rows = _read_csv(text, limit)
+        if "'" in text:
+            rows = _unquote_formulas(rows)
+        rows = _clean_rows(rows)
         return [Sheet(Path(filename).stem if filename else "CSV", rows)]
     if name.endswith(".xlsx") or name.endswith(".xlsm") or name.endswith(".xls") or not name:
         bounds.check_xlsx(data, limit)

@@ -109,3 +109,18 @@ def test_a_merged_range_beyond_the_data_is_clipped_to_the_rows_read():
     sheet = read_sheets(_xlsx(build), "a.xlsx")[0]
     assert sheet.rows == [["代码", "名称"], ["370115", "济阳区"]]
     assert sheet.merged == [(1, 0, 1, 0)]
+
+
+def test_a_csv_written_by_the_export_reads_back_without_the_formula_guard():
+    from luoshi.core.exports import Export
+
+    class Names(Export):
+        headers = ["名称", "备注"]
+
+        def rows(self):
+            yield ["=HYPERLINK(\"x\")", "-5%"]
+            yield ["'引号开头", "@某人"]
+
+    _, _, data = Names().render("csv")
+    sheet = read_sheets(data, "names.csv")[0]
+    assert sheet.rows == [["名称", "备注"], ["=HYPERLINK(\"x\")", "-5%"], ["'引号开头", "@某人"]]
