@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from luoshi.work import rules
@@ -14,6 +15,10 @@ class Campaign(models.Model):
     report_cycle = models.CharField("报送周期", max_length=12, choices=list(rules.CYCLES.items()), default=rules.MONTHLY)
     plan_set_at = models.DateTimeField("计划确定时间", null=True, blank=True,
                                        help_text="确定后修改节点日期即为调整计划（保留原定日期）")
+    report_due_day = models.PositiveSmallIntegerField(
+        "报送截止日", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text="按月：每月几日（1–31，空为当期最后一个工作日）；按周：星期几（1–7，空为星期五）；"
+                  "半月：固定为15日和月末。遇休息日顺延至下一个工作日")
 
     class Meta:
         ordering = ["order", "id"]
