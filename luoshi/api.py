@@ -11,7 +11,7 @@ from ninja.security import django_auth
 
 from luoshi.core.problems import Rejected
 from luoshi.orgs.api_auth import BearerToken, HeaderToken, resolve_pending_token
-from luoshi.web.guards import MESSAGES, RETRY_AFTER_SECONDS, UNAVAILABLE, too_big_message
+from luoshi.web.guards import MESSAGES, OUT_OF_RANGE, RETRY_AFTER_SECONDS, UNAVAILABLE, out_of_range, too_big_message
 
 logger = logging.getLogger("django.request")
 
@@ -101,6 +101,9 @@ def on_database_down(request, exc):
 
 @api.exception_handler(Exception)
 def on_unexpected(request, exc):
+    if out_of_range(exc):
+        logger.warning("Out of range: %s", request.path, exc_info=exc, extra={"status_code": 400, "request": request})
+        return error(request, OUT_OF_RANGE, 400)
     logger.error("Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500, "request": request})
     return error(request, MESSAGES[500], 500)
 

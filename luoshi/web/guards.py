@@ -10,7 +10,7 @@ import sys
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -21,6 +21,7 @@ RETRY_AFTER_SECONDS = 30
 UNAVAILABLE = "数据库暂不可用，请稍后重试"
 NUL_REFUSED = "请求中含有空字符（NUL），已拒绝"
 UNREADABLE = "请求内容无法解析（表单格式不正确或字段过多）"
+OUT_OF_RANGE = "请求中的数值超出范围"
 MESSAGES = {
     400: "请求无效",
     401: "未登录或 API 令牌无效（缺失、错误或已吊销）",
@@ -120,7 +121,19 @@ class RequestGuard:
             logger.error("Database unavailable: %s", request.path, exc_info=exception,
                          extra={"status_code": 503, "request": request})
             return refusal(request, 503)
+        if out_of_range(exception):
+            logger.warning("Out of range: %s", request.path, exc_info=exception, extra={"status_code": 400, "request": request})
+            return refusal(request, 400, OUT_OF_RANGE)
         return None
+
+
+def out_of_range(exception):
+    """A number from the request too large for the database or for Python's dates (an id of 10^30 in a query:
+    OverflowError on SQLite, numeric_value_out_of_range on PostgreSQL). Inputs should be bounded where they are
+    read; this keeps one that is not from being a 500."""
+    if isinstance(exception, OverflowError):
+        return True
+    return isinstance(exception, DataError) and getattr(exception.__cause__, "sqlstate", None) == "22003"
 
 
 @receiver(got_request_exception)

@@ -187,3 +187,19 @@ def test_an_unreadable_body_with_a_bad_token_is_still_a_401(cast):
     response = Client(HTTP_AUTHORIZATION="Bearer ls_wrong").post("/api/v1/daily/reports", "not json",
                                                                   content_type="application/json")
     assert "API 令牌无效" in json_error(response, 401)
+
+
+@pytest.mark.parametrize("url", ["/api/v1/work/gantt?campaign=100000000000000000000000000000",
+                                 "/api/v1/work/gantt?unit=-100000000000000000000000000000"])
+def test_an_id_too_large_for_the_database_is_a_400_not_a_500(api, url):
+    assert json_error(api().get(url), 400) == "请求中的数值超出范围"
+
+
+def test_a_number_too_large_for_the_database_on_a_page_is_a_chinese_400(page, monkeypatch):
+    client = page()
+
+    def overflow(user):
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    monkeypatch.setattr("luoshi.orgs.views.visible_regions", overflow)
+    assert "请求中的数值超出范围" in chinese_page(client.get("/orgs/"), 400)
