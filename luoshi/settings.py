@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "luoshi.notify",
     "luoshi.indicators",
     "luoshi.work",
+    "luoshi.supervision",
     "luoshi.daily",
     "luoshi.web",
 ]

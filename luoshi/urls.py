@@ -17,6 +17,7 @@ urlpatterns = [
     path("audit/", include("luoshi.audit.urls")),
     path("indicators/", include("luoshi.indicators.urls")),
     path("work/", include("luoshi.work.urls")),
+    path("supervision/", include("luoshi.supervision.urls")),
     path("daily/", include("luoshi.daily.urls")),
     path("inbox/", include("luoshi.notify.urls")),
 ]

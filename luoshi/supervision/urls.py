@@ -1,0 +1,19 @@
+from django.urls import include, path  # noqa: F401  (include: the league's and the chain's pages, below)
+
+from luoshi.supervision import views
+
+app_name = "supervision"
+
+urlpatterns = [
+    path("", views.notice_list, name="index"),
+    path("notices/", views.notice_list, name="notices"),
+    path("notices/open/<int:task_pk>", views.notice_open, name="notice_open"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice"),
+    path("notices/<int:pk>/reply", views.notice_reply, name="notice_reply"),
+    path("notices/<int:pk>/return", views.notice_return, name="notice_return"),
+    path("notices/<int:pk>/accept", views.notice_accept, name="notice_accept"),
+    path("notices/<int:pk>/print", views.notice_print, name="notice_print"),
+    path("notices/<int:pk>/docx", views.notice_docx, name="notice_docx"),
+    # "league" (league table, 倒查 chain): one line each, e.g.
+    # path("", include("luoshi.supervision.urls_league")),
+]
