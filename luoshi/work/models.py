@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from luoshi.work import rules
 
@@ -55,6 +56,8 @@ class Task(models.Model):
                                verbose_name="责任领导（人员）")
     start = models.DateField("开始日期")
     deadline = models.DateField("完成时限")
+    original_deadline = models.DateField("原定完成时限", null=True, blank=True,
+                                         help_text="首次调整计划前的完成时限（调整经批准后保留）")
     indicator_codes = models.JSONField("服务的指标（目录代码）", default=list, blank=True)
     order = models.PositiveIntegerField("排序", default=0)
     # Changes (services.touch_tasks) with every write to the task, its units, milestones or progress reports: the
@@ -112,20 +115,60 @@ class Milestone(models.Model):
         return self.title
 
 
-class Rebaseline(models.Model):
-    """A change of a milestone's due date after the plan was set. The approval flow is not built yet:
-    the supervision office that makes the change is recorded as the approver."""
+class RebaselineStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REFUSED = "refused", "未批准"
 
-    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="rebaselines")
+
+class Rebaseline(models.Model):
+    """A request to change a milestone's due date or a task's deadline (调整计划) after the plan was set; it moves
+    the date only once approved (work.services.approve_rebaseline). Exactly one of milestone and task is set:
+    task means the task's own deadline. Decided once; rows are never deleted."""
+
+    milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.CASCADE, related_name="rebaselines",
+                                  verbose_name="节点")
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="deadline_rebaselines",
+                             verbose_name="重点任务（完成时限）")
     old_due = models.DateField("原完成时限")
     new_due = models.DateField("新完成时限")
     reason = models.CharField("原因", max_length=300)
+    status = models.CharField("状态", max_length=10, choices=RebaselineStatus.choices, default=RebaselineStatus.PENDING)
+    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="rebaseline_requests",
+                             verbose_name="申请单位", help_text="以单位名义提出时；督查室或导入提出时为空")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="rebaselines_requested", verbose_name="申请人")
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="rebaselines_decided", verbose_name="审批人")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.CharField("审批意见", max_length=300, blank=True)
+    # History kept as before the approval flow: the approver's name and the user who applied the change.
     approved_by = models.CharField("批准人", max_length=100, blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["changed_at", "id"]
+        ordering = ["requested_at", "id"]
+        verbose_name = verbose_name_plural = "调整计划"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(milestone__isnull=True, task__isnull=False)
+                                   | models.Q(milestone__isnull=False, task__isnull=True), name="rebaseline_one_target"),
+            # One pending request per milestone and per task deadline at a time.
+            models.UniqueConstraint(fields=["milestone"], condition=models.Q(status="pending"),
+                                    name="one_pending_rebaseline_per_milestone"),
+            models.UniqueConstraint(fields=["task"], condition=models.Q(status="pending"),
+                                    name="one_pending_rebaseline_per_task"),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    @property
+    def target_task(self):
+        return self.task if self.task_id else self.milestone.task
+
+    @property
+    def target_label(self):
+        return "完成时限" if self.task_id else f"节点「{self.milestone.title}」"
 
 
 class ProgressReport(models.Model):
