@@ -1,0 +1,152 @@
+"""The unit league table (考核排名): read side, no writes. Rules (score, bands) in supervision/rules.py.
+
+Milestone counts come from work.queries.board, the code `luoshi work status --on <day>` prints, so the two agree;
+report periods from work.queries.report_periods_by_unit; notices from supervision.models.Notice.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+
+from luoshi.orgs.models import Unit
+from luoshi.supervision import rules
+from luoshi.supervision.models import Notice
+from luoshi.work import queries
+from luoshi.work import rules as work_rules
+from luoshi.work.models import Task
+
+# The keys of `luoshi supervision league --json`, in this order (issue #12; add, never rename).
+COUNT_KEYS = ["milestones_due", "done", "done_late", "overdue", "seriously_overdue", "reports_due", "reports_late",
+              "reports_missing", "notices", "notices_late"]
+JSON_KEYS = ["unit", "rank", "rank_change", "score", *COUNT_KEYS, "band"]
+MILESTONE_KEYS = {work_rules.DONE: "done", work_rules.DONE_LATE: "done_late", work_rules.OVERDUE: "overdue",
+                  work_rules.SERIOUSLY_OVERDUE: "seriously_overdue"}
+COLUMN_LABELS = {
+    "milestones_due": "本月到期节点", "done": "按时完成", "done_late": "逾期完成", "overdue": "滞后", "seriously_overdue": "严重滞后",
+    "reports_due": "应报期数", "reports_late": "逾期报送", "reports_missing": "缺报", "notices": "收到督办单",
+    "notices_late": "逾期答复",
+}
+
+
+@dataclass
+class LeagueRow:
+    unit_id: int
+    unit: str  # short name, as `work status` prints lead_unit
+    unit_name: str
+    counts: dict
+    score: int = 0
+    rank: int | None = None
+    rank_change: int | None = None
+    band: str | None = None
+
+    def as_json(self):
+        return {"unit": self.unit, "rank": self.rank, "rank_change": self.rank_change, "score": self.score,
+                **{key: self.counts[key] for key in COUNT_KEYS}, "band": self.band}
+
+    @property
+    def band_label(self):
+        return rules.BAND_LABELS.get(self.band, "")
+
+    @property
+    def count_list(self):
+        return [self.counts[key] for key in COUNT_KEYS]
+
+
+@dataclass
+class League:
+    period: date  # the month's first day
+    as_of: date  # the day it is judged as of
+    region: object = None  # a county-level orgs.Region, or None for every unit
+    rows: list = field(default_factory=list)
+    previous_as_of: date | None = None
+    fallback_years: list = field(default_factory=list)
+
+    @property
+    def period_code(self):
+        return f"{self.period:%Y-%m}"
+
+    @property
+    def period_label(self):
+        return f"{self.period.year}年{self.period.month}月"
+
+    def as_json(self):
+        return [row.as_json() for row in self.rows]
+
+    @property
+    def top(self):
+        return [r for r in self.rows if r.band == rules.TOP]
+
+    @property
+    def bottom(self):
+        return [r for r in self.rows if r.band == rules.BOTTOM]
+
+
+def region_filter(region, field="region__code") -> Q:
+    """A Q keeping objects whose region (by `field`) is inside this region (everything for None)."""
+    return Q() if region is None else Q(**{f"{field}__startswith": region.prefix})
+
+
+def month_counts(first: date, as_of: date, region=None) -> tuple[dict, dict, list]:
+    """({unit id: counts}, {unit id: short name}, fallback years) for one month judged as of `as_of`: every unit that
+    leads a task started by `as_of` or with a milestone due in the month."""
+    last = rules.month_last(first)
+    task_q = region_filter(region, "lead_unit__region__code")
+    board = queries.board(as_of, task_q)
+    leading = set(Task.objects.filter(task_q, start__lte=as_of).values_list("lead_unit_id", flat=True).distinct())
+    counts = {}
+
+    def entry(unit_id):
+        return counts.setdefault(unit_id, dict.fromkeys(COUNT_KEYS, 0))
+
+    for unit_id in leading:
+        entry(unit_id)
+    for m in board.milestones:
+        if first <= m["effective_due"] <= last:
+            row = entry(m["lead_unit_id"])
+            row["milestones_due"] += 1
+            key = MILESTONE_KEYS.get(m["status"])
+            if key:
+                row[key] += 1
+    for unit_id, periods in queries.report_periods_by_unit(first, last, as_of).items():
+        if unit_id in counts:
+            row = counts[unit_id]
+            row["reports_due"], row["reports_late"], row["reports_missing"] = periods["due"], periods["late"], periods["missing"]
+    notices = Notice.objects.filter(unit_id__in=list(counts), opened_on__gte=first, opened_on__lte=min(last, as_of))
+    for unit_id, reply_due, first_replied_on in notices.order_by().values_list("unit_id", "reply_due", "first_replied_on"):
+        row = counts[unit_id]
+        row["notices"] += 1
+        row["notices_late"] += rules.notice_late(reply_due, first_replied_on, as_of)
+    names = {uid: board.units.get(uid) or "" for uid in counts}
+    missing = [uid for uid, name in names.items() if not name]
+    if missing:
+        names.update({u.pk: u.short_name or u.name for u in Unit.objects.filter(pk__in=missing)})
+    return counts, names, board.fallback_years
+
+
+def month_ranks(first: date, as_of: date, region=None) -> dict:
+    counts, _, _ = month_counts(first, as_of, region)
+    return rules.ranks({uid: rules.score(c) for uid, c in counts.items()})
+
+
+def league(period: date, *, region=None, today: date | None = None) -> League:
+    """The league table of the month starting `period`, judged as of its last day (or today while it runs), for the
+    units inside `region` (a county-level region; None: every unit). Raises Rejected for a month not begun."""
+    today = today or timezone.localdate()
+    as_of = rules.judgement_day(period, today)
+    counts, names, fallback = month_counts(period, as_of, region)
+    scores = {uid: rules.score(c) for uid, c in counts.items()}
+    ranks = rules.ranks(scores)
+    bands = rules.bands(scores, {uid: rules.has_shortfall(c) for uid, c in counts.items()})
+    previous = rules.previous_month(period)
+    previous_as_of = rules.month_last(previous)
+    previous_ranks = month_ranks(previous, previous_as_of, region)
+    full_names = dict(Unit.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
+    rows = [LeagueRow(unit_id=uid, unit=names[uid], unit_name=full_names.get(uid, names[uid]), counts=c,
+                      score=scores[uid], rank=ranks[uid], band=bands[uid],
+                      rank_change=rules.rank_change(previous_ranks.get(uid), ranks[uid]))
+            for uid, c in counts.items()]
+    rows.sort(key=lambda r: (r.rank, r.unit, r.unit_id))
+    return League(period=period, as_of=as_of, region=region, rows=rows, previous_as_of=previous_as_of,
+                  fallback_years=fallback)

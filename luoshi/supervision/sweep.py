@@ -1,0 +1,189 @@
+"""The daily sweep (luoshi supervision sweep [--on DAY]): judge every task as of the day, open a notice on each red
+task without an open one, escalate the notices not answered by their reply_due, queue the reminders. Running it
+again for the same day does nothing new: the open-notice constraint, escalated_on and the messages' dedupe keys."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from luoshi.core import workdays
+from luoshi.core.problems import Rejected
+from luoshi.supervision import services
+from luoshi.supervision.models import OPEN_STATES, Notice, NoticeSource, NoticeState
+from luoshi.work import queries, rules
+from luoshi.work.models import Campaign, ProgressReport
+
+DEFAULT_REMIND_BEFORE = (7, 3)
+
+
+@dataclass
+class SweepResult:
+    on: date
+    opened: list = field(default_factory=list)  # notices
+    escalated: list = field(default_factory=list)  # (notice, users)
+    reminders: dict = field(default_factory=lambda: defaultdict(int))  # kind → messages newly queued
+    fallback_years: list = field(default_factory=list)
+
+
+REMINDER_LABELS = {"milestone": "节点即将到期", "missing": "缺报进度", "report_due": "进度报送明日截止",
+                   "notice": "督办单待答复"}
+
+
+def remind_before_days():
+    raw = getattr(settings, "LUOSHI_REMIND_BEFORE_DAYS", DEFAULT_REMIND_BEFORE)
+    if isinstance(raw, str):
+        raw = [part for part in raw.replace("，", ",").split(",") if part.strip()]
+    return sorted({int(n) for n in raw if int(n) > 0}, reverse=True)
+
+
+def previous_workday(day):
+    day -= timedelta(days=1)
+    while not workdays.is_workday(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def _fmt(day):
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def sweep(on):
+    result = SweepResult(on=on)
+    board = queries.board(on)
+    result.fallback_years = sorted(set(board.fallback_years) | set(workdays.fallback_years([on])))
+    _open_notices(board, result)
+    _escalate(result)
+    _remind_notices(result)
+    _remind_milestones(board, result)
+    _remind_reports(board, result)
+    return result
+
+
+def _open_notices(board, result):
+    red = [t for t in board.tasks if t["light"] == rules.RED]
+    busy = set(Notice.objects.filter(task_id__in=[t["id"] for t in red])
+               .filter(state__in=OPEN_STATES).values_list("task_id", flat=True))
+    busy |= set(Notice.objects.filter(task_id__in=[t["id"] for t in red], opened_on=result.on)
+                .values_list("task_id", flat=True))  # opened and closed today already: not again the same day
+    from luoshi.work.models import Task
+
+    tasks = Task.objects.select_related("lead_unit", "lead_unit__region", "leader").in_bulk([t["id"] for t in red])
+    for row in red:
+        if row["id"] in busy:
+            continue
+        try:
+            notice = services.open_notice(None, tasks[row["id"]], on=result.on, source=NoticeSource.SWEEP,
+                                          reason=services.reason_text(row, result.on))
+        except Rejected:
+            continue  # another sweep (or the office) opened one meanwhile
+        result.opened.append(notice)
+        result.reminders["notice"] += notice.reminders_queued
+
+
+def _escalate(result):
+    due = (Notice.objects.filter(state=NoticeState.PENDING, first_replied_on__isnull=True, escalated_on__isnull=True,
+                                 reply_due__lt=result.on).order_by("year", "serial"))
+    for notice in due:
+        done = services.escalate(None, notice, on=result.on)
+        if done is not None:
+            result.escalated.append((notice, done[0]))
+            result.reminders["notice"] += done[1]
+
+
+def _remind_notices(result):
+    """The day before reply_due (the working day before it) for notices still waiting for a first answer."""
+    for notice in Notice.objects.filter(state=NoticeState.PENDING, reply_due__gt=result.on).select_related("task"):
+        if previous_workday(notice.reply_due) == result.on:
+            result.reminders["notice"] += services.remind_awaiting(notice, result.on, "due_tomorrow")
+
+
+def _remind_milestones(board, result):
+    days = remind_before_days()
+    if not days:
+        return
+    tasks = {t["id"]: t for t in board.tasks}
+    for m in board.milestones:
+        if m["status"] in queries.DONE_STATUSES or m["effective_due"] <= result.on:
+            continue
+        left = workdays.working_days_between(result.on, m["effective_due"])
+        if left not in days:
+            continue
+        task = tasks[m["task_id"]]
+        subject = f"节点「{m['number']} {m['title']}」还有 {left} 个工作日到期（{_fmt(m['effective_due'])}）"
+        body = f"重点任务「{task['number']} {task['title']}」，请抓紧推进，按时完成。"
+        result.reminders["milestone"] += services.notify(
+            services.unit_users([task["lead_unit_id"]]), subject, body, key=f"m{m['id']}:due{left}", day=result.on,
+            link=_task_link(task["id"]))
+
+
+def _task_link(task_id):
+    from django.urls import reverse
+
+    return reverse("work:task", args=[task_id])
+
+
+def _remind_reports(board, result):
+    """A report period that ended without a report (once per period), and a report due tomorrow (the working day
+    before the due day, while the period has no report yet)."""
+    on = result.on
+    due_days = dict(Campaign.objects.values_list("id", "report_due_day"))
+    dates = defaultdict(list)
+    for task_id, day in (ProgressReport.objects.filter(is_current=True, task_id__in=[t["id"] for t in board.tasks],
+                                                       reported_on__lte=on)
+                         .order_by("reported_on").values_list("task_id", "reported_on")):
+        dates[task_id].append(day)
+    for task in board.tasks:
+        ms = task["milestones"]
+        finished = bool(ms) and all(m["done_on"] is not None for m in ms)
+        cycle = board.campaigns[task["campaign_id"]]["report_cycle"]
+        periods = rules.report_periods(dates[task["id"]], cycle=cycle, due_day=due_days.get(task["campaign_id"]),
+                                       task_start=task["start"], as_of=on, finished=finished)
+        ended = [p for p in periods if p[1] < on]
+        current = periods[-1] if periods and periods[-1][1] >= on else None
+        if ended and ended[-1][3] == rules.MISSING:
+            first, last, _, _ = ended[-1]
+            result.reminders["missing"] += services.notify(
+                services.unit_users([task["lead_unit_id"]]),
+                f"缺报提醒：「{task['number']} {task['title']}」{_fmt(first)}至{_fmt(last)}未报送进度",
+                "本期已结束仍未报送进度，请尽快补报。", key=f"t{task['id']}:missing:{first.isoformat()}", day=last,
+                link=_task_link(task["id"]))
+        if current and current[3] == rules.OPEN and current[2] > on and previous_workday(current[2]) == on:
+            first, last, due, _ = current
+            result.reminders["report_due"] += services.notify(
+                services.unit_users([task["lead_unit_id"]]),
+                f"报送提醒：「{task['number']} {task['title']}」本期进度请于{_fmt(due)}前报送",
+                f"报送期间：{_fmt(first)}至{_fmt(last)}。", key=f"t{task['id']}:report_due:{first.isoformat()}", day=on,
+                link=_task_link(task["id"]))
+
+
+def report_lines(result):
+    """What the sweep did, in Chinese, one line each."""
+    lines = [f"巡查日期：{_fmt(result.on)}"]
+    for year in result.fallback_years:
+        lines.append(f"注意：{year} 年不在节假日日历范围内，按周一至周五计算工作日。")
+    for notice in result.opened:
+        lines.append(f"开具督办单 {notice.number}：{notice.task.number} {notice.task.title}（{notice.unit.name}），"
+                     f"答复时限 {_fmt(notice.reply_due)}")
+    for notice, users in result.escalated:
+        names = "、".join(u.get_full_name() or u.username for u in users) or "（无可通知的领导账号）"
+        lines.append(f"升级督办 {notice.number}：{notice.unit.name}逾期未答复，报{names}")
+    queued = sum(result.reminders.values())
+    detail = "，".join(f"{label} {result.reminders.get(kind, 0)} 条" for kind, label in REMINDER_LABELS.items())
+    lines.append(f"提醒：{detail}")
+    lines.append(f"合计：开具督办单 {len(result.opened)} 份，升级督办 {len(result.escalated)} 份，新排队提醒 {queued} 条。")
+    return lines
+
+
+def run_sweep_command(command, on):
+    from luoshi.core.periods import parse_day
+
+    try:
+        day = parse_day(on, "巡查日期") if on else timezone.localdate()
+    except Rejected as exc:
+        raise CommandError("；".join(exc.messages))
+    for line in report_lines(sweep(day)):
+        command.stdout.write(line)
