@@ -63,6 +63,11 @@ def paused_gc():
             gc.enable()
 
 
+# Judge lateness against the current dates (the default) or against the first planned dates (调整计划前的基线).
+CURRENT, BASELINE = "current", "baseline"
+AGAINST = {CURRENT: "按现行计划", BASELINE: "按原定计划（基线）"}
+
+
 def board(as_of, task_q=Q(), **filters):
     with paused_gc():
         return _board(as_of, task_q, **filters)
@@ -79,15 +84,18 @@ def tasks_in_view(task_q=Q(), campaign_id=None, unit_id=None):
     return tasks_qs, not (task_q == Q() and not campaign_id and not unit_id)
 
 
-def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, with_units=False):
+def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, with_units=False, against=None):
     """Judge the tasks matching `task_q` (a permission filter from access.task_filter) as of `as_of`.
+
+    against="baseline": lateness is judged against each milestone's first planned date (original_due, where a
+    re-baseline was approved) instead of its current due date; the rows still show the current dates.
 
     Filters: a campaign, a unit (any part in the task), a light (applied after judging).
     """
     tasks_qs, scoped = tasks_in_view(task_q, campaign_id, unit_id)
-    campaigns = {c["id"]: c for c in Campaign.objects.values("id", "name", "report_cycle", "order", "plan_set_at")}
+    campaigns = {c["id"]: c for c in Campaign.objects.values("id", "name", "report_cycle", "report_due_day", "order", "plan_set_at")}
     task_rows = sorted(tasks_qs.order_by().values_list("id", "number", "title", "campaign_id", "lead_unit_id", "leader_name", "start",
-                                            "deadline", "order"),
+                                            "deadline", "order", "original_deadline"),
                        key=lambda r: (campaigns[r[3]]["order"], r[3], r[8], r[0]))
     units = {u["id"]: u["short_name"] or u["name"] for u in Unit.objects.values("id", "name", "short_name")}
     result = Board(as_of=as_of, campaigns=campaigns, units=units)
@@ -122,7 +130,8 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
     judge = rules.judge_fast
     planned_start = rules.planned_start
     missed_since = rules.missed_since
-    for (task_id, number, title, campaign_id_, lead_unit_id, leader_name, start, deadline, _) in task_rows:
+    baseline = against == BASELINE
+    for (task_id, number, title, campaign_id_, lead_unit_id, leader_name, start, deadline, _, original_deadline) in task_rows:
         campaign = campaigns[campaign_id_]
         ms = milestones_by_task.get(task_id, [])
         finished = bool(ms) and all(m[7] is not None and m[7] <= as_of for m in ms)
@@ -133,8 +142,9 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
         next_due = None
         previous_due = None
         for (mid, _, mnumber, mtitle, mstart, due, original_due, done_on, follows_id) in ms:
-            status, effective, late = judge(due, as_of, done_on, planned_start(mstart, previous_due, start), missed)
-            previous_due = due
+            judged_due = original_due if baseline and original_due is not None else due
+            status, effective, late = judge(judged_due, as_of, done_on, planned_start(mstart, previous_due, start), missed)
+            previous_due = judged_due
             statuses.append(status)
             known_done = done_on if done_on is not None and done_on <= as_of else None
             years.add(due.year)
@@ -153,7 +163,8 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
         task = {
             "id": task_id, "number": number, "title": title, "campaign_id": campaign_id_, "campaign": campaign["name"],
             "lead_unit_id": lead_unit_id, "lead_unit": units.get(lead_unit_id, ""), "leader_name": leader_name,
-            "start": start, "deadline": deadline, "light": task_light, "missed_periods": missed,
+            "start": start, "deadline": deadline, "original_deadline": original_deadline, "light": task_light,
+            "missed_periods": missed,
             "milestones": judged, "units": task_units.get(task_id, []),
             "next_due": next_due,
         }
@@ -207,18 +218,19 @@ def in_plan_order(cycle_of, rows):
     return [row for cid in cycle_of for row in by_campaign.get(cid, ())]
 
 
-def chart_parts(as_of, tasks_qs, cycle_of, scoped=True):
+def chart_parts(as_of, tasks_qs, cycle_of, scoped=True, against=None):
     """{task id: ChartPart} for these tasks as of a date, judged as board() judges them (tests/work/test_queries.py),
     built straight from day numbers without the dicts the other pages use (25,000 milestones), in TASK_ORDER.
     `cycle_of`: {campaign id: report cycle}; `scoped`: False when tasks_qs is every task, so that the other queries
     need no filter."""
     with paused_gc():
-        return _chart_parts(as_of, tasks_qs, cycle_of, scoped)
+        return _chart_parts(as_of, tasks_qs, cycle_of, scoped, against == BASELINE)
 
 
-def _chart_parts(as_of, tasks_qs, cycle_of, scoped):
+def _chart_parts(as_of, tasks_qs, cycle_of, scoped, baseline=False):
     task_rows = all_rows(tasks_qs.order_by(*TASK_ORDER).values_list(
-        "id", "campaign_id", "number", "title", "lead_unit_id", DayNumber("start"), DayNumber("deadline"), "revision"))
+        "id", "campaign_id", "number", "title", "lead_unit_id", DayNumber("start"), DayNumber("deadline"), "revision",
+        DayNumber("original_deadline")))
     if not task_rows:
         return {}
     subquery = tasks_qs.values("id") if scoped else None
@@ -262,7 +274,7 @@ def _chart_parts(as_of, tasks_qs, cycle_of, scoped):
                     (date(workdays.LAST_COVERED + 1, 1, 1) - rules.EPOCH).days)
     dumps = orjson.dumps
     parts = {}
-    for task_id, campaign_id_, number, title, lead_unit_id, start, deadline, revision in task_rows:
+    for task_id, campaign_id_, number, title, lead_unit_id, start, deadline, revision, original_deadline in task_rows:
         ms = by_task.get(task_id, ())
         finished = bool(ms)  # every milestone known done by as_of
         for m in ms:
@@ -282,7 +294,7 @@ def _chart_parts(as_of, tasks_qs, cycle_of, scoped):
             done_on = m[4]
             if done_on is not None and done_on > as_of_day:
                 m[4] = done_on = None  # not known yet on that day
-            due = m[3]
+            due = m[7] if baseline and m[7] is not None else m[3]  # against="baseline": the first planned date
             if done_on is not None and done_on <= due:
                 status = done_in_time  # status_on_days's first case: done by the planned (so the effective) due date
             else:
@@ -294,7 +306,8 @@ def _chart_parts(as_of, tasks_qs, cycle_of, scoped):
             if due not in covered:
                 uncovered = uncovered | {(rules.EPOCH + timedelta(days=due)).year}
         task = [task_id, campaign_id_, number, title, lead_unit_id, start, deadline,
-                light_index[task_light(statuses, missed)], sorted({*task_units.get(task_id, ()), lead_unit_id})]
+                light_index[task_light(statuses, missed)], sorted({*task_units.get(task_id, ()), lead_unit_id}),
+                original_deadline]
         parts[task_id] = _chart_part((revision, cycle, task, dumps(ms)[1:-1] if ms else b"", uncovered))
     return parts
 
@@ -330,5 +343,54 @@ def status_rows(judged: Board):
             "done_on": m["done_on"].isoformat() if m["done_on"] else None, "status": m["status"],
             "working_days_late": m["working_days_late"], "task_light": task["light"],
             "task_number": task["number"], "milestone_number": m["number"],
+            "missed_periods": task["missed_periods"],
         })
     return rows
+
+
+def task_report_periods(task, as_of):
+    """The task's report periods up to `as_of` (rules.report_periods, newest first) from its current reports."""
+    dates = sorted(set(ProgressReport.objects.filter(task=task, is_current=True, reported_on__lte=as_of)
+                       .values_list("reported_on", flat=True)))
+    milestones = list(task.milestones.values_list("done_on", flat=True))
+    finished = bool(milestones) and all(d is not None and d <= as_of for d in milestones)
+    campaign = task.campaign
+    return rules.report_periods(dates, cycle=campaign.report_cycle, due_day=campaign.report_due_day,
+                                task_start=task.start, as_of=as_of, finished=finished)[::-1]
+
+
+def report_periods_by_unit(first_day, last_day, as_of):
+    """{unit id: {"due": n, "late": n, "missing": n}} over the report periods whose due date
+    (rules.report_due_date) falls in [first_day, last_day], for the tasks each unit LEADS (Task.lead_unit; responsible
+    and cooperating units are not counted), judged as of `as_of` (rules.report_periods: a report dated after `as_of`
+    is not known; a period not ended by `as_of` counts as due but neither late nor missing; a task whose milestones are
+    all done by `as_of` owes none). "late": filed inside the period after its due date; "missing": none by the end of
+    the period. Units leading tasks with no period due in the span are absent. For the league table (supervision)."""
+    campaigns = {cid: (cycle, due_day) for cid, cycle, due_day in
+                 Campaign.objects.values_list("id", "report_cycle", "report_due_day")}
+    tasks = list(Task.objects.filter(start__isnull=False, start__lte=as_of).order_by()
+                 .values_list("id", "lead_unit_id", "campaign_id", "start"))
+    if not tasks:
+        return {}
+    reports = defaultdict(set)
+    for task_id, day in ProgressReport.objects.filter(is_current=True, reported_on__lte=as_of).order_by().values_list(
+            "task_id", "reported_on"):
+        reports[task_id].add(day)
+    done = defaultdict(list)
+    for task_id, done_on in Milestone.objects.order_by().values_list("task_id", "done_on"):
+        done[task_id].append(done_on is not None and done_on <= as_of)
+    result = {}
+    for task_id, unit_id, campaign_id, start in tasks:
+        cycle, due_day = campaigns[campaign_id]
+        finished = bool(done[task_id]) and all(done[task_id])
+        counts = None
+        for _, _, due, state in rules.report_periods(sorted(reports[task_id]), cycle=cycle, due_day=due_day,
+                                                     task_start=start, as_of=as_of, finished=finished):
+            if first_day <= due <= last_day:
+                counts = counts or result.setdefault(unit_id, {"due": 0, "late": 0, "missing": 0})
+                counts["due"] += 1
+                if state == rules.LATE:
+                    counts["late"] += 1
+                elif state == rules.MISSING:
+                    counts["missing"] += 1
+    return result

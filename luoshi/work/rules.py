@@ -52,6 +52,8 @@ def milestone_status(*, due, as_of, done_on=None, start=None, missed_periods=0,
 
     A completion dated after `as_of` is not known yet on that day. `start` is the planned start (the
     milestone's own, else its task's); `missed_periods` the task's report periods missed in a row.
+    A milestone whose effective due date is on or after `as_of` is never late (未开始 or 推进中), whatever the
+    task's reports; one already past due in a task that missed `serious_missed` periods is 严重滞后.
     """
     known_done = done_on if done_on is not None and done_on <= as_of else None
     started = start is None or start <= as_of
@@ -71,10 +73,10 @@ def _judge(due, as_of, done_on, started, silent, serious_days):
     if done_on is not None:
         late = workdays.working_days_between(effective, done_on)
         return Judgement(DONE_LATE if late > 0 else DONE, effective, late)
+    if effective >= as_of:  # not due yet: silence is the task's flag (task_light), never a milestone's lateness
+        return Judgement(IN_PROGRESS if started else NOT_STARTED, effective, 0)
     late = workdays.working_days_between(effective, as_of)
-    if late > serious_days:
-        return Judgement(SERIOUSLY_OVERDUE, effective, late)
-    if started and silent:
+    if late > serious_days or silent:  # silent: past due in a task that missed its reports, whatever the days late
         return Judgement(SERIOUSLY_OVERDUE, effective, late)
     if late > 0:
         return Judgement(OVERDUE, effective, late)
@@ -114,9 +116,10 @@ def planned_start(own_start, previous_due, task_start):
 
 
 def task_light(statuses, missed_periods=0) -> str:
-    """Red when any milestone is seriously overdue; yellow when one is overdue or a report is missing; else green."""
+    """Red when any milestone is seriously overdue or the task missed SERIOUS_MISSED_PERIODS report periods in a row
+    (its own flag, missed_label); yellow when a milestone is overdue or a report is missing; else green."""
     statuses = set(statuses)
-    if SERIOUSLY_OVERDUE in statuses:
+    if SERIOUSLY_OVERDUE in statuses or missed_periods >= SERIOUS_MISSED_PERIODS:
         return RED
     if OVERDUE in statuses or missed_periods > 0:
         return YELLOW
@@ -176,6 +179,91 @@ def missed_since_days(last_report, cycle, task_start, as_of, finished):
     loop over thousands of tasks."""
     day = lambda number: None if number is None else EPOCH + timedelta(days=number)
     return missed_since(day(last_report), cycle, day(task_start), day(as_of), finished)
+
+
+def missed_label(missed_periods) -> str:
+    """The task's own flag beside its light: "缺报 2 期" (empty when no period was missed)."""
+    return f"缺报 {missed_periods} 期" if missed_periods > 0 else ""
+
+
+# Report due days (docs/rules.md §3): Campaign.report_due_day is a day of the month (monthly) or a weekday 1–7 with
+# Monday = 1 (weekly); half-monthly periods are due on their last day (the 15th and the month's last day).
+DEFAULT_WEEKDAY = 5  # Friday
+ON_TIME, LATE, MISSING, OPEN = "on_time", "late", "missing", "open"
+REPORT_STATES = {ON_TIME: "按时报送", LATE: "逾期报送", MISSING: "缺报", OPEN: "尚未报送"}
+WEEKDAY_NAMES = "一二三四五六日"
+
+
+def due_day_error(cycle, due_day) -> str:
+    """A Chinese message when `due_day` does not fit the cycle, else ""."""
+    if due_day is None:
+        return ""
+    if cycle == WEEKLY and not 1 <= due_day <= 7:
+        return "按周报送的截止日是星期几，填 1–7（1 为星期一，7 为星期日）"
+    if cycle == MONTHLY and not 1 <= due_day <= 31:
+        return "按月报送的截止日是每月几日，填 1–31"
+    return ""
+
+
+@lru_cache(maxsize=8192)
+def report_due_date(period_first: date, period_last: date, cycle: str, due_day: int | None = None) -> date:
+    """The day a period's report is due, moved to the next working day when it falls on a rest day.
+
+    Monthly: the `due_day`-th of the month (the month's last day when it is shorter), default the period's last
+    working day. Weekly: weekday `due_day` (Monday = 1), default Friday. Half-monthly: the period's last day (the 15th
+    or the month's end); `due_day` is ignored."""
+    if cycle == MONTHLY:
+        if due_day is None:
+            day = period_last
+            while not workdays.is_workday(day) and day > period_first:
+                day -= timedelta(days=1)
+        else:
+            day = period_first.replace(day=min(due_day, period_last.day))
+    elif cycle == WEEKLY:
+        day = period_first + timedelta(days=min(max(due_day or DEFAULT_WEEKDAY, 1), 7) - 1)
+    elif cycle == HALF_MONTHLY:
+        day = period_last
+    else:
+        raise ValueError(f"未知的报送周期：{cycle}")
+    return workdays.effective_due(day)
+
+
+def report_periods(report_dates, *, cycle, due_day, task_start, as_of, finished=False):
+    """The task's report periods up to the one holding `as_of`: (first, last, due, state), oldest first.
+
+    From the period holding the task's start (periods that ended before it do not count, as for
+    missed_periods_in_a_row). state: "on_time" (the earliest report dated in the period is on or before its due
+    date), "late" (filed inside the period but after the due date: late, not missing), "missing" (the period ended
+    before `as_of` with none), "open" (the period has not ended and has no report yet). A finished task owes none:
+    []. `report_dates`: the task's current report dates, sorted ascending; a report dated after `as_of` is not
+    known yet."""
+    if finished or task_start is None or task_start > as_of:
+        return []
+    result = []
+    first, last = period_of(task_start, cycle)
+    while first <= as_of:
+        due = report_due_date(first, last, cycle, due_day)
+        index = bisect_left(report_dates, first)
+        filed = report_dates[index] if index < len(report_dates) else None
+        if filed is not None and filed <= last and filed <= as_of:
+            state = ON_TIME if filed <= due else LATE
+        else:
+            state = MISSING if last < as_of else OPEN
+        result.append((first, last, due, state))
+        first, last = period_of(last + timedelta(days=1), cycle)
+    return result
+
+
+def due_day_text(cycle, due_day) -> str:
+    """How the task page states the rule: "每月28日前报送", "每月最后一个工作日前报送", "每周五前报送",
+    "每月15日和月末前报送"."""
+    if cycle == MONTHLY:
+        return f"每月{due_day}日前报送" if due_day else "每月最后一个工作日前报送"
+    if cycle == WEEKLY:
+        return f"每周{WEEKDAY_NAMES[(due_day or DEFAULT_WEEKDAY) - 1]}前报送"
+    if cycle == HALF_MONTHLY:
+        return "每月15日和月末前报送"
+    return ""
 
 
 def rollup(items):

@@ -50,29 +50,45 @@ def touch_tasks(*task_ids):
     Task.objects.filter(pk__in=[pk for pk in task_ids if pk is not None]).update(revision=new_revision())
 
 
+KEEP = object()  # save_campaign: an argument left out keeps the stored value
+
+
 @transaction.atomic
-def save_campaign(actor, *, name, order=0, report_cycle=None):
-    """Create or update a campaign by name; report_cycle None keeps the current one (monthly for a new one)."""
+def save_campaign(actor, *, name, order=0, report_cycle=None, report_due_day=KEEP):
+    """Create or update a campaign by name; report_cycle None keeps the current one (monthly for a new one).
+
+    report_due_day (报送截止日, rules.report_due_date): a day of the month 1–31 (monthly) or a weekday 1–7 (weekly),
+    None for the default; left out, it is kept, except that a new cycle starts from the default."""
     name = (name or "").strip()
     if not name:
         raise Rejected("攻坚战名称不能为空")
-    existing = Campaign.objects.filter(name=name).values_list("report_cycle", flat=True).first()
-    report_cycle = report_cycle or existing or rules.MONTHLY
+    existing = Campaign.objects.filter(name=name).values_list("report_cycle", "report_due_day").first()
+    report_cycle = report_cycle or (existing and existing[0]) or rules.MONTHLY
     if report_cycle not in rules.CYCLES:
         raise Rejected(f"未知的报送周期：{report_cycle}（应为 每周、每半月、每月）")
+    if report_due_day is KEEP:
+        report_due_day = existing[1] if existing and existing[0] == report_cycle else None
+    if report_cycle == rules.HALF_MONTHLY:
+        report_due_day = None  # always the 15th and the month's last day
+    if report_due_day is not None and (isinstance(report_due_day, bool) or not isinstance(report_due_day, int)):
+        raise Rejected("报送截止日应为整数")
+    if problem := rules.due_day_error(report_cycle, report_due_day):
+        raise Rejected(problem)
     campaign = Campaign.objects.filter(name=name).first()
     if _person(actor):
         require_plan_manager(actor)
+    fields = ["order", "report_cycle", "report_due_day"]
     if campaign is None:
-        campaign = Campaign.objects.create(name=name, order=order, report_cycle=report_cycle)
-        record(actor, "新增攻坚战", campaign, after={"name": name, "report_cycle": report_cycle})
-    elif campaign.report_cycle != report_cycle or campaign.order != order:
+        campaign = Campaign.objects.create(name=name, order=order, report_cycle=report_cycle, report_due_day=report_due_day)
+        record(actor, "新增攻坚战", campaign, after={"name": name, "report_cycle": report_cycle,
+                                                  "report_due_day": report_due_day})
+    elif (campaign.report_cycle, campaign.order, campaign.report_due_day) != (report_cycle, order, report_due_day):
         if _person(actor):
             require_campaign_manager(actor, campaign)
-        before = snapshot(campaign, ["order", "report_cycle"])
-        campaign.order, campaign.report_cycle = order, report_cycle
-        campaign.save(update_fields=["order", "report_cycle"])
-        record(actor, "修改攻坚战", campaign, before=before, after=snapshot(campaign, ["order", "report_cycle"]))
+        before = snapshot(campaign, fields)
+        campaign.order, campaign.report_cycle, campaign.report_due_day = order, report_cycle, report_due_day
+        campaign.save(update_fields=fields)
+        record(actor, "修改攻坚战", campaign, before=before, after=snapshot(campaign, fields))
     return campaign
 
 

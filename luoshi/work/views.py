@@ -58,6 +58,7 @@ def index(request):
     campaigns = [{"name": c["name"], "id": cid, "plan_set_at": c["plan_set_at"], "report_cycle": c["report_cycle"], "tasks": sum(by_campaign[cid]["light"].values()),
                   "status_list": [by_campaign[cid]["status"][s] for s in rules.STATUSES], "can_manage": cid in manageable,
                   "report_cycle_label": rules.CYCLES.get(c["report_cycle"], ""),
+                  "report_due_day": c["report_due_day"], "due_day_text": rules.due_day_text(c["report_cycle"], c["report_due_day"]),
                   **by_campaign[cid]}
                  for cid, c in board.campaigns.items() if cid in by_campaign]
     by_unit = board.by_unit()
@@ -68,6 +69,7 @@ def index(request):
                      key=lambda m: (-m["working_days_late"], m["number"]))
     for m in overdue:
         m["task"] = tasks[m["task_id"]]
+    silent = sorted((t for t in board.tasks if t["missed_periods"]), key=lambda t: (-t["missed_periods"], t["number"]))
     mine = []
     if access.has_role(Role.LEADER) and not access.is_admin:
         led = set(work_access.visible_tasks(request.user).filter(leader__user=request.user).values_list("id", flat=True))
@@ -75,6 +77,7 @@ def index(request):
     return render(request, "work/index.html", {
         "as_of": as_of, "board": board, "fallback_years": board.fallback_years, "campaigns": campaigns,
         "latest_report": _latest_report(request.user), "units": units, "overdue": overdue, "mine": mine,
+        "silent": silent, "serious_missed": rules.SERIOUS_MISSED_PERIODS,
         "is_leader": access.has_role(Role.LEADER) and not access.is_admin, "can_manage": work_access.can_manage_plan(request.user),
         "status_labels": rules.STATUS_LABELS, "light_labels": rules.LIGHT_LABELS, "cycles": rules.CYCLES,
     })
@@ -108,7 +111,8 @@ def mine(request):
     return render(request, "work/mine.html", {"as_of": as_of, "tasks": rows, "units": access.units_for(Role.UNIT),
                                               "fallback_years": board.fallback_years, "status_labels": rules.STATUS_LABELS,
                                               "latest_report": _latest_report(request.user),
-                                              "light_labels": rules.LIGHT_LABELS})
+                                              "light_labels": rules.LIGHT_LABELS,
+                                              "serious_missed": rules.SERIOUS_MISSED_PERIODS})
 
 
 def _task_context(request, task, as_of):
@@ -134,6 +138,10 @@ def _task_context(request, task, as_of):
         "fallback_years": board.fallback_years,
         "status_labels": rules.STATUS_LABELS, "light_labels": rules.LIGHT_LABELS, "today": timezone.localdate(),
         "cycle": rules.CYCLES[task.campaign.report_cycle],
+        "due_day_text": rules.due_day_text(task.campaign.report_cycle, task.campaign.report_due_day),
+        "report_periods": [{"first": first, "last": last, "due": due, "state": state, "label": rules.REPORT_STATES[state]}
+                           for first, last, due, state in queries.task_report_periods(task, as_of)[:6]],
+        "serious_missed": rules.SERIOUS_MISSED_PERIODS,
         "accept": ",".join(services.ALLOWED_ATTACHMENTS), "max_mb": services.MAX_ATTACHMENT_BYTES // 1024 // 1024,
     }
 
@@ -239,13 +247,18 @@ def set_plan(request, pk):
 @require_POST
 def set_cycle(request, pk):
     campaign = work_access.get_campaign_for_user(request.user, pk, write=True)
+    raw_day = request.POST.get("report_due_day", "").strip()
     try:
-        services.save_campaign(request.user, name=campaign.name, order=campaign.order,
-                               report_cycle=request.POST.get("report_cycle") or "?")
+        if raw_day and not (raw_day.isascii() and raw_day.isdigit() and len(raw_day) <= 3):
+            raise Rejected(f"报送截止日「{raw_day[:20]}」应为整数：按月填每月几日（1–31），按周填星期几（1–7）；留空为默认")
+        campaign = services.save_campaign(request.user, name=campaign.name, order=campaign.order,
+                                          report_cycle=request.POST.get("report_cycle") or "?",
+                                          report_due_day=int(raw_day) if raw_day else None)
     except Rejected as rejected:
         messages.error(request, "；".join(rejected.messages))
     else:
-        messages.success(request, f"「{campaign.name}」的报送周期已设为{rules.CYCLES[request.POST['report_cycle']]}。")
+        messages.success(request, f"「{campaign.name}」的报送周期已设为{rules.CYCLES[campaign.report_cycle]}，"
+                                  f"{rules.due_day_text(campaign.report_cycle, campaign.report_due_day)}。")
     return redirect("work:index")
 
 

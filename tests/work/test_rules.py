@@ -61,10 +61,36 @@ def test_a_completion_after_the_judging_day_is_not_known_yet():
     assert judge(date(2020, 5, 9), done_on=date(2020, 5, 9)).status == DONE_LATE
 
 
-def test_two_missed_report_periods_make_a_started_milestone_seriously_overdue():
-    assert judge(date(2020, 4, 20), start=date(2020, 3, 1), missed_periods=2).status == SERIOUSLY_OVERDUE
-    assert judge(date(2020, 4, 20), start=date(2020, 3, 1), missed_periods=1).status == IN_PROGRESS
+def test_a_milestone_not_yet_due_is_never_late_however_silent_its_task():
+    # Issue #12's corrected rule. Due Thu 30 Apr 2020 (a working day, so the effective due date too); judged Mon 20
+    # Apr, the task having missed 2 and then 5 report periods in a row: still 推进中 with 0 working days late (the old
+    # rule said 严重滞后, "滞后工作日 0"). Before the planned start (1 Mar, judged 20 Feb) it is 未开始.
+    for missed in (2, 5):
+        result = judge(date(2020, 4, 20), start=date(2020, 3, 1), missed_periods=missed)
+        assert result.status == IN_PROGRESS and result.working_days_late == 0
     assert judge(date(2020, 2, 20), start=date(2020, 3, 1), missed_periods=2).status == NOT_STARTED
+
+
+def test_a_milestone_due_on_the_day_of_judgement_is_not_late_in_a_silent_task():
+    # Judged on its effective due date Thu 30 Apr 2020: on or after the day of judgement, so never late.
+    assert judge(DUE, start=date(2020, 3, 1), missed_periods=2).status == IN_PROGRESS
+    # Due Fri 1 May (五一) moves to Wed 6 May: judged Tue 5 May, a silent task's milestone is still 推进中.
+    result = judge(date(2020, 5, 5), due=date(2020, 5, 1), start=date(2020, 3, 1), missed_periods=3)
+    assert result.status == IN_PROGRESS and result.effective_due == date(2020, 5, 6)
+
+
+def test_a_past_due_milestone_of_a_silent_task_is_seriously_overdue_whatever_its_days_late():
+    # Due Thu 30 Apr 2020, judged Wed 6 May: 1 working day late (1–5 May is the 五一 break). With 1 missed period it is
+    # 滞后; with 2 in a row 严重滞后, though only 1 working day late.
+    assert judge(date(2020, 5, 6), start=date(2020, 3, 1), missed_periods=1).status == OVERDUE
+    result = judge(date(2020, 5, 6), start=date(2020, 3, 1), missed_periods=2)
+    assert result.status == SERIOUSLY_OVERDUE and result.working_days_late == 1
+    # Judged Tue 5 May, still in the break: past the effective due date (30 Apr) with 0 working days late. Not silent:
+    # 推进中 as before; silent: 严重滞后 with 0 working days late.
+    assert judge(date(2020, 5, 5), missed_periods=0).status == IN_PROGRESS
+    result = judge(date(2020, 5, 5), missed_periods=2)
+    assert result.status == SERIOUSLY_OVERDUE and result.working_days_late == 0
+    # Silence does not reopen a completed milestone.
     assert judge(date(2020, 6, 1), done_on=DUE, missed_periods=3).status == DONE
 
 
@@ -96,6 +122,14 @@ def test_task_light_is_yellow_when_one_milestone_is_overdue_or_a_report_is_missi
 
 def test_task_light_is_red_when_any_milestone_is_seriously_overdue():
     assert rules.task_light([DONE, OVERDUE, SERIOUSLY_OVERDUE]) == RED
+
+
+def test_task_light_is_red_when_two_report_periods_in_a_row_were_missed_whatever_its_milestones():
+    # The task's own flag: every milestone on time or not yet due, yet 2 periods missed in a row → 红灯.
+    assert rules.task_light([DONE, IN_PROGRESS, NOT_STARTED], missed_periods=2) == RED
+    assert rules.task_light([], missed_periods=3) == RED
+    assert rules.task_light([DONE, IN_PROGRESS], missed_periods=1) == YELLOW
+    assert rules.missed_label(2) == "缺报 2 期" and rules.missed_label(0) == ""
 
 
 def test_report_periods_weekly_half_monthly_monthly():
@@ -139,7 +173,8 @@ def test_month_span_marks_the_planned_months_of_a_bar():
 def test_the_fast_positional_judge_agrees_with_milestone_status():
     cases = [(DUE, date(2020, 5, 19), None, None, 0), (DUE, date(2020, 6, 1), date(2020, 5, 9), None, 0),
              (DUE, date(2020, 4, 20), None, date(2020, 3, 1), 2), (DUE, date(2020, 3, 1), None, date(2020, 3, 15), 0),
-             (DUE, date(2020, 5, 7), date(2020, 5, 9), None, 0)]
+             (DUE, date(2020, 5, 7), date(2020, 5, 9), None, 0), (DUE, date(2020, 5, 5), None, None, 2),
+             (DUE, date(2020, 5, 6), None, date(2020, 3, 1), 2), (DUE, DUE, None, date(2020, 3, 1), 2)]
     for due, as_of, done_on, start, missed in cases:
         assert rules.judge_fast(due, as_of, done_on, start, missed) == rules.milestone_status(
             due=due, as_of=as_of, done_on=done_on, start=start, missed_periods=missed)
@@ -151,7 +186,9 @@ def test_the_day_number_judge_agrees_with_milestone_status():
     cases = [(None, None, DUE, date(2020, 5, 19), None, 0), (None, None, DUE, date(2020, 6, 1), date(2020, 5, 9), 0),
              (None, None, DUE, date(2020, 4, 20), None, 2), (date(2020, 3, 15), None, DUE, date(2020, 3, 1), None, 0),
              (None, date(2020, 4, 30), DUE, date(2020, 4, 30), None, 0), (None, date(2020, 4, 30), DUE, date(2020, 5, 1), None, 0),
-             (None, None, DUE, date(2020, 5, 7), date(2020, 5, 9), 0), (None, None, DUE, date(2020, 5, 29), None, 0)]
+             (None, None, DUE, date(2020, 5, 7), date(2020, 5, 9), 0), (None, None, DUE, date(2020, 5, 29), None, 0),
+             (None, None, DUE, DUE, None, 2), (None, None, DUE, date(2020, 5, 5), None, 2),
+             (date(2020, 6, 1), None, DUE, date(2020, 5, 6), None, 2)]
     for own_start, previous_due, due, as_of, done_on, missed in cases:
         expected = rules.milestone_status(due=due, as_of=as_of, done_on=done_on, missed_periods=missed,
                                           start=rules.planned_start(own_start, previous_due, task_start)).status

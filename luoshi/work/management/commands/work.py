@@ -31,7 +31,8 @@ class Command(BaseCommand):
             self.stderr.write(f"注意：{year} 年不在节假日日历范围内，按周一至周五计算工作日。")
         for row in rows:
             late = f"（{row['working_days_late']} 个工作日）" if row["working_days_late"] else ""
-            self.stdout.write(f"[{rules.LIGHT_LABELS[row['task_light']]}] {row['campaign']} / {row['task']} / {row['milestone']}"
+            missed = f" {rules.missed_label(row['missed_periods'])}" if row["missed_periods"] else ""
+            self.stdout.write(f"[{rules.LIGHT_LABELS[row['task_light']]}{missed}] {row['campaign']} / {row['task']} / {row['milestone']}"
                               f"（{row['lead_unit']}）完成时限 {row['due']}：{rules.STATUS_LABELS[row['status']]}{late}")
         counts = {s: sum(1 for r in rows if r["status"] == s) for s in rules.STATUSES}
         self.stdout.write("合计：" + "，".join(f"{rules.STATUS_LABELS[s]} {n}" for s, n in counts.items()))
