@@ -17,7 +17,7 @@ class Section:
 SECTIONS = [
     Section("indicators", "经济运行", "indicators:index", "年度目标、序时进度、双过半、全市位次与长项短板"),
     Section("work", "重点工作", "work:index", "攻坚战、重点任务与节点、配档表、横道图、进度填报"),
-    Section("supervision", "督查督办", None, "督办单、倒查、单位排名"),
+    Section("supervision", "督查督办", "supervision:index", "督办单、倒查、单位排名"),
     Section("daily", "村居日报", "daily:index", "村（社区）每日报送、零报告、缺报提醒"),
     Section("briefings", "会议材料", None, "经济形势分析会材料与会议决定跟踪"),
 ]
@@ -27,12 +27,13 @@ def readable_sections(user):
     """The keys of the built sections this user may open; each app's access helper decides."""
     from luoshi.daily.access import can_read_daily
     from luoshi.indicators.access import readable_regions
+    from luoshi.supervision.access import can_read_supervision
     from luoshi.work.access import can_read_work
 
     if not getattr(user, "is_authenticated", False):
         return set()
     checks = {"indicators": lambda: readable_regions(user).exists(), "work": lambda: can_read_work(user),
-              "daily": lambda: can_read_daily(user)}
+              "daily": lambda: can_read_daily(user), "supervision": lambda: can_read_supervision(user)}
     return {key for key, check in checks.items() if check()}
 
 
