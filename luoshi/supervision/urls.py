@@ -12,6 +12,7 @@ urlpatterns = [
     path("notices/<int:pk>/reply", views.notice_reply, name="notice_reply"),
     path("notices/<int:pk>/return", views.notice_return, name="notice_return"),
     path("notices/<int:pk>/accept", views.notice_accept, name="notice_accept"),
+    path("notices/<int:pk>/remind", views.notice_remind, name="notice_remind"),
     path("notices/<int:pk>/print", views.notice_print, name="notice_print"),
     path("notices/<int:pk>/docx", views.notice_docx, name="notice_docx"),
     # "league" (league table, 倒查 chain): one line each, e.g.

@@ -18,8 +18,9 @@ SUBCOMMANDS = {
     "sweep": ("每日巡查：开具督办单、升级督办、排队提醒", _sweep_arguments, _sweep),
 }
 
-# "league": SUBCOMMANDS["league"] = (help, add_arguments, handle) from luoshi/supervision/cli_league.py, e.g.
-# from luoshi.supervision.cli_league import SUBCOMMAND as LEAGUE; SUBCOMMANDS["league"] = LEAGUE
+from luoshi.supervision.cli_league import SUBCOMMAND as LEAGUE  # noqa: E402  (league's own module)
+
+SUBCOMMANDS["league"] = LEAGUE
 
 
 class Command(BaseCommand):

@@ -1,0 +1,370 @@
+"""倒查 tracing: a task's or milestone's chain as a timeline, and the list of seriously overdue items with theirs.
+Read side, no writes.
+
+The chain is put together from what luoshi already keeps: the audit trail of the plan (who led the task and who was
+its responsible leader at each point: `work.services.save_task` records the task's fields before and after every
+change), every progress report version, every re-baseline request with its reason and decision, every notice and
+each of its steps. Data that came in without an audit entry (the demo, very old rows) still shows: the task's
+current lead unit and leader then hold "since the plan was entered".
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from luoshi.audit.models import AuditEntry
+from luoshi.core import workdays
+from luoshi.orgs.models import Unit
+from luoshi.supervision.models import Notice
+from luoshi.work import queries
+from luoshi.work import rules as work_rules
+from luoshi.work.models import REPORTING_ROLES, Milestone, ProgressReport, Rebaseline, Task
+
+KINDS = {
+    "plan": "计划录入", "start": "计划开始", "plan_set": "确定计划", "lead": "牵头单位变更", "leader": "责任领导变更",
+    "report": "进度报告", "rebaseline": "调整计划", "notice": "督办", "due": "完成时限", "done": "完成",
+}
+# Within one day: the plan first, then dates, reports, plan changes, notices.
+KIND_ORDER = {kind: i for i, kind in enumerate(["plan", "plan_set", "lead", "leader", "start", "report", "done",
+                                                   "rebaseline", "due", "notice"])}
+TASK_CREATED, TASK_CHANGED = "新增重点任务", "修改重点任务"
+MILESTONE_CREATED = "新增节点"
+
+
+@dataclass
+class Event:
+    on: date
+    kind: str
+    title: str
+    text: str = ""
+    unit: str = ""  # the unit acting or concerned
+    person: str = ""  # who did it (an account's name, a leader)
+    milestone: str = ""  # the milestone it concerns, when it concerns one
+    at: datetime | None = None  # when it was recorded, where known
+
+    @property
+    def kind_label(self):
+        return KINDS[self.kind]
+
+    def as_json(self):
+        return {"on": self.on.isoformat(), "kind": self.kind, "kind_label": self.kind_label, "title": self.title,
+                "text": self.text, "unit": self.unit, "person": self.person, "milestone": self.milestone,
+                "at": timezone.localtime(self.at).isoformat(timespec="seconds") if self.at else None}
+
+
+@dataclass
+class Responsibility:
+    """Who led the task from `since` (None: from the plan's entry, date not recorded) until the next change."""
+
+    since: date | None
+    lead_unit: str
+    leader_name: str
+    lead_unit_id: int | None = None
+    until: date | None = None
+
+    def as_json(self):
+        return {"since": self.since.isoformat() if self.since else None,
+                "until": self.until.isoformat() if self.until else None,
+                "lead_unit": self.lead_unit, "leader_name": self.leader_name}
+
+
+@dataclass
+class Chain:
+    task: Task
+    milestone: Milestone | None
+    events: list
+    responsibility: list  # of Responsibility, oldest first
+    unit_ids: set = field(default_factory=set)  # the units on the chain (access_league)
+
+    def responsible_on(self, day: date) -> Responsibility | None:
+        """Who led the task on that day (the first holder for a day before any recorded change)."""
+        current = self.responsibility[0] if self.responsibility else None
+        for period in self.responsibility:
+            if period.since is None or period.since <= day:
+                current = period
+        return current
+
+    def as_json(self):
+        return {"task": {"id": self.task.pk, "number": self.task.number, "title": self.task.title},
+                "milestone": ({"id": self.milestone.pk, "number": self.milestone.number, "title": self.milestone.title}
+                              if self.milestone else None),
+                "responsibility": [r.as_json() for r in self.responsibility],
+                "events": [e.as_json() for e in self.events]}
+
+
+def _local_day(at):
+    return timezone.localtime(at).date() if at is not None else None
+
+
+def _user_name(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+class _Loaded:
+    """Everything the chains of these tasks need, read in a handful of queries."""
+
+    def __init__(self, task_ids):
+        task_ids = sorted(set(task_ids))
+        self.tasks = {t.pk: t for t in Task.objects.filter(pk__in=task_ids).select_related("campaign", "lead_unit")}
+        self.milestones = defaultdict(list)
+        for m in Milestone.objects.filter(task_id__in=task_ids).order_by("task_id", "order", "id"):
+            self.milestones[m.task_id].append(m)
+        milestone_ids = [m.pk for ms in self.milestones.values() for m in ms]
+        keys = [str(pk) for pk in task_ids]
+        self.task_audit = defaultdict(list)
+        for entry in (AuditEntry.objects.filter(object_type="work.Task", object_id__in=keys,
+                                                action__in=[TASK_CREATED, TASK_CHANGED])
+                      .select_related("actor").order_by("at", "id")):
+            self.task_audit[int(entry.object_id)].append(entry)
+        self.milestone_created = {}
+        for entry in (AuditEntry.objects.filter(object_type="work.Milestone", object_id__in=[str(pk) for pk in milestone_ids],
+                                                action=MILESTONE_CREATED).order_by("at", "id")):
+            self.milestone_created.setdefault(int(entry.object_id), entry)
+        campaign_ids = {t.campaign_id for t in self.tasks.values()}
+        self.plan_set = {}
+        for entry in AuditEntry.objects.filter(object_type="work.Campaign", object_id__in=[str(c) for c in campaign_ids],
+                                               action="确定计划").order_by("at", "id"):
+            self.plan_set.setdefault(int(entry.object_id), entry)
+        self.reports = defaultdict(list)
+        for report in (ProgressReport.objects.filter(task_id__in=task_ids).select_related("unit", "submitted_by")
+                       .prefetch_related("completions").order_by("reported_on", "series", "version", "id")):
+            self.reports[report.task_id].append(report)
+        self.rebaselines = defaultdict(list)
+        rebaselines = Rebaseline.objects.filter(milestone_id__in=milestone_ids)
+        if _has_task_deadlines():
+            rebaselines = rebaselines | Rebaseline.objects.filter(task_id__in=task_ids)
+        for rb in rebaselines.select_related("milestone", *_rebaseline_people()).order_by("id"):
+            task_id = getattr(rb, "task_id", None) or rb.milestone.task_id
+            self.rebaselines[task_id].append(rb)
+        self.notices = defaultdict(list)
+        for notice in (Notice.objects.filter(task_id__in=task_ids).select_related("unit", "milestone")
+                       .prefetch_related("steps__by", "copied_units").order_by("opened_on", "year", "serial")):
+            self.notices[notice.task_id].append(notice)
+        unit_ids = {t.lead_unit_id for t in self.tasks.values()}
+        for entries in self.task_audit.values():
+            for entry in entries:
+                for values in (entry.before or {}, entry.after or {}):
+                    if values.get("lead_unit"):
+                        unit_ids.add(values["lead_unit"])
+        self.unit_names = {u.pk: u.short_name or u.name for u in Unit.objects.filter(pk__in=unit_ids)}
+
+
+def _rebaseline_fields():
+    return {f.name for f in Rebaseline._meta.get_fields()}
+
+
+def _has_task_deadlines():
+    """Whether re-baselines may concern a task's own deadline (work's approval flow has them)."""
+    return "task" in _rebaseline_fields()
+
+
+def _rebaseline_people():
+    return [name for name in ("requested_by", "decided_by", "changed_by", "unit") if name in _rebaseline_fields()]
+
+
+def _responsibility(task, entries, names):
+    """The lead unit and responsible leader at each point, from the task's audit entries (oldest first)."""
+    periods = []
+
+    def holder(values):
+        return values.get("lead_unit"), values.get("leader_name") or ""
+
+    for entry in entries:
+        day = _local_day(entry.at)
+        if entry.action == TASK_CREATED:
+            unit_id, leader = holder(entry.after or {})
+            periods = [Responsibility(day, names.get(unit_id, ""), leader, unit_id)]
+            continue
+        before, after = holder(entry.before or {}), holder(entry.after or {})
+        if not periods:
+            periods.append(Responsibility(None, names.get(before[0], ""), before[1], before[0]))
+        if after != (periods[-1].lead_unit_id, periods[-1].leader_name):
+            periods[-1].until = day
+            periods.append(Responsibility(day, names.get(after[0], ""), after[1], after[0]))
+    current = (task.lead_unit_id, task.leader_name or "")
+    if not periods or (periods[-1].lead_unit_id, periods[-1].leader_name) != current:
+        # Changed without an audit entry (or never recorded): the current holder, date unknown.
+        periods.append(Responsibility(None, names.get(task.lead_unit_id, task.lead_unit.short_name or task.lead_unit.name),
+                                      task.leader_name or "", task.lead_unit_id))
+    return periods
+
+
+def _chain(loaded, task, milestone=None):
+    names = loaded.unit_names
+    entries = loaded.task_audit.get(task.pk, [])
+    responsibility = _responsibility(task, entries, names)
+    events = []
+    unit_ids = {r.lead_unit_id for r in responsibility if r.lead_unit_id}
+    # The plan and who led it
+    for entry in entries:
+        day = _local_day(entry.at)
+        if entry.action == TASK_CREATED:
+            after = entry.after or {}
+            leader = after.get("leader_name") or "未定"
+            events.append(Event(day, "plan", "重点任务列入计划",
+                                f"{task.number} {task.title}；牵头单位 {names.get(after.get('lead_unit'), '')}，责任领导 {leader}，"
+                                f"完成时限 {after.get('deadline', '')}", unit=names.get(after.get("lead_unit"), ""),
+                                person=entry.actor_label, at=entry.at))
+        else:
+            before, after = entry.before or {}, entry.after or {}
+            if before.get("lead_unit") != after.get("lead_unit"):
+                events.append(Event(day, "lead", "牵头单位变更",
+                                    f"{names.get(before.get('lead_unit'), '')} → {names.get(after.get('lead_unit'), '')}",
+                                    unit=names.get(after.get("lead_unit"), ""), person=entry.actor_label, at=entry.at))
+            if (before.get("leader_name") or "") != (after.get("leader_name") or ""):
+                events.append(Event(day, "leader", "责任领导变更",
+                                    f"{before.get('leader_name') or '未定'} → {after.get('leader_name') or '未定'}",
+                                    unit=names.get(after.get("lead_unit"), ""), person=entry.actor_label, at=entry.at))
+        for values in (entry.before or {}, entry.after or {}):
+            unit_ids.update(uid for uid, role in values.get("units", []) if role in REPORTING_ROLES)
+    unit_ids.update(tu.unit_id for tu in task.task_units.all() if tu.role in REPORTING_ROLES)
+    plan_set = loaded.plan_set.get(task.campaign_id)
+    if plan_set is not None:
+        events.append(Event(_local_day(plan_set.at), "plan_set", "攻坚战计划确定",
+                            f"「{task.campaign.name}」计划确定，此后调整完成时限须经审批", person=plan_set.actor_label,
+                            at=plan_set.at))
+    events.append(Event(task.start, "start", "任务计划开始", f"计划 {task.start} 开始，{task.deadline} 完成"))
+    # Milestones: their entry, due dates and completion
+    milestones = [milestone] if milestone is not None else loaded.milestones.get(task.pk, [])
+    for m in milestones:
+        created = loaded.milestone_created.get(m.pk)
+        if created is not None and milestone is not None:
+            events.append(Event(_local_day(created.at), "plan", "节点列入计划", f"{m.number} {m.title}，完成时限 {(created.after or {}).get('due', m.due)}",
+                                milestone=m.title, person=created.actor_label, at=created.at))
+        effective = workdays.effective_due(m.due)
+        text = f"完成时限 {m.due}" + (f"（原定 {m.original_due}）" if m.original_due and m.original_due != m.due else "")
+        if effective != m.due:
+            text += f"，逢节假日顺延至 {effective}"
+        events.append(Event(effective, "due", "节点应完成", text, milestone=m.title))
+        if m.done_on:
+            events.append(Event(m.done_on, "done", "节点完成", f"完成日期 {m.done_on}", milestone=m.title))
+    # Progress reports, every version
+    milestone_ids = {m.pk for m in milestones}
+    for report in loaded.reports.get(task.pk, []):
+        completes = [c for c in report.completions.all() if c.milestone_id in milestone_ids]
+        on = report.reported_on
+        if report.version > 1 and report.submitted_at is not None:
+            on = max(on, _local_day(report.submitted_at))
+        title = f"进度报告（{report.reported_on}）" + (f" 第{report.version}版·更正" if report.version > 1 else "")
+        text = f"完成 {report.percent}%"
+        if report.done_text:
+            text += f"；{report.done_text[:200]}"
+        if report.problems:
+            text += f"；存在问题：{report.problems[:200]}"
+        if report.correction_note:
+            text += f"；更正说明：{report.correction_note}"
+        if completes:
+            text += "；报完成：" + "、".join(f"{c.done_on}" for c in completes)
+        if not report.is_current:
+            text += "（已被更正）"
+        events.append(Event(on, "report", title, text, unit=report.unit.short_name or report.unit.name,
+                            person=_user_name(report.submitted_by), at=report.submitted_at))
+        unit_ids.add(report.unit_id)
+    # Deadline changes
+    for rb in loaded.rebaselines.get(task.pk, []):
+        if milestone is not None and rb.milestone_id not in (milestone.pk, None):
+            continue
+        events.extend(_rebaseline_events(rb))
+    # Notices and each step
+    for notice in loaded.notices.get(task.pk, []):
+        if milestone is not None and notice.milestone_id not in (milestone.pk, None):
+            continue
+        unit_ids.add(notice.unit_id)
+        unit_ids.update(u.pk for u in notice.copied_units.all())
+        target = f"（节点「{notice.milestone.title}」）" if notice.milestone_id else ""
+        for step in notice.steps.all():
+            label = dict(type(step)._meta.get_field("kind").choices).get(step.kind, step.kind)
+            text = step.text
+            if step.kind == "opened":
+                text = f"发往{notice.unit.short_name or notice.unit.name}{target}，责任领导 {notice.leader_name or '未定'}，" \
+                       f"{notice.reply_due} 前答复。{notice.reason}" + (f"；{step.text}" if step.text and step.text != notice.reason else "")
+            events.append(Event(step.on, "notice", f"{notice.number} {label}", text,
+                                unit=notice.unit.short_name or notice.unit.name, person=_user_name(step.by),
+                                milestone=notice.milestone.title if notice.milestone_id else "", at=step.at))
+    events.sort(key=lambda e: (e.on, KIND_ORDER[e.kind], e.at or datetime.min.replace(tzinfo=timezone.get_current_timezone())))
+    return Chain(task=task, milestone=milestone, events=events, responsibility=responsibility, unit_ids=unit_ids)
+
+
+def _rebaseline_events(rb):
+    target = f"节点「{rb.milestone.title}」" if rb.milestone_id else "任务完成时限"
+    milestone = rb.milestone.title if rb.milestone_id else ""
+    status = getattr(rb, "status", "approved")
+    requested_at = getattr(rb, "requested_at", None) or rb.changed_at
+    requester = _user_name(getattr(rb, "requested_by", None)) or _user_name(rb.changed_by)
+    unit = getattr(rb, "unit", None)
+    unit_name = (unit.short_name or unit.name) if unit is not None else ""
+    decided_by = _user_name(getattr(rb, "decided_by", None))
+    decided_at = getattr(rb, "decided_at", None)
+    note = getattr(rb, "decision_note", "")
+    change = f"{target}：{rb.old_due} → {rb.new_due}；原因：{rb.reason}"
+    events = []
+    if status == "approved" and decided_at is None:
+        # Approved at once (the office's own change before the approval flow): one event with its approver.
+        approver = rb.approved_by or decided_by or requester
+        events.append(Event(_local_day(requested_at), "rebaseline", "调整计划（已批准）", f"{change}；批准人 {approver or '未记录'}",
+                            unit=unit_name, person=requester, milestone=milestone, at=requested_at))
+        return events
+    events.append(Event(_local_day(requested_at), "rebaseline", "申请调整计划", change, unit=unit_name, person=requester,
+                        milestone=milestone, at=requested_at))
+    if status in ("approved", "refused") and decided_at is not None:
+        verdict = "批准调整计划" if status == "approved" else "不予调整计划"
+        text = f"{target}：{rb.old_due} → {rb.new_due}" + (f"；审批意见：{note}" if note else "")
+        events.append(Event(_local_day(decided_at), "rebaseline", verdict, f"{text}；审批人 {decided_by or rb.approved_by or '未记录'}",
+                            person=decided_by or rb.approved_by, milestone=milestone, at=decided_at))
+    return events
+
+
+def task_chain(task, milestone=None) -> Chain:
+    """The chain of one task, or of one of its milestones (then: that milestone's dates, plan changes and notices, and
+    the task's plan entry, leaders and reports)."""
+    fresh = Task.objects.select_related("campaign", "lead_unit").prefetch_related("task_units").get(pk=task.pk)
+    return _chain(_Loaded([task.pk]), fresh, milestone)
+
+
+def chain_units(task) -> set:
+    """The ids of the units on the task's chain (lead or responsible now or before, a notice's addressee or copy)."""
+    return task_chain(task).unit_ids
+
+
+@dataclass
+class OverdueItem:
+    task: dict  # work.queries.board's task dict
+    milestone: dict  # its milestone dict (status seriously_overdue)
+    chain: Chain
+
+    @property
+    def due_holder(self):
+        """Who led the task when the milestone fell due."""
+        return self.chain.responsible_on(self.milestone["effective_due"])
+
+    def as_json(self):
+        holder = self.due_holder
+        m = self.milestone
+        return {"task": {"id": self.task["id"], "number": self.task["number"], "title": self.task["title"],
+                         "campaign": self.task["campaign"], "lead_unit": self.task["lead_unit"],
+                         "leader_name": self.task["leader_name"], "light": self.task["light"],
+                         "missed_periods": self.task["missed_periods"]},
+                "milestone": {"id": m["id"], "number": m["number"], "title": m["title"], "due": m["due"].isoformat(),
+                              "effective_due": m["effective_due"].isoformat(), "status": m["status"],
+                              "working_days_late": m["working_days_late"]},
+                "lead_unit_when_due": holder.lead_unit if holder else "", "leader_when_due": holder.leader_name if holder else "",
+                "chain": self.chain.as_json()}
+
+
+def seriously_overdue(as_of: date, task_q) -> list[OverdueItem]:
+    """Every milestone 严重滞后 as of the day among the tasks `task_q` keeps, in plan order, each with its chain."""
+    board = queries.board(as_of, task_q)
+    overdue = [m for m in board.milestones if m["status"] == work_rules.SERIOUSLY_OVERDUE]
+    if not overdue:
+        return []
+    tasks = {t["id"]: t for t in board.tasks}
+    loaded = _Loaded({m["task_id"] for m in overdue})
+    prefetched = {t.pk: t for t in Task.objects.filter(pk__in=list(loaded.tasks)).select_related("campaign", "lead_unit")
+                  .prefetch_related("task_units")}
+    milestones = {m.pk: m for ms in loaded.milestones.values() for m in ms}
+    return [OverdueItem(task=tasks[m["task_id"]], milestone=m,
+                        chain=_chain(loaded, prefetched[m["task_id"]], milestones[m["id"]])) for m in overdue]

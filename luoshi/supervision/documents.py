@@ -1,0 +1,82 @@
+"""A notice as a one-page document: the facts the print view and the .docx both show, and the .docx itself."""
+
+from io import BytesIO
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _fmt(day):
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def office_name(notice):
+    return f"{notice.region.name}督查室"
+
+
+def facts(notice):
+    """(label, value) rows of the notice's table, in print order."""
+    copied = "、".join(u.name for u in notice.copied_units.all()) or "—"
+    task = notice.task
+    rows = [("承办单位", notice.unit.name), ("抄送单位", copied), ("责任领导", notice.leader_name or "—"),
+            ("重点任务", f"{task.number} {task.title}（{task.campaign.name}）")]
+    if notice.milestone_id:
+        m = notice.milestone
+        rows.append(("督办节点", f"{m.number} {m.title}（完成时限{_fmt(m.due)}）"))
+    rows += [("开具日期", _fmt(notice.opened_on)), ("答复时限", _fmt(notice.reply_due)),
+             ("办理状态", notice.get_state_display() + (f"（{_fmt(notice.escalated_on)}升级督办）" if notice.escalated_on else ""))]
+    return rows
+
+
+def step_lines(notice):
+    return [f"{_fmt(s.on)} {s.get_kind_display()}"
+            f"（{(s.by.get_full_name() or s.by.username) if s.by else '系统'}）：{s.text}" for s in notice.steps.all()]
+
+
+def _font(run, size, bold=False):
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.name = "SimSun"
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+
+
+def notice_docx(notice) -> bytes:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4
+    section.top_margin = section.bottom_margin = Cm(2.5)
+    section.left_margin = section.right_margin = Cm(2.6)
+
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(title.add_run("督 办 单"), 22, bold=True)
+    number = doc.add_paragraph()
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(number.add_run(notice.number), 14)
+
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value in facts(notice) + [("督办事由", notice.reason)]:
+        cells = table.add_row().cells
+        cells[0].width, cells[1].width = Cm(3.2), Cm(12.6)
+        _font(cells[0].paragraphs[0].add_run(label), 12, bold=True)
+        _font(cells[1].paragraphs[0].add_run(value), 12)
+
+    heading = doc.add_paragraph()
+    _font(heading.add_run("办理情况"), 12, bold=True)
+    for line in step_lines(notice):
+        _font(doc.add_paragraph().add_run(line), 10.5)
+
+    ask = doc.add_paragraph()
+    _font(ask.add_run(f"请{notice.unit.name}于{_fmt(notice.reply_due)}前将办理情况书面报{office_name(notice)}。"), 12)
+    sign = doc.add_paragraph()
+    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _font(sign.add_run(f"{office_name(notice)}\n{_fmt(notice.opened_on)}"), 12)
+
+    out = BytesIO()
+    doc.save(out)
+    return out.getvalue()
