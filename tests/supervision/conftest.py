@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tests.work.conftest import add_lixia_office, build_plan  # noqa: F401
+from tests.work.conftest import build_plan, lixia_office  # noqa: F401  (lixia_office: a fixture)
 
 
 @pytest.fixture

@@ -1,0 +1,137 @@
+"""Notices through their services: numbers, the reason, the reply → return → reply → accept path, bad input."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from luoshi.audit.models import AuditEntry
+from luoshi.core.problems import Rejected
+from luoshi.notify.models import Message
+from luoshi.supervision import services
+from luoshi.supervision.models import Notice, NoticeCounter, NoticeStep
+
+pytestmark = pytest.mark.django_db
+
+
+def test_notices_are_numbered_without_gaps_per_year_and_a_second_open_notice_on_a_task_is_refused(plan, cast):
+    first = services.open_notice(cast.li_ducha, plan.t1, on=date(2020, 5, 12))
+    with pytest.raises(Rejected, match="已有未办结的督办单（督办〔2020〕1号）"):
+        services.open_notice(cast.li_ducha, plan.t1, on=date(2020, 5, 13))
+    second = services.open_notice(cast.li_ducha, plan.t2, on=date(2020, 5, 13))
+    next_year = services.open_notice(None, plan.t3, on=date(2021, 1, 4))
+    assert [first.number, second.number, next_year.number] == ["督办〔2020〕1号", "督办〔2020〕2号", "督办〔2021〕1号"]
+    assert NoticeCounter.objects.get(year=2020).last == 2  # the refused one took no number
+    assert Notice.objects.count() == 3
+
+
+def test_a_new_notice_goes_to_the_lead_unit_copied_to_the_responsible_units_with_a_reason_from_the_red_light(plan, cast):
+    notice = services.open_notice(cast.li_ducha, plan.t1, on=date(2020, 5, 12))
+    assert notice.unit == cast.units.shangwu and list(notice.copied_units.all()) == [cast.units.town]
+    assert notice.leader_name == "孙区长" and notice.leader.user == cast.sun_leader
+    assert notice.region == cast.jiyang and notice.state == "pending" and notice.source == "manual"
+    # Tue 12 May + 5 working days = Tue 19 May 2020
+    assert notice.opened_on == date(2020, 5, 12) and notice.reply_due == date(2020, 5, 19)
+    # 1.1 due Thu 30 Apr: working days after it through 12 May are 6 (五一 1–5 May off, Sat 9 May worked)
+    assert "节点「1.1 完成项目洽谈」完成时限2020年4月30日" in notice.reason
+    assert "已滞后 6 个工作日" in notice.reason
+    assert "已连续 2 期未报送进度" in notice.reason  # March and April, no report at all
+    step = notice.steps.get()
+    assert (step.kind, step.by, step.on, step.text) == ("opened", cast.li_ducha, date(2020, 5, 12), notice.reason)
+    assert AuditEntry.objects.filter(action="开具督办单", object_id=str(notice.pk)).count() == 1
+    assert set(Message.objects.filter(subject__startswith="收到督办单").values_list("recipient__username", flat=True)) \
+        == {"zhou_shangwu"}
+
+
+def test_a_notice_on_one_milestone_names_only_that_milestone(plan, cast):
+    notice = services.open_notice(cast.li_ducha, plan.t1, milestone=plan.m12, on=date(2020, 5, 12))
+    assert "1.2 签订合作协议" in notice.reason and "1.1" not in notice.reason
+
+
+def test_a_milestone_of_another_task_an_empty_reason_or_a_reply_due_not_after_opening_is_refused(plan, cast):
+    with pytest.raises(Rejected, match="不属于该重点任务"):
+        services.open_notice(cast.li_ducha, plan.t1, milestone=plan.m21, on=date(2020, 5, 12))
+    with pytest.raises(Rejected, match="督办事由不能为空"):
+        services.open_notice(cast.li_ducha, plan.t1, reason="   ", on=date(2020, 5, 12))
+    with pytest.raises(Rejected, match="答复时限"):
+        services.open_notice(cast.li_ducha, plan.t1, reply_due=date(2020, 5, 12), on=date(2020, 5, 12))
+    assert not Notice.objects.exists() and not NoticeCounter.objects.filter(last__gt=0).exists()
+
+
+def test_a_notice_is_answered_sent_back_answered_again_and_accepted_each_step_kept(notice, cast):
+    services.reply(cast.zhou_shangwu, notice, "已约谈企业，5月底前签约。", on=date(2020, 5, 14))
+    notice.refresh_from_db()
+    assert (notice.state, notice.replied_on, notice.first_replied_on) == ("replied", date(2020, 5, 14), date(2020, 5, 14))
+    services.return_notice(cast.li_ducha, notice, "整改措施不具体，请列明时间表。", on=date(2020, 5, 15))
+    notice.refresh_from_db()
+    assert notice.state == "returned"
+    assert Message.objects.filter(recipient=cast.zhou_shangwu, subject__contains="被退回").count() == 1
+    services.reply(cast.zhou_shangwu, notice, "5月20日签约，6月开工。", on=date(2020, 5, 18))
+    notice.refresh_from_db()
+    assert (notice.state, notice.replied_on, notice.first_replied_on) == ("replied", date(2020, 5, 18), date(2020, 5, 14))
+    services.accept(cast.li_ducha, notice, on=date(2020, 5, 19))
+    notice.refresh_from_db()
+    assert notice.state == "closed"
+    steps = list(notice.steps.values_list("kind", "on", "by__username"))
+    assert steps == [("opened", date(2020, 5, 12), "li_ducha"), ("replied", date(2020, 5, 14), "zhou_shangwu"),
+                     ("returned", date(2020, 5, 15), "li_ducha"), ("replied", date(2020, 5, 18), "zhou_shangwu"),
+                     ("accepted", date(2020, 5, 19), "li_ducha")]
+    actions = list(AuditEntry.objects.filter(object_id=str(notice.pk), object_type="supervision.Notice")
+                   .order_by("id").values_list("action", flat=True))
+    assert actions == ["开具督办单", "答复督办单", "退回督办单", "答复督办单", "办结督办单"]
+    # closed: a new notice on the task may be opened again
+    assert services.open_notice(cast.li_ducha, notice.task, on=date(2020, 5, 20)).number == "督办〔2020〕2号"
+
+
+def test_an_empty_reply_is_refused_and_nothing_is_saved(notice, cast):
+    with pytest.raises(Rejected, match="答复内容不能为空"):
+        services.reply(cast.zhou_shangwu, notice, "  \n ")
+    notice.refresh_from_db()
+    assert notice.state == "pending" and notice.steps.count() == 1
+
+
+def test_a_unit_cannot_answer_another_units_notice_nor_a_copied_unit_the_lead_units(notice, cast):
+    for user in (cast.zheng_caizheng, cast.sun_jiedao, cast.li_ducha, cast.sun_leader):
+        with pytest.raises(PermissionDenied):
+            services.reply(user, notice, "代为答复")
+    assert notice.steps.count() == 1 and Notice.objects.get().state == "pending"
+
+
+def test_accepting_twice_returning_a_closed_notice_and_accepting_before_any_answer_are_refused(notice, cast):
+    with pytest.raises(Rejected, match="尚未收到答复"):
+        services.accept(cast.li_ducha, notice)
+    services.reply(cast.zhou_shangwu, notice, "已整改。")
+    services.accept(cast.li_ducha, notice)
+    with pytest.raises(Rejected, match="已办结，不能再办结"):
+        services.accept(cast.li_ducha, notice)
+    with pytest.raises(Rejected, match="已办结，不能再退回"):
+        services.return_notice(cast.li_ducha, notice, "再查")
+    with pytest.raises(Rejected, match="已办结，不能再答复"):
+        services.reply(cast.zhou_shangwu, notice, "补充")
+    assert NoticeStep.objects.filter(kind="accepted").count() == 1
+
+
+def test_a_return_needs_a_reason_and_only_the_office_returns_or_accepts(notice, cast):
+    services.reply(cast.zhou_shangwu, notice, "已整改。")
+    with pytest.raises(Rejected, match="退回理由不能为空"):
+        services.return_notice(cast.li_ducha, notice, "")
+    for user in (cast.zhou_shangwu, cast.sun_leader, cast.zheng_caizheng):
+        with pytest.raises(PermissionDenied):
+            services.accept(user, notice)
+        with pytest.raises(PermissionDenied):
+            services.return_notice(user, notice, "不行")
+    assert Notice.objects.get().state == "replied"
+
+
+def test_a_unit_answering_twice_before_review_is_refused(notice, cast):
+    services.reply(cast.zhou_shangwu, notice, "已整改。")
+    with pytest.raises(Rejected, match="已答复，等待督查室审核"):
+        services.reply(cast.zhou_shangwu, notice, "再补充一点")
+
+
+def test_only_the_office_of_the_tasks_region_opens_a_notice(plan, cast, lixia_office):
+    for user in (cast.sun_leader, cast.zhou_shangwu, cast.zhao_fagai, cast.liu_ducha):
+        with pytest.raises(PermissionDenied):
+            services.open_notice(user, plan.t1, on=date(2020, 5, 12))
+    assert services.open_notice(cast.liu_ducha, plan.t3, on=date(2020, 5, 12)).region == cast.lixia
+    assert Notice.objects.count() == 1
