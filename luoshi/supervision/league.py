@@ -71,6 +71,11 @@ class League:
     def period_label(self):
         return f"{self.period.year}年{self.period.month}月"
 
+    @property
+    def running(self):
+        """Whether the month had not ended on the day it was judged."""
+        return self.as_of < rules.month_last(self.period)
+
     def as_json(self):
         return [row.as_json() for row in self.rows]
 

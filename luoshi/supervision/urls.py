@@ -15,6 +15,6 @@ urlpatterns = [
     path("notices/<int:pk>/remind", views.notice_remind, name="notice_remind"),
     path("notices/<int:pk>/print", views.notice_print, name="notice_print"),
     path("notices/<int:pk>/docx", views.notice_docx, name="notice_docx"),
-    # "league" (league table, 倒查 chain): one line each, e.g.
-    # path("", include("luoshi.supervision.urls_league")),
+    path("", include("luoshi.supervision.urls_league")),  # league table (考核排名): league's own module
+    path("", include("luoshi.supervision.urls_chain")),  # 倒查 chains and the seriously overdue list
 ]

@@ -1,0 +1,31 @@
+"""The league table as an xlsx (core.exports.Export: formula-safe), both ends shaded."""
+
+from luoshi.core.exports import Export
+from luoshi.supervision import rules
+from luoshi.supervision.league import COLUMN_LABELS, COUNT_KEYS
+
+FILLS = {rules.TOP: "E2F0D9", rules.BOTTOM: "FBE2D5"}
+
+
+class LeagueExport(Export):
+    sheet_title = "考核排名"
+    headers = ["名次", "名次升降", "单位", "单位全称", "得分", *(COLUMN_LABELS[k] for k in COUNT_KEYS), "区分"]
+    column_widths = {3: 14, 4: 28}
+
+    def __init__(self, table):
+        self.table = table
+        region = table.region.name if table.region else "全部单位"
+        self.filename = f"考核排名-{region}-{table.period_code}"
+
+    def rows(self):
+        for row in self.table.rows:
+            yield [row.rank, row.rank_change, row.unit, row.unit_name, row.score, *row.count_list, row.band_label]
+
+    def style_workbook(self, worksheet):
+        from openpyxl.styles import PatternFill
+
+        for index, row in enumerate(self.table.rows, start=2):
+            color = FILLS.get(row.band)
+            if color:
+                for cell in worksheet[index]:
+                    cell.fill = PatternFill("solid", fgColor=color)

@@ -1,0 +1,94 @@
+"""倒查 pages: a task's or milestone's chain as a timeline; the seriously overdue items as of a day with their chains,
+and their xlsx and .docx for the meeting."""
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from luoshi.core.exports import http_response
+from luoshi.core.periods import parse_day
+from luoshi.core.problems import Rejected
+from luoshi.supervision import access_league, chain
+from luoshi.supervision.exports_chain import OverdueChainsExport, overdue_docx
+from luoshi.work import queries
+from luoshi.work import rules as work_rules
+
+
+def _as_of(request):
+    """The day asked for (?on=), else today; (day, problems)."""
+    raw = request.GET.get("on")
+    if not raw:
+        return timezone.localdate(), []
+    try:
+        return parse_day(raw, "判定日期"), []
+    except Rejected as rejected:
+        return timezone.localdate(), rejected.messages
+
+
+def _judged(task, as_of):
+    """The task and its milestones as work judges them on that day (board's dicts)."""
+    board = queries.board(as_of, Q(pk=task.pk))
+    return board.tasks[0] if board.tasks else None
+
+
+def _chain_page(request, task, milestone=None):
+    as_of, problems = _as_of(request)
+    the_chain = chain.task_chain(task, milestone)
+    judged = _judged(task, as_of)
+    judged_milestone = None
+    if judged and milestone is not None:
+        judged_milestone = next((m for m in judged["milestones"] if m["id"] == milestone.pk), None)
+    return render(request, "supervision/chain.html", {
+        "task": task, "milestone": milestone, "chain": the_chain, "judged": judged, "judged_milestone": judged_milestone,
+        "as_of": as_of, "problems": problems, "status_labels": work_rules.STATUS_LABELS, "light_labels": work_rules.LIGHT_LABELS,
+    }, status=400 if problems else 200)
+
+
+@login_required
+def task_chain(request, pk):
+    task = access_league.get_chain_task_for_user(request.user, pk, chain.chain_units)
+    return _chain_page(request, task)
+
+
+@login_required
+def milestone_chain(request, pk):
+    milestone = access_league.get_chain_milestone_for_user(request.user, pk, chain.chain_units)
+    return _chain_page(request, milestone.task, milestone)
+
+
+def _overdue(request):
+    access_league.require_chain_reader(request.user)
+    as_of, problems = _as_of(request)
+    return as_of, problems, chain.seriously_overdue(as_of, access_league.chain_task_filter(request.user))
+
+
+@login_required
+def overdue_list(request):
+    as_of, problems, items = _overdue(request)
+    return render(request, "supervision/chain_overdue.html", {"as_of": as_of, "problems": problems, "items": items},
+                  status=400 if problems else 200)
+
+
+@login_required
+def overdue_xlsx(request):
+    as_of, problems, items = _overdue(request)
+    if problems:
+        return render(request, "supervision/chain_overdue.html", {"as_of": as_of, "problems": problems, "items": []},
+                      status=400)
+    return http_response(OverdueChainsExport(items, as_of))
+
+
+@login_required
+def overdue_word(request):
+    as_of, problems, items = _overdue(request)
+    if problems:
+        return render(request, "supervision/chain_overdue.html", {"as_of": as_of, "problems": problems, "items": []},
+                      status=400)
+    filename, mime, data = overdue_docx(items, as_of)
+    response = HttpResponse(data, content_type=mime)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -1,0 +1,62 @@
+"""The league table page (考核排名) and its xlsx export."""
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Max
+from django.shortcuts import render
+from django.utils import timezone
+
+from luoshi.core.exports import http_response
+from luoshi.core.problems import Rejected
+from luoshi.supervision import access_league, rules
+from luoshi.supervision import league as league_queries
+from luoshi.supervision.exports_league import LeagueExport
+from luoshi.work.models import ProgressReport
+
+
+def default_period(region, today):
+    """The last full month before today, or before the latest progress report of the region's tasks when that is
+    earlier (an old plan such as the 2020 demo opens on its last judged month)."""
+    latest = ProgressReport.objects.filter(task__lead_unit__region__code__startswith=region.prefix).aggregate(
+        latest=Max("reported_on"))["latest"]
+    base = min(today, latest) if latest else today
+    return rules.previous_month(base.replace(day=1))
+
+
+def _table(request):
+    """(region, the month asked for, the table or None, problems)."""
+    today = timezone.localdate()
+    region = access_league.get_league_region_for_user(request.user, request.GET.get("region"))
+    raw = request.GET.get("period")
+    try:
+        period = rules.parse_month(raw, "考核月份") if raw else default_period(region, today)
+        return region, period, league_queries.league(period, region=region, today=today), []
+    except Rejected as rejected:
+        return region, None, None, rejected.messages
+
+
+@login_required
+def league_page(request):
+    region, period, table, problems = _table(request)
+    regions = list(access_league.league_regions(request.user).order_by("code"))
+    context = {"region": region, "regions": regions, "table": table, "problems": problems,
+               "period": period, "raw_period": (request.GET.get("period") or "")[:20],
+               "count_labels": [league_queries.COLUMN_LABELS[k] for k in league_queries.COUNT_KEYS],
+               "weights": [(league_queries.COLUMN_LABELS[k], w) for k, w in rules.WEIGHTS.items()],
+               "base": rules.BASE, "band_size": rules.BAND_SIZE}
+    if period is not None:
+        context["previous_period"] = rules.previous_month(period)
+        following = rules.month_last(period) + timedelta(days=1)
+        if following <= timezone.localdate():
+            context["next_period"] = following
+    return render(request, "supervision/league.html", context, status=400 if problems else 200)
+
+
+@login_required
+def league_export(request):
+    region, period, table, problems = _table(request)
+    if table is None:
+        return render(request, "supervision/league.html", {"region": region, "problems": problems, "regions": []},
+                      status=400)
+    return http_response(LeagueExport(table))
