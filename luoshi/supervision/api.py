@@ -86,3 +86,8 @@ def accept(request, notice_id: int, payload: TextIn):
 @router.post("/notices/{notice_id}/return", summary="退回重新答复（督查室，须写明理由）")
 def return_notice(request, notice_id: int, payload: TextIn):
     return _act(request, notice_id, "decide", lambda n: services.return_notice(request.user, n, payload.text))
+
+
+from luoshi.supervision.api_league import router as league_router  # noqa: E402  (league table and 倒查: league's module)
+
+router.add_router("", league_router)
