@@ -46,7 +46,7 @@ def symbolic(payload, plan, cast):
         **{k: v for k, v in payload.items() if k not in {"tasks", "milestones", "campaigns", "units"}},
         "campaigns": [[n("campaign", c), name] for c, name in payload["campaigns"]],
         "units": [[n("unit", u), name] for u, name in payload["units"]],
-        "tasks": [[n("task", t[0]), n("campaign", t[1]), *t[2:4], n("unit", t[4]), *t[5:8], [n("unit", u) for u in t[8]]]
+        "tasks": [[n("task", t[0]), n("campaign", t[1]), *t[2:4], n("unit", t[4]), *t[5:8], [n("unit", u) for u in t[8]], *t[9:]]
                   for t in payload["tasks"]],
         "milestones": [[n("milestone", m[0]), n("task", m[1]), *m[2:6], n("milestone", m[6]), m[7]]
                        for m in payload["milestones"]],
@@ -84,21 +84,26 @@ EXPECTED = {
     date(2020, 5, 7): (18389, {"t1": YELLOW, "t4": YELLOW, "t2": GREEN, "t3": RED},
                        [(18381, DONE, None, None), (None, OVER, "m1.1", None), (None, IP, "m1.2", 18443), (18372, LATE, None, None),
                         (None, SERIOUS, None, None), (None, NS, "m3.1", None)]),
-    date(2020, 6, 15): (18428, {"t1": RED, "t4": YELLOW, "t2": GREEN, "t3": RED},
-                        [(18381, DONE, None, None), (None, SERIOUS, "m1.1", None), (None, SERIOUS, "m1.2", 18443),
+    # Issue #12's corrected rule, by hand for Mon 15 Jun 2020: task 1 (monthly, started 1 Mar, last report 20 Mar)
+    # missed May and April → 2 in a row, silent. 1.2 (due Fri 1 May, effective Wed 6 May) is past due → 严重滞后; 1.3
+    # (due Fri 31 Jul) is not due yet → 推进中 (planned start 2 May), no longer 严重滞后. Task 4 (no milestones, started
+    # 1 Apr, no report) missed April and May → 2 in a row: its own flag makes it red (was yellow).
+    date(2020, 6, 15): (18428, {"t1": RED, "t4": RED, "t2": GREEN, "t3": RED},
+                        [(18381, DONE, None, None), (None, SERIOUS, "m1.1", None), (None, IP, "m1.2", 18443),
                          (18372, LATE, None, None), (18393, LATE, None, None), (None, SERIOUS, "m3.1", None)]),
 }
 
 
 def expected_chart(as_of, tasks=("t1", "t4", "t2", "t3")):
     day, lights, judged = EXPECTED[as_of]
-    task_rows = {"t1": T1 + [lights["t1"], T1_UNITS], "t4": T4 + [lights["t4"], T4_UNITS],
-                 "t2": T2 + [lights["t2"], T2_UNITS], "t3": T3 + [lights["t3"], T3_UNITS]}
+    # The last item of a task row is its original deadline (null: never re-baselined).
+    task_rows = {"t1": T1 + [lights["t1"], T1_UNITS, None], "t4": T4 + [lights["t4"], T4_UNITS, None],
+                 "t2": T2 + [lights["t2"], T2_UNITS, None], "t3": T3 + [lights["t3"], T3_UNITS, None]}
     milestones = [base + [done, status, follows, original] for base, (done, status, follows, original)
                   in zip([M11, M12, M13, M21, M31, M32], judged) if base[1] in tasks]
     unit_ids = {u for t in tasks for u in task_rows[t][8]}
     return {
-        "as_of": day,
+        "as_of": day, "against": "current",
         "campaigns": [c for c in [["zs", "双招双引"], ["hc", "合村并点"]] if any(task_rows[t][1] == c[0] for t in tasks)],
         "units": [u for u in UNITS_ALL if u[0] in unit_ids],
         "lights": ["green", "yellow", "red"], "light_labels": ["绿灯", "黄灯", "红灯"],

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from luoshi.work import services
-from luoshi.work.models import Milestone, ProgressReport, Task
+from luoshi.work.models import Milestone, ProgressReport, Rebaseline, Task
 from tests.work.test_transfers import GOOD, xlsx
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("may_12")]
@@ -138,10 +138,14 @@ def test_correction_through_the_form_keeps_the_earlier_version_visible(client_fo
     assert "第一次报送" in page and "更正后的内容" in page and "已被更正，仅供查阅" in page
 
 
-def test_supervision_rebaselines_a_milestone_and_the_original_date_stays_visible(client_for, plan):
+def test_supervision_asks_to_rebaseline_a_leader_approves_and_the_original_date_stays_visible(client_for, plan):
     client = client_for("li_ducha")
     client.post(f"/work/campaigns/{plan.zs.pk}/set-plan")
     client.post(f"/work/milestones/{plan.m11.pk}/rebaseline", {"new_due": "2020-05-15", "reason": "疫情影响"})
+    assert Milestone.objects.get(pk=plan.m11.pk).due == date(2020, 4, 30)  # asked: nothing moves yet
+    assert "待审批：调整为 2020-05-15" in client.get(f"/work/tasks/{plan.t1.pk}/").content.decode()
+    request = Rebaseline.objects.get()
+    client_for("sun_leader").post(f"/work/rebaselines/{request.pk}/approve", {"note": "同意"})
     page = client.get(f"/work/tasks/{plan.t1.pk}/").content.decode()
     assert "原定 2020-04-30" in page and "疫情影响" in page
     assert Milestone.objects.get(pk=plan.m11.pk).due == date(2020, 5, 15)
@@ -217,3 +221,45 @@ def test_supervision_sets_a_campaigns_report_cycle_and_a_unit_cannot(client_for,
     response = client_for("li_ducha").post(f"/work/campaigns/{plan.zs.pk}/cycle", {"report_cycle": "daily"}, follow=True)
     assert "未知的报送周期" in response.content.decode()
     assert Campaign.objects.get(pk=plan.zs.pk).report_cycle == "weekly"
+
+
+def test_a_silent_tasks_milestones_not_yet_due_are_not_in_the_overdue_list(client_for, plan):
+    # Issue #12. Judged Thu 7 May 2020 with no report at all: task 1 (monthly, started 1 Mar) missed March and April,
+    # task 2 (started 1 Feb) February, March and April. 1.1 (due Thu 30 Apr, 2 working days late: 6, 7 May) and 1.2
+    # (due Fri 1 May → Wed 6 May, 1 day late) are past due in a silent task → 严重滞后. 1.3 (due Tue 30 Jun) is not due:
+    # 推进中, not "严重滞后, 滞后工作日 0" as the old rule said. 2.1 (due Fri 3 Apr) is 21 working days late.
+    response = client_for("li_ducha").get("/work/?on=2020-05-07")
+    overdue = [(m["number"], m["status"], m["working_days_late"]) for m in response.context["overdue"]]
+    assert overdue == [("2.1", "seriously_overdue", 21), ("1.1", "seriously_overdue", 2), ("1.2", "seriously_overdue", 1)]
+    # The silence is the task's own flag, in its own list on the overview.
+    html = response.content.decode()
+    assert 'id="silent-tasks"' in html
+    silent = [(t["number"], t["missed_periods"], t["light"]) for t in response.context["silent"]]
+    assert silent == [("2", 3, "red"), ("1", 2, "red")]
+    assert '<span class="missed serious">缺报 2 期</span>' in html and '<span class="missed serious">缺报 3 期</span>' in html
+
+
+def test_a_task_silent_for_two_periods_is_red_with_its_flag_though_no_milestone_is_due(client_for, plan, cast):
+    # Task 5 (双招双引 monthly, lead 商务局) started Sat 1 Feb 2020, one milestone due Thu 31 Dec, no report. Judged Thu 7
+    # May it missed February, March and April: red by its own flag "缺报 3 期", its milestone 推进中 with 0 days late.
+    task, _ = services.save_task(None, campaign=plan.zs, number="5", title="外资招引专班", lead_unit=cast.units.shangwu,
+                                 start=date(2020, 2, 1), deadline=date(2020, 12, 31))
+    services.save_milestone(None, task=task, number="5.1", title="年度目标完成", due=date(2020, 12, 31))
+    client = client_for("zhou_shangwu")
+    page = client.get(f"/work/tasks/{task.pk}/?on=2020-05-07")
+    assert page.context["judged"]["light"] == "red"
+    assert [m["status"] for m in page.context["judged"]["milestones"]] == ["in_progress"]
+    assert '<span class="missed serious" id="task-missed">缺报 3 期</span>' in page.content.decode()
+    mine = client.get("/work/mine/?on=2020-05-07").content.decode()
+    assert '<span class="missed serious">缺报 3 期</span>' in mine
+    # One report on Thu 30 Apr: no period missed any more, green.
+    services.submit_report(None, task, percent=10, reported_on=date(2020, 4, 30))
+    page = client.get(f"/work/tasks/{task.pk}/?on=2020-05-07")
+    assert page.context["judged"]["light"] == "green" and 'id="task-missed"' not in page.content.decode()
+
+
+def test_the_leaders_list_shows_the_flag_beside_the_light(client_for, plan):
+    # Task 1 (孙区长 leads it) judged 7 May 2020 without reports: March and April missed.
+    html = client_for("sun_leader").get("/work/?on=2020-05-07").content.decode()
+    my_list = html[html.index('id="my-led-tasks"'):html.index("</table>", html.index('id="my-led-tasks"'))]
+    assert '<span class="missed serious">缺报 2 期</span>' in my_list
