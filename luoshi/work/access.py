@@ -166,3 +166,95 @@ def get_task_for_user(user, pk, write=False):
 def require_reader(user):
     if not can_read_work(user):
         raise PermissionDenied("您无权查看重点工作")
+
+
+# 调整计划 (re-baselining under approval; docs/rules.md §3). A unit (the task's lead or responsible unit) or the
+# supervision office of the task's region asks; a leader of the region approves any request, the office approves
+# the units' requests (its own requests and the import's need a leader); nobody decides a request they made or one
+# made in the name of their own unit.
+
+def rebaseline_units(user, task):
+    """The units in whose name this user may ask to change the task's dates (its lead and responsible units the user
+    works for, unit role)."""
+    access = access_for(user)
+    if Role.UNIT not in access.roles:
+        return []
+    return [u for u in reporting_units(user, task) if u.pk in access.unit_ids]
+
+
+def can_request_rebaseline(user, task) -> bool:
+    return bool(rebaseline_units(user, task)) or (can_manage_plan(user) and can_manage_task(user, task))
+
+
+def require_rebaseline_requester(user, task):
+    """The unit in whose name the user asks (None: as the supervision office or an administrator); else 403."""
+    units = rebaseline_units(user, task)
+    if units:
+        return units[0]
+    if can_manage_plan(user) and can_manage_task(user, task):
+        return None
+    raise PermissionDenied(f"只有重点任务「{task.number} {task.title}」的牵头单位、责任单位或本地区督查室可以申请调整计划")
+
+
+def rebaseline_approval_refusal(user, request):
+    """Why this user may not decide this request (a Chinese sentence), or None when they may."""
+    access = access_for(user)
+    if not getattr(user, "is_authenticated", False):
+        return "请先登录"
+    if request.requested_by_id is not None and request.requested_by_id == user.pk:
+        return "不能审批自己提出的调整计划申请"
+    if request.unit_id is not None and request.unit_id in access.unit_ids:
+        return f"申请单位「{request.unit.name}」的人员不能审批本单位的调整计划申请"
+    task = request.target_task
+    region = task.lead_unit.region
+    if access.is_admin or access.covers_region(region, roles={Role.LEADER}):
+        return None
+    if access.covers_region(region, roles={Role.SUPERVISION}):
+        if request.unit_id is None:
+            return "督查室提出（或配档表导入产生）的调整计划申请须由区领导审批"
+        return None
+    return "只有该任务所在地区的领导或督查室可以审批调整计划申请"
+
+
+def can_approve_rebaseline(user, request) -> bool:
+    return rebaseline_approval_refusal(user, request) is None
+
+
+def require_rebaseline_approver(user, request):
+    refusal = rebaseline_approval_refusal(user, request)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+
+
+def can_list_rebaselines(user) -> bool:
+    return access_for(user).has_role(Role.LEADER, Role.SUPERVISION, Role.UNIT)
+
+
+def rebaseline_filter(user) -> Q:
+    """A Q on Rebaseline keeping the requests this user sees in the list: leaders and offices those of their region's
+    tasks, a unit those made in its name (an administrator all)."""
+    access = access_for(user)
+    if access.is_admin:
+        return Q()
+    q = Q(pk__in=[])
+    roles = {Role.LEADER, Role.SUPERVISION}
+    if access.roles & roles:
+        q |= access.region_filter("milestone__task__lead_unit__region__code", roles=roles)
+        q |= access.region_filter("task__lead_unit__region__code", roles=roles)
+    unit_ids = [u.pk for u in access.units_for(Role.UNIT)]
+    if unit_ids:
+        q |= Q(unit_id__in=unit_ids)
+    return q
+
+
+def get_rebaseline_for_user(user, pk):
+    """The request if the user sees it in the list or may read its task; else 404 / 403."""
+    from luoshi.work.models import Rebaseline
+
+    request = (Rebaseline.objects.select_related("milestone__task__lead_unit__region", "task__lead_unit__region", "unit",
+                                                 "requested_by", "decided_by").filter(pk=pk).first())
+    if request is None:
+        raise Http404("调整计划申请不存在")
+    if not Rebaseline.objects.filter(rebaseline_filter(user), pk=pk).exists():
+        get_task_for_user(user, request.target_task.pk)  # 403 unless the user reads the task
+    return request

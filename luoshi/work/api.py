@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
@@ -9,7 +11,7 @@ from luoshi.core.problems import Rejected
 from luoshi.work import access as work_access
 from luoshi.work import queries, services
 from luoshi.work.gantt import gantt_response, gantt_rows
-from luoshi.work.models import Milestone, TaskRole
+from luoshi.work.models import Milestone, Rebaseline, RebaselineStatus, TaskRole
 
 router = Router(tags=["重点工作"])
 
@@ -30,6 +32,15 @@ class ReportIn(Schema):
 
 def _on(on):
     return on or timezone.localdate()
+
+
+def _against(against):
+    """current (default): lateness judged against the current dates; baseline: against the first planned dates."""
+    if against in (None, ""):
+        return queries.CURRENT
+    if against not in queries.AGAINST:
+        raise Rejected(f"判定依据「{str(against)[:20]}」不正确，应为 current（现行计划）或 baseline（原定计划）")
+    return against
 
 
 def _milestone_out(m):
@@ -66,17 +77,19 @@ def plan(request, campaign: str | None = None):
     return [_task_out(t) for t in tasks]
 
 
-@router.get("/status", summary="按日期判定每个节点（与 luoshi work status --json 同样的字段）")
-def status(request, on: date | None = None):
+@router.get("/status", summary="按日期判定每个节点（与 luoshi work status --json 同样的字段）；against=baseline 按原定计划判定滞后")
+def status(request, on: date | None = None, against: str | None = None):
     work_access.require_reader(request.user)
-    board = queries.board(_on(on), work_access.task_filter(request.user))
-    return {"on": board.as_of, "fallback_years": board.fallback_years, "milestones": queries.status_rows(board)}
+    against = _against(against)
+    board = queries.board(_on(on), work_access.task_filter(request.user), against=against)
+    return {"on": board.as_of, "against": against, "fallback_years": board.fallback_years,
+            "milestones": queries.status_rows(board)}
 
 
 @router.get("/rollup", summary="按攻坚战和牵头单位汇总的状态与亮灯")
-def rollup(request, on: date | None = None):
+def rollup(request, on: date | None = None, against: str | None = None):
     work_access.require_reader(request.user)
-    board = queries.board(_on(on), work_access.task_filter(request.user))
+    board = queries.board(_on(on), work_access.task_filter(request.user), against=_against(against))
 
     def out(groups, names):
         return [{"name": names.get(key, ""), "lights": dict(v["light"]), "statuses": dict(v["status"])} for key, v in groups.items()]
@@ -86,9 +99,10 @@ def rollup(request, on: date | None = None):
 
 
 @router.get("/gantt", summary="横道图数据（日期为 1970-01-01 起的天数）")
-def gantt(request, on: date | None = None, campaign: int | None = None, unit: int | None = None, light: str | None = None):
+def gantt(request, on: date | None = None, campaign: int | None = None, unit: int | None = None, light: str | None = None,
+          against: str | None = None):
     work_access.require_reader(request.user)
-    data, _ = gantt_rows(_on(on), request.user, campaign_id=campaign, unit_id=unit, light=light)
+    data, _ = gantt_rows(_on(on), request.user, campaign_id=campaign, unit_id=unit, light=light, against=_against(against))
     return gantt_response(data)
 
 
@@ -118,3 +132,72 @@ def post_report(request, task_id: int, payload: ReportIn):
                                     completions=[(milestones[c.milestone], c.done_on) for c in payload.completions],
                                     source="api")
     return Status(201, _report_out(report))
+
+
+# 调整计划 (re-baseline requests): list, ask, approve, refuse. Rules: work.access and docs/rules.md §3.
+
+class RebaselineIn(Schema):
+    milestone: int | None = None  # a milestone's id: change its due date
+    task: int | None = None  # a task's id: change the task's deadline (give one of milestone and task)
+    new_due: str  # YYYY-MM-DD, 2000–2100
+    reason: str = ""
+
+
+class DecisionIn(Schema):
+    note: str = ""  # required when refusing
+
+
+def _out(user, r):
+    task = r.target_task
+    return {"id": r.id, "task": task.id, "task_number": task.number, "milestone": r.milestone_id,
+            "milestone_number": r.milestone.number if r.milestone_id else None,
+            "target": "milestone" if r.milestone_id else "deadline", "old_due": r.old_due, "new_due": r.new_due,
+            "reason": r.reason, "status": r.status, "unit": r.unit.code if r.unit_id else None,
+            "requested_by": r.requested_by.username if r.requested_by_id else None, "requested_at": r.requested_at,
+            "decided_by": r.decided_by.username if r.decided_by_id else None, "decided_at": r.decided_at,
+            "decision_note": r.decision_note, "may_decide": r.status == RebaselineStatus.PENDING
+            and work_access.can_approve_rebaseline(user, r)}
+
+
+REBASELINE_RELATED = ("milestone__task__lead_unit__region", "task__lead_unit__region", "unit", "requested_by", "decided_by")
+
+
+@router.get("/rebaselines", summary="调整计划申请：领导和督查室看本地区的，单位看本单位提出的；status=pending 只列待审批")
+def rebaselines(request, status: str | None = None, task: int | None = None):
+    if not work_access.can_list_rebaselines(request.user):
+        raise PermissionDenied("只有领导、督查室和责任单位可以查看调整计划申请")
+    rows = Rebaseline.objects.filter(work_access.rebaseline_filter(request.user)).select_related(*REBASELINE_RELATED)
+    if status:
+        if status not in RebaselineStatus.values:
+            raise Rejected(f"状态「{status[:20]}」不正确，应为 pending、approved 或 refused")
+        rows = rows.filter(status=status)
+    if task is not None:
+        rows = rows.filter(Q(task_id=task) | Q(milestone__task_id=task))
+    return [_out(request.user, r) for r in rows.order_by("-requested_at", "-id")[:500]]
+
+
+@router.post("/rebaselines", response={201: dict}, summary="申请调整计划（节点完成时限或任务完成时限），批准前日期不变")
+def request_rebaseline(request, payload: RebaselineIn):
+    if (payload.milestone is None) == (payload.task is None):
+        raise Rejected("请指定一个节点（milestone）或一项任务（task）")
+    if payload.milestone is not None:
+        milestone = work_access.get_milestone_for_user(request.user, payload.milestone)
+        made = services.request_rebaseline(request.user, milestone=milestone, new_due=payload.new_due, reason=payload.reason)
+    else:
+        task = work_access.get_task_for_user(request.user, payload.task)
+        made = services.request_rebaseline(request.user, task=task, new_due=payload.new_due, reason=payload.reason)
+    return Status(201, _out(request.user, work_access.get_rebaseline_for_user(request.user, made.pk)))
+
+
+@router.post("/rebaselines/{request_id}/approve", summary="批准调整计划：日期调整，原定日期保留（不能审批本人或本单位的申请）")
+def approve_rebaseline(request, request_id: int, payload: DecisionIn):
+    item = work_access.get_rebaseline_for_user(request.user, request_id)
+    services.approve_rebaseline(request.user, item, payload.note)
+    return _out(request.user, work_access.get_rebaseline_for_user(request.user, request_id))
+
+
+@router.post("/rebaselines/{request_id}/refuse", summary="不予批准调整计划（须填写理由），日期不变")
+def refuse_rebaseline(request, request_id: int, payload: DecisionIn):
+    item = work_access.get_rebaseline_for_user(request.user, request_id)
+    services.refuse_rebaseline(request.user, item, payload.note)
+    return _out(request.user, work_access.get_rebaseline_for_user(request.user, request_id))

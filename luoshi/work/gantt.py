@@ -55,24 +55,28 @@ judged_parts = JudgedParts()
 MOST_BY_ID = 500
 
 
-def gantt_rows(as_of, user, *, campaign_id=None, unit_id=None, light=None):
+def gantt_rows(as_of, user, *, campaign_id=None, unit_id=None, light=None, against=None):
     """(JSON bytes, fallback years) of the chart for the tasks this user may read, as of a date.
 
-    JSON: {"as_of", "campaigns": [[id, name]], "units": [[id, short name]], "lights", "light_labels", "statuses",
-    "status_labels", "tasks": [[id, campaign_id, number, title, lead_unit_id, start, deadline, light, [unit ids]]],
+    JSON: {"as_of", "against", "campaigns": [[id, name]], "units": [[id, short name]], "lights", "light_labels", "statuses",
+    "status_labels", "tasks": [[id, campaign_id, number, title, lead_unit_id, start, deadline, light, [unit ids],
+    original_deadline]],
     "milestones": [[id, task_id, title, due, done_on, status, follows_id, original_due]], "fallback_years"}: dates as
     days since 1970-01-01, light and status as indexes into `lights` and `statuses`, campaigns and units only those of
-    the tasks shown (units by name), tasks in plan order and their milestones in the same order.
+    the tasks shown (units by name), tasks in plan order and their milestones in the same order. original_due and
+    original_deadline are the first planned dates (the baseline) where an approved re-baseline moved them, else null;
+    "against": "current" or "baseline" (lateness judged against the first planned dates, queries.board).
 
     Each request reads the shown tasks' revisions; only the tasks judged before under another revision (or never)
     are judged now (queries.chart_parts), the others come from judged_parts."""
     campaigns = list(Campaign.objects.values_list("id", "name", "report_cycle"))  # in campaign order
     cycle_of = {cid: cycle for cid, _, cycle in campaigns}
+    against = queries.BASELINE if against == queries.BASELINE else queries.CURRENT
     tasks_qs, scoped = queries.tasks_in_view(work_access.task_filter(user), campaign_id, unit_id)
-    parts = judged_parts.on(as_of)
+    parts = judged_parts.on(as_of if against == queries.CURRENT else (as_of, against))
     with queries.paused_gc():
         if not parts:  # the first chart of this date in this process: judge the shown tasks, which gives their order
-            fresh = queries.chart_parts(as_of, tasks_qs, cycle_of, scoped)
+            fresh = queries.chart_parts(as_of, tasks_qs, cycle_of, scoped, against)
             parts.update(fresh)
             order = queries.in_plan_order(cycle_of, [(task_id, part.revision, part.task[1]) for task_id, part in fresh.items()])
         else:
@@ -80,9 +84,9 @@ def gantt_rows(as_of, user, *, campaign_id=None, unit_id=None, light=None):
             stale = [task_id for task_id, revision, cid in order
                      if (part := parts.get(task_id)) is None or part.revision != revision or part.cycle != cycle_of[cid]]
             if stale and (len(stale) == len(order) or len(stale) > MOST_BY_ID):
-                parts.update(queries.chart_parts(as_of, tasks_qs, cycle_of, scoped))
+                parts.update(queries.chart_parts(as_of, tasks_qs, cycle_of, scoped, against))
             elif stale:
-                parts.update(queries.chart_parts(as_of, Task.objects.filter(pk__in=stale), cycle_of))
+                parts.update(queries.chart_parts(as_of, Task.objects.filter(pk__in=stale), cycle_of, True, against))
 
         shown = [part for part in map(parts.get, [row[0] for row in order]) if part is not None]  # None: gone since
         years = {as_of.year}.union(*{part.uncovered_years for part in shown})
@@ -95,7 +99,7 @@ def gantt_rows(as_of, user, *, campaign_id=None, unit_id=None, light=None):
         names = {uid: short or name for uid, name, short in Unit.objects.order_by().values_list("id", "name", "short_name")}
         fallback_years = workdays.fallback_years(date(year, 1, 1) for year in years)
         head = orjson.dumps({
-            "as_of": _day(as_of),
+            "as_of": _day(as_of), "against": against,
             "campaigns": [[cid, name] for cid, name, _ in campaigns if cid in campaign_ids],
             "units": sorted(([uid, names.get(uid, "")] for uid in unit_ids), key=lambda u: u[1]),
             "lights": rules.LIGHTS, "light_labels": [rules.LIGHT_LABELS[x] for x in rules.LIGHTS],

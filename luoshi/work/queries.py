@@ -185,7 +185,8 @@ class ChartPart(NamedTuple):
 
     revision: int
     cycle: str
-    task: list  # [id, campaign_id, number, title, lead_unit_id, start, deadline, light, [unit ids, lead included]]
+    task: list  # [id, campaign_id, number, title, lead_unit_id, start, deadline, light, [unit ids, lead included],
+    #              original_deadline (the first planned deadline where a re-baseline moved it, else null)]
     # The milestones' rows [id, task_id, title, due, done_on, status, follows_id, original_due] in plan order, as JSON
     # written while they are fresh in the processor's cache, comma-separated without brackets (b"" when none).
     milestones: bytes

@@ -8,11 +8,14 @@ from django.db.models import Min
 from django.utils import timezone
 
 from luoshi.audit.services import record, snapshot
+from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
 from luoshi.work import rules
 from luoshi.work.access import (can_manage_unit, reporting_units, require_campaign_manager, require_plan_manager,
+                                require_rebaseline_approver, require_rebaseline_requester,
                                 require_task_manager)
-from luoshi.work.models import (Campaign, Milestone, ProgressReport, Rebaseline, ReportAttachment, ReportCompletion, Task,
+from luoshi.work.models import (Campaign, Milestone, ProgressReport, Rebaseline, RebaselineStatus, ReportAttachment,
+                                ReportCompletion, Task,
                                 TaskRole, TaskUnit, new_revision)
 
 TASK_FIELDS = ["campaign", "number", "title", "lead_unit", "leader_name", "leader", "start", "deadline", "indicator_codes", "order"]
@@ -107,8 +110,10 @@ def set_plan(actor, campaign):
 
 @transaction.atomic
 def save_task(actor, *, campaign, number, title, lead_unit, start, deadline, responsible_units=(), cooperating_units=(),
-              leader_name="", leader=None, indicator_codes=(), order=0):
-    """Create or update the task with this 序号; its units are replaced by the given ones."""
+              leader_name="", leader=None, indicator_codes=(), order=0, reason="", requested=None):
+    """Create or update the task with this 序号; its units are replaced by the given ones. After the plan is set a new
+    deadline does not move the task's deadline: it becomes a pending re-baseline request (with `reason`), appended to
+    `requested` when given (the 配档表 import lists them)."""
     if not title:
         raise Rejected("重点任务名称不能为空")
     if lead_unit is None:
@@ -126,6 +131,12 @@ def save_task(actor, *, campaign, number, title, lead_unit, start, deadline, res
     units = [(lead_unit, TaskRole.LEAD)] + [(u, TaskRole.RESPONSIBLE) for u in responsible_units] + \
             [(u, TaskRole.COOPERATING) for u in cooperating_units]
     wanted = {(u.pk, role) for u, role in units}
+    if task is not None and deadline != task.deadline and campaign.plan_set_at is not None:
+        values["deadline"] = task.deadline  # moves only once approved
+        request = _plan_change_request(actor, task.deadline, deadline, reason, task=task,
+                                       label=f"重点任务「{task.number} {task.title}」")
+        if requested is not None and request is not None:
+            requested.append(request)
     if task is None:
         task = Task.objects.create(number=number, **values)
         TaskUnit.objects.bulk_create([TaskUnit(task=task, unit_id=uid, role=role) for uid, role in sorted(wanted)])
@@ -149,9 +160,9 @@ def save_task(actor, *, campaign, number, title, lead_unit, start, deadline, res
 
 @transaction.atomic
 def save_milestone(actor, *, task, number, title, due, start=None, planned_months=(), follows=None, order=0,
-                   reason="", approved_by=""):
-    """Create or update the milestone with this 序号. After the plan is set, a new due date is a re-baseline:
-    it needs a reason, and the original date is kept."""
+                   reason="", requested=None):
+    """Create or update the milestone with this 序号. After the plan is set, a new due date does not move the due date:
+    it becomes a pending re-baseline request (it needs a reason), appended to `requested` when given."""
     if not title:
         raise Rejected("节点内容不能为空")
     if due is None:
@@ -177,7 +188,10 @@ def save_milestone(actor, *, task, number, title, due, start=None, planned_month
         setattr(milestone, key, value)
     if milestone.due != due:
         if task.campaign.plan_set_at is not None:
-            _rebaseline(actor, milestone, due, reason, approved_by)
+            request = _plan_change_request(actor, milestone.due, due, reason, milestone=milestone,
+                                           label=f"节点「{milestone.title}」")
+            if requested is not None and request is not None:
+                requested.append(request)
         else:
             milestone.due = due
     after = snapshot(milestone, MILESTONE_FIELDS)
@@ -189,30 +203,176 @@ def save_milestone(actor, *, task, number, title, due, start=None, planned_month
     return milestone, "updated"
 
 
-def _rebaseline(actor, milestone, new_due, reason, approved_by):
+def _plan_change_request(actor, current, new_due, reason, *, label, milestone=None, task=None):
+    """A changed date met after the plan was set (save_task, save_milestone, the 配档表 import): a pending request
+    from the actor, or the pending one asking for the same date already; another pending one is refused."""
     reason = (reason or "").strip()
     if not reason:
-        raise Rejected(f"节点「{milestone.title}」的计划已确定，调整完成时限必须填写原因")
-    Rebaseline.objects.create(milestone=milestone, old_due=milestone.due, new_due=new_due, reason=reason,
-                              approved_by=approved_by or _name(actor),
-                              changed_by=actor if getattr(actor, "is_authenticated", False) else None)
-    if milestone.original_due is None:
-        milestone.original_due = milestone.due
-    milestone.due = new_due
+        raise Rejected(f"{label}的计划已确定，调整完成时限必须填写原因（调整经审批后生效）")
+    pending = Rebaseline.objects.filter(status=RebaselineStatus.PENDING, milestone=milestone, task=task).first()
+    if pending is not None:
+        if pending.new_due == new_due:
+            return pending
+        raise Rejected(f"{label}已有一项待审批的调整计划申请（{pending.old_due} → {pending.new_due}），"
+                       f"请先审批该申请，再调整为 {new_due}")
+    request = Rebaseline(milestone=milestone, task=task, old_due=current, new_due=new_due, reason=reason[:300],
+                         requested_by=actor if _person(actor) else None)
+    _save_request(actor, request, label)
+    return request
+
+
+def _save_request(actor, request, label):
+    from django.db import IntegrityError
+
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:  # another pending request was saved at the same time
+        raise Rejected(f"{label}已有一项待审批的调整计划申请，请等待审批结果")
+    record(actor, "申请调整计划", request, after={
+        "target": label, "old_due": request.old_due, "new_due": request.new_due, "reason": request.reason,
+        "unit": request.unit_id, "status": request.status})
+
+
+def _target(milestone, task):
+    """(milestone or None, its task, current date, planned start, label) of a request's target, read afresh."""
+    if (milestone is None) == (task is None):
+        raise ValueError("调整计划的对象须为一个节点或一项任务的完成时限")
+    if milestone is not None:
+        milestone = Milestone.objects.select_related("task__campaign", "task__lead_unit__region").get(pk=milestone.pk)
+        task = milestone.task
+        start = milestone.start or task.start
+        return milestone, task, milestone.due, start, f"节点「{milestone.title}」", "节点" if milestone.start else "任务"
+    task = Task.objects.select_related("campaign", "lead_unit__region").get(pk=task.pk)
+    return None, task, task.deadline, task.start, f"重点任务「{task.number} {task.title}」的完成时限", "任务"
+
+
+@transaction.atomic
+def request_rebaseline(actor, *, new_due, reason, milestone=None, task=None, check_plan=True):
+    """Ask to change a milestone's due date (milestone=…) or a task's deadline (task=…): nothing moves until a leader
+    or the supervision office approves (approve_rebaseline). A person asks in the name of their unit (the task's
+    lead or responsible unit) or as the region's supervision office (work.access.require_rebaseline_requester)."""
+    milestone, owner, current, start, label, start_of = _target(milestone, task)
+    unit = require_rebaseline_requester(actor, owner) if _person(actor) else None
+    problems = []
+    reason = (reason or "").strip()
+    if not reason:
+        problems.append("请填写调整原因")
+    elif len(reason) > 300:
+        problems.append(f"调整原因过长（{len(reason)} 个字，最多 300 个字）")
+    try:
+        new_due = parse_day(new_due, "新的完成时限")
+    except Rejected as rejected:
+        problems += rejected.messages
+    else:
+        if new_due == current:
+            problems.append(f"新的完成时限与现在的完成时限 {current} 相同")
+        if start is not None and new_due < start:
+            problems.append(f"新的完成时限 {new_due} 早于{start_of}的开始日期 {start}")
+    if check_plan and owner.campaign.plan_set_at is None:
+        problems.append(f"攻坚战「{owner.campaign.name}」的计划尚未确定：计划确定前由督查室直接修改日期，无需申请")
+    pending = Rebaseline.objects.filter(status=RebaselineStatus.PENDING, milestone=milestone,
+                                        task=None if milestone is not None else owner).first()
+    if pending is not None:
+        problems.append(f"{label}已有一项待审批的调整计划申请（{pending.old_due} → {pending.new_due}），请等待审批结果")
+    if problems:
+        raise Rejected(problems)
+    request = Rebaseline(milestone=milestone, task=None if milestone is not None else owner, old_due=current,
+                         new_due=new_due, reason=reason, unit=unit, requested_by=actor if _person(actor) else None)
+    _save_request(actor, request, label)
+    return request
+
+
+def _decidable(actor, request, note):
+    """The request locked for the decision, or Rejected / PermissionDenied (nothing saved)."""
+    request = Rebaseline.objects.select_for_update().get(pk=request.pk)
+    request = Rebaseline.objects.select_related("milestone__task__lead_unit__region", "task__lead_unit__region", "unit",
+                                                "decided_by").get(pk=request.pk)
+    if request.status != RebaselineStatus.PENDING:
+        who = _name(request.decided_by) if request.decided_by_id else (request.approved_by or "系统")
+        when = timezone.localtime(request.decided_at).strftime("%Y-%m-%d %H:%M") if request.decided_at else ""
+        raise Rejected(f"该调整计划申请已于 {when} 由 {who} 审批（{request.get_status_display()}），不能重复审批")
+    if _person(actor):
+        require_rebaseline_approver(actor, request)
+    if len(note or "") > 300:
+        raise Rejected(f"审批意见过长（{len(note)} 个字，最多 300 个字）")
+    return request
+
+
+def _decide(actor, request, status, note):
+    request.status = status
+    request.decided_by = actor if _person(actor) else None
+    request.decided_at = timezone.now()
+    request.decision_note = (note or "").strip()
+    fields = ["status", "decided_by", "decided_at", "decision_note"]
+    if status == RebaselineStatus.APPROVED:
+        request.approved_by = _name(actor)[:100]
+        request.changed_by = request.decided_by
+        request.changed_at = request.decided_at
+        fields += ["approved_by", "changed_by", "changed_at"]
+    request.save(update_fields=fields)
+
+
+@transaction.atomic
+def approve_rebaseline(actor, request, note=""):
+    """Approve a pending request: the date moves, the first planned date stays (Milestone.original_due,
+    Task.original_deadline), the task's revision moves. Decided once; never by the requester or their unit."""
+    request = _decidable(actor, request, note)
+    if request.milestone_id:
+        milestone = Milestone.objects.select_for_update().get(pk=request.milestone_id)
+        start = milestone.start or request.milestone.task.start
+        if start is not None and request.new_due < start:
+            raise Rejected(f"新的完成时限 {request.new_due} 早于开始日期 {start}，不能批准")
+        before = snapshot(milestone, ["due", "original_due"])
+        if milestone.original_due is None:
+            milestone.original_due = milestone.due
+        milestone.due = request.new_due
+        milestone.save(update_fields=["due", "original_due"])
+        touch_tasks(milestone.task_id)
+        record(actor, "调整节点计划", milestone, before=before, after={
+            **snapshot(milestone, ["due", "original_due"]), "reason": request.reason, "request": request.pk})
+    else:
+        task = Task.objects.select_for_update().get(pk=request.task_id)
+        if task.start is not None and request.new_due < task.start:
+            raise Rejected(f"新的完成时限 {request.new_due} 早于任务的开始日期 {task.start}，不能批准")
+        before = snapshot(task, ["deadline", "original_deadline"])
+        if task.original_deadline is None:
+            task.original_deadline = task.deadline
+        task.deadline = request.new_due
+        task.revision = new_revision()
+        task.save(update_fields=["deadline", "original_deadline", "revision"])
+        record(actor, "调整任务完成时限", task, before=before, after={
+            **snapshot(task, ["deadline", "original_deadline"]), "reason": request.reason, "request": request.pk})
+    _decide(actor, request, RebaselineStatus.APPROVED, note)
+    record(actor, "批准调整计划", request, before={"status": RebaselineStatus.PENDING},
+           after={"status": request.status, "old_due": request.old_due, "new_due": request.new_due,
+                  "note": request.decision_note})
+    return request
+
+
+@transaction.atomic
+def refuse_rebaseline(actor, request, note):
+    """Refuse a pending request with a note: nothing moves."""
+    if not (note or "").strip():
+        raise Rejected("不予批准请填写理由")
+    request = _decidable(actor, request, note)
+    _decide(actor, request, RebaselineStatus.REFUSED, note)
+    record(actor, "不批准调整计划", request, before={"status": RebaselineStatus.PENDING},
+           after={"status": request.status, "note": request.decision_note})
+    return request
 
 
 @transaction.atomic
 def rebaseline_milestone(actor, milestone, new_due, reason, approved_by=""):
+    """For the system only (the CLI, the demo, data moves; actor None): a request approved at once, as 系统
+    (or `approved_by`). People ask with request_rebaseline and a leader or the office approves."""
     if _person(actor):
-        require_plan_manager(actor)
-        require_task_manager(actor, milestone.task)
-    if new_due == milestone.due:
-        raise Rejected("新的完成时限与原完成时限相同")
-    before = snapshot(milestone, ["due", "original_due"])
-    _rebaseline(actor, milestone, new_due, reason, approved_by)
-    milestone.save(update_fields=["due", "original_due"])
-    touch_tasks(milestone.task_id)
-    record(actor, "调整节点计划", milestone, before=before, after={**snapshot(milestone, ["due", "original_due"]), "reason": reason})
+        raise PermissionDenied("计划确定后调整完成时限须提出调整计划申请，经区领导或督查室批准后生效")
+    request = request_rebaseline(None, milestone=milestone, new_due=new_due, reason=reason, check_plan=False)
+    approve_rebaseline(None, request)
+    if approved_by:
+        Rebaseline.objects.filter(pk=request.pk).update(approved_by=approved_by[:100])
+    milestone.refresh_from_db(fields=["due", "original_due"])
     return milestone
 
 

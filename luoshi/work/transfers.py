@@ -279,7 +279,10 @@ def _check_existing(tasks, scope, problem):
 
 
 @transaction.atomic
-def save_schedule(actor, parsed):
+def save_schedule(actor, parsed, requested=None):
+    """Save the parsed rows. After a campaign's plan is set a changed date moves nothing: it becomes a pending
+    re-baseline request from the importer (services.save_task / save_milestone), appended to `requested`."""
+    requested = [] if requested is None else requested
     counts = defaultdict(int)
     campaigns = {}
     people = {}
@@ -295,12 +298,13 @@ def save_schedule(actor, parsed):
             actor, campaign=campaigns[name], number=entry["number"], title=entry["title"], lead_unit=attrs["牵头单位"][0],
             responsible_units=attrs.get("责任单位", []), cooperating_units=attrs.get("配合单位", []),
             leader_name=attrs.get("责任领导", ""), leader=people.get(attrs.get("责任领导", "")), start=entry["start"],
-            deadline=entry["deadline"], indicator_codes=entry["indicator_codes"], order=task_order)
+            deadline=entry["deadline"], indicator_codes=entry["indicator_codes"], order=task_order,
+            reason=IMPORT_REASON, requested=requested)
         counts[f"task_{outcome}"] += 1
         for order, m in enumerate(entry["milestones"]):
             milestone, outcome = services.save_milestone(
                 actor, task=task, number=m["number"], title=m["title"], start=m["start"], due=m["due"],
-                planned_months=m["months"], order=order, reason="配档表导入调整")
+                planned_months=m["months"], order=order, reason=IMPORT_REASON, requested=requested)
             milestones_by_number[m["number"]] = milestone
             m["object"] = milestone
             counts[f"milestone_{outcome}"] += 1
@@ -334,10 +338,26 @@ def import_schedule(source, filename=None, actor=None):
     if getattr(actor, "is_authenticated", False) and not access.can_manage_plan(actor):
         raise Rejected(f"账号 {actor.username} 不是督查室，不能导入配档表")
     parsed = parse_schedule(read_sheets(source, filename), actor=actor)
-    counts = save_schedule(actor, parsed)
+    requested = []
+    counts = save_schedule(actor, parsed, requested)
     milestones = sum(len(t["milestones"]) for t in parsed)
-    return (f"已导入 {len(parsed)} 项重点任务、{milestones} 个节点：任务新增 {counts['task_created']}、更新 {counts['task_updated']}；"
-            f"节点新增 {counts['milestone_created']}、更新 {counts['milestone_updated']}；台账进度记录 {counts['reports']} 条")
+    summary = (f"已导入 {len(parsed)} 项重点任务、{milestones} 个节点：任务新增 {counts['task_created']}、更新 {counts['task_updated']}；"
+               f"节点新增 {counts['milestone_created']}、更新 {counts['milestone_updated']}；台账进度记录 {counts['reports']} 条")
+    if requested:
+        summary += f"。待审批的调整计划 {len(requested)} 项：" + "；".join(_request_line(r) for r in requested) + \
+                   "（计划已确定，批准前日期不变）"
+    return summary
+
+
+IMPORT_REASON = "配档表导入调整"
+
+
+def _request_line(request):
+    if request.milestone_id:
+        what = f"{request.milestone.number} {request.milestone.title}"
+    else:
+        what = f"{request.task.number} {request.task.title}（任务完成时限）"
+    return f"{what} {request.old_due} → {request.new_due}"
 
 
 def _names(units):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luoshi.work import views
+from luoshi.work import views, views_rebaseline
 
 app_name = "work"
 
@@ -9,7 +9,11 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/<int:pk>/report", views.report, name="report"),
-    path("milestones/<int:pk>/rebaseline", views.rebaseline, name="rebaseline"),
+    path("milestones/<int:pk>/rebaseline", views_rebaseline.request_milestone, name="rebaseline"),
+    path("tasks/<int:pk>/rebaseline", views_rebaseline.request_deadline, name="rebaseline_deadline"),
+    path("rebaselines/", views_rebaseline.rebaselines, name="rebaselines"),
+    path("rebaselines/<int:pk>/approve", views_rebaseline.decide, {"action": "approve"}, name="rebaseline_approve"),
+    path("rebaselines/<int:pk>/refuse", views_rebaseline.decide, {"action": "refuse"}, name="rebaseline_refuse"),
     path("campaigns/<int:pk>/set-plan", views.set_plan, name="set_plan"),
     path("campaigns/<int:pk>/cycle", views.set_cycle, name="set_cycle"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),

@@ -20,6 +20,7 @@ from luoshi.work import queries, rules, services
 from luoshi.work.gantt import GanttExport, gantt_response, gantt_rows, gantt_script
 from luoshi.work.models import ProgressReport, ReportAttachment, TaskRole, TaskUnit
 from luoshi.work.transfers import COLUMNS, ScheduleExport, import_schedule
+from luoshi.work.views_rebaseline import task_requests
 
 
 def _as_of(request):
@@ -30,6 +31,15 @@ def _as_of(request):
         except ValueError:
             messages.error(request, f"无法识别的日期「{raw}」，已按今天显示")
     return timezone.localdate()
+
+
+def _against(request):
+    """Judge lateness against the current plan (default) or the first planned dates (?against=baseline)."""
+    raw = request.GET.get("against") or queries.CURRENT
+    if raw not in queries.AGAINST:
+        messages.error(request, f"无法识别的判定依据「{raw[:20]}」，已按现行计划判定")
+        return queries.CURRENT
+    return raw
 
 
 def _latest_report(user):
@@ -51,8 +61,8 @@ def index(request):
     access = access_for(request.user)
     if not access.is_admin and access.roles <= {Role.UNIT, Role.REPORTER}:
         return redirect("work:mine")
-    as_of = _as_of(request)
-    board = queries.board(as_of, work_access.task_filter(request.user))
+    as_of, against = _as_of(request), _against(request)
+    board = queries.board(as_of, work_access.task_filter(request.user), against=against)
     by_campaign = board.by_campaign()
     manageable = work_access.manageable_campaign_ids(request.user, list(by_campaign))
     campaigns = [{"name": c["name"], "id": cid, "plan_set_at": c["plan_set_at"], "report_cycle": c["report_cycle"], "tasks": sum(by_campaign[cid]["light"].values()),
@@ -76,6 +86,7 @@ def index(request):
         mine = [t for t in board.tasks if t["id"] in led]
     return render(request, "work/index.html", {
         "as_of": as_of, "board": board, "fallback_years": board.fallback_years, "campaigns": campaigns,
+        "against": against, "against_choices": queries.AGAINST,
         "latest_report": _latest_report(request.user), "units": units, "overdue": overdue, "mine": mine,
         "silent": silent, "serious_missed": rules.SERIOUS_MISSED_PERIODS,
         "is_leader": access.has_role(Role.LEADER) and not access.is_admin, "can_manage": work_access.can_manage_plan(request.user),
@@ -143,6 +154,7 @@ def _task_context(request, task, as_of):
                            for first, last, due, state in queries.task_report_periods(task, as_of)[:6]],
         "serious_missed": rules.SERIOUS_MISSED_PERIODS,
         "accept": ",".join(services.ALLOWED_ATTACHMENTS), "max_mb": services.MAX_ATTACHMENT_BYTES // 1024 // 1024,
+        **task_requests(request.user, task),
     }
 
 
@@ -211,31 +223,6 @@ def report(request, pk):
 
 @login_required
 @require_POST
-def rebaseline(request, pk):
-    milestone = work_access.get_milestone_for_user(request.user, pk, write=True)
-    task = milestone.task
-    try:
-        new_due = date.fromisoformat(request.POST.get("new_due", ""))
-    except ValueError:
-        messages.error(request, "请填写新的完成时限（日期）")
-        return redirect("work:task", pk=task.pk)
-    try:
-        if task.campaign.plan_set_at is None:
-            services.save_milestone(request.user, task=task, number=milestone.number, title=milestone.title, due=new_due,
-                                    start=milestone.start, planned_months=milestone.planned_months,
-                                    follows=milestone.follows, order=milestone.order)
-        else:
-            services.rebaseline_milestone(request.user, milestone, new_due, request.POST.get("reason", ""),
-                                          request.POST.get("approved_by", ""))
-    except Rejected as rejected:
-        messages.error(request, "；".join(rejected.messages))
-    else:
-        messages.success(request, f"节点「{milestone.title}」的完成时限已调整为 {new_due}。")
-    return redirect("work:task", pk=task.pk)
-
-
-@login_required
-@require_POST
 def set_plan(request, pk):
     campaign = work_access.get_campaign_for_user(request.user, pk, write=True)
     services.set_plan(request.user, campaign)
@@ -274,15 +261,17 @@ def attachment(request, pk):
 @login_required
 def gantt(request):
     work_access.require_reader(request.user)
-    as_of = _as_of(request)
-    data, fallback_years = gantt_rows(as_of, request.user)
+    as_of, against = _as_of(request), _against(request)
+    data, fallback_years = gantt_rows(as_of, request.user, against=against)
     return render(request, "work/gantt.html", {"gantt_data": gantt_script(data, "gantt-data"), "as_of": as_of,
+                                               "against": against, "against_choices": queries.AGAINST,
                                                "latest_report": _latest_report(request.user),
                                                "fallback_years": fallback_years})
 
 
 def _filters(request):
     return {"campaign_id": _int(request.GET.get("campaign")), "unit_id": _int(request.GET.get("unit")),
+            "against": request.GET.get("against") if request.GET.get("against") in queries.AGAINST else None,
             "light": request.GET.get("light") if request.GET.get("light") in rules.LIGHTS else None}
 
 

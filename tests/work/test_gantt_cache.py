@@ -66,6 +66,36 @@ def test_a_milestone_rebaselined_shows_its_new_due_date(client_for, plan):
     assert due() == first + 31
 
 
+def test_an_approved_rebaseline_request_moves_the_revision_and_shows_at_once_a_pending_one_does_not(cast, plan):
+    """The approval flow (work.services.request_rebaseline / approve_rebaseline): asking changes nothing, not even the
+    revision; approving moves the date and the task's revision, and the kept chart equals a fresh judgement, judged
+    against the current dates and against the baseline alike."""
+    admin = cast.wang_admin
+    services.set_plan(cast.li_ducha, plan.zs)
+    services.set_plan(cast.wang_admin, plan.hc)  # 合村并点 holds a 历下区 task: an administrator sets its plan
+    for against in ("current", "baseline"):
+        gantt_rows(MAY_7, admin, against=against)  # keep the parts of both judgements
+    before = revisions()
+    asked = services.request_rebaseline(cast.zhou_shangwu, milestone=plan.m12, new_due=date(2020, 5, 29), reason="协议文本调整")
+    deadline = services.request_rebaseline(cast.li_ducha, task=plan.t2, new_due=date(2020, 5, 29), reason="选址复核")
+    assert moved(before) == set()
+    services.approve_rebaseline(cast.li_ducha, asked)  # the office approves a unit's request
+    assert moved(before) == {"1"}
+    services.approve_rebaseline(cast.sun_leader, deadline)  # the office's own request: a leader approves
+    assert moved(before) == {"1", "2"}
+    for against in ("current", "baseline"):
+        kept = gantt_rows(MAY_7, admin, against=against)
+        assert kept == from_scratch(admin, against=against)
+    current, baseline = (orjson.loads(gantt_rows(MAY_7, admin, against=a)[0]) for a in ("current", "baseline"))
+    m12 = lambda data: next(m for m in data["milestones"] if m[0] == plan.m12.pk)
+    day = lambda d: (d - date(1970, 1, 1)).days
+    assert m12(current)[3] == m12(baseline)[3] == day(date(2020, 5, 29)) and m12(current)[7] == day(date(2020, 5, 1))
+    # 7 May: not yet due against 29 May; against the baseline (1 May, effective 6 May) it is late.
+    assert current["statuses"][m12(current)[5]] != baseline["statuses"][m12(baseline)[5]]
+    t2 = next(t for t in current["tasks"] if t[0] == plan.t2.pk)
+    assert (t2[6], t2[9]) == (day(date(2020, 5, 29)), day(date(2020, 4, 3)))
+
+
 def test_users_with_other_scopes_see_only_their_own_tasks_from_the_same_judged_rows(client_for, plan):
     titles = lambda name: {t[3] for t in client_for(name).get("/work/gantt/data?on=2020-05-07").json()["tasks"]}
     assert titles("wang_admin") >= {"招商引资项目签约", "合村并点安置区建设", "历下区协作事项"}
@@ -148,8 +178,8 @@ def test_only_the_tasks_whose_revision_moved_are_judged_again(cast, plan, monkey
     judged = []
     real = queries.chart_parts
 
-    def spy(as_of, tasks_qs, cycle_of, scoped=True):
-        parts = real(as_of, tasks_qs, cycle_of, scoped)
+    def spy(as_of, tasks_qs, cycle_of, scoped=True, against=None):
+        parts = real(as_of, tasks_qs, cycle_of, scoped, against)
         judged.append(sorted(Task.objects.get(pk=pk).number for pk in parts))
         return parts
 

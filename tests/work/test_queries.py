@@ -54,7 +54,8 @@ def test_the_charts_compact_rows_judge_as_the_board_does(cast, plan, as_of):
         data, fallback_years = gantt_rows(as_of, user, **filters)
         compact = orjson.loads(data)
         assert [[t["id"], t["campaign_id"], t["number"], t["title"], t["lead_unit_id"], day(t["start"]), day(t["deadline"]),
-                 rules.LIGHTS.index(t["light"]), sorted({u for u, _ in t["units"]} | {t["lead_unit_id"]})] for t in board.tasks
+                 rules.LIGHTS.index(t["light"]), sorted({u for u, _ in t["units"]} | {t["lead_unit_id"]}),
+                 day(t["original_deadline"])] for t in board.tasks
                 ] == compact["tasks"]
         assert [[m["id"], m["task_id"], m["title"], day(m["due"]), day(m["done_on"]), rules.STATUSES.index(m["status"]),
                  m["follows_id"], day(m["original_due"])] for m in board.milestones] == compact["milestones"]

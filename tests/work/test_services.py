@@ -115,17 +115,23 @@ def test_due_date_change_before_the_plan_is_set_is_a_plain_edit(cast, plan):
     assert m.due == date(2020, 5, 15) and m.original_due is None and not Rebaseline.objects.exists()
 
 
-def test_due_date_change_after_the_plan_is_set_is_a_rebaseline_that_keeps_the_original(cast, plan):
+def test_due_date_change_after_the_plan_is_set_is_a_request_that_moves_the_date_only_once_approved(cast, plan):
     services.set_plan(cast.li_ducha, plan.zs)
     with pytest.raises(Rejected, match="必须填写原因"):
         services.save_milestone(cast.li_ducha, task=plan.t1, number="1.1", title="完成项目洽谈", due=date(2020, 5, 15))
-    assert Milestone.objects.get(pk=plan.m11.pk).due == date(2020, 4, 30)
-    services.rebaseline_milestone(cast.li_ducha, plan.m11, date(2020, 5, 15), "疫情影响，外商无法来访")
-    services.rebaseline_milestone(cast.li_ducha, plan.m11, date(2020, 5, 29), "再次延期")
+    assert not Rebaseline.objects.exists()
+    services.save_milestone(cast.li_ducha, task=plan.t1, number="1.1", title="完成项目洽谈", due=date(2020, 5, 15),
+                            reason="疫情影响，外商无法来访")
+    assert Milestone.objects.get(pk=plan.m11.pk).due == date(2020, 4, 30)  # asked, not moved
+    with pytest.raises(PermissionDenied, match="经区领导或督查室批准"):
+        services.rebaseline_milestone(cast.li_ducha, plan.m11, date(2020, 5, 15), "疫情影响")  # no direct path for people
+    services.approve_rebaseline(cast.sun_leader, Rebaseline.objects.get())  # the office's own request: a leader
+    again = services.request_rebaseline(cast.zhou_shangwu, milestone=plan.m11, new_due=date(2020, 5, 29), reason="再次延期")
+    services.approve_rebaseline(cast.li_ducha, again)  # a unit's request: the office
     m = Milestone.objects.get(pk=plan.m11.pk)
     assert (m.due, m.original_due) == (date(2020, 5, 29), date(2020, 4, 30))
-    assert list(m.rebaselines.values_list("old_due", "new_due", "approved_by")) == [
-        (date(2020, 4, 30), date(2020, 5, 15), "李督查"), (date(2020, 5, 15), date(2020, 5, 29), "李督查")]
+    assert list(m.rebaselines.values_list("old_due", "new_due", "status", "approved_by")) == [
+        (date(2020, 4, 30), date(2020, 5, 15), "approved", "孙区长"), (date(2020, 5, 15), date(2020, 5, 29), "approved", "李督查")]
     assert AuditEntry.objects.filter(action="调整节点计划").count() == 2
 
 

@@ -128,12 +128,15 @@ def test_another_districts_office_cannot_rebaseline_a_jiyang_milestone(client_fo
                                             {"new_due": "2020-05-15", "reason": "疫情影响"})
     assert response.status_code == 403
     with pytest.raises(PermissionDenied):
-        services.rebaseline_milestone(lixia_office, plan.m11, date(2020, 5, 15), "疫情影响")
+        services.request_rebaseline(lixia_office, milestone=plan.m11, new_due=date(2020, 5, 15), reason="疫情影响")
     with pytest.raises(PermissionDenied):
         services.save_milestone(lixia_office, task=plan.t1, number="1.1", title="改名", due=date(2020, 4, 30))
     assert Milestone.objects.get(pk=plan.m11.pk).due == date(2020, 4, 30) and not Rebaseline.objects.exists()
-    # The district's own office may.
+    # The district's own office may ask; a leader of the district approves.
     client_for("li_ducha").post(f"/work/milestones/{plan.m11.pk}/rebaseline", {"new_due": "2020-05-15", "reason": "疫情影响"})
+    request = Rebaseline.objects.get()
+    assert client_for("liu_ducha").post(f"/work/rebaselines/{request.pk}/approve").status_code == 403
+    assert client_for("sun_leader").post(f"/work/rebaselines/{request.pk}/approve").status_code == 302
     assert Milestone.objects.get(pk=plan.m11.pk).due == date(2020, 5, 15)
 
 

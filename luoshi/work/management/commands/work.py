@@ -1,4 +1,4 @@
-"""luoshi work status --on YYYY-MM-DD [--json] — every milestone judged as of a date."""
+"""luoshi work status --on YYYY-MM-DD [--json] [--against baseline] — every milestone judged as of a date."""
 
 import json
 from datetime import date
@@ -16,17 +16,21 @@ class Command(BaseCommand):
         status = sub.add_parser("status", help="按日期列出每个节点的状态")
         status.add_argument("--on", required=True, help="判定日期，YYYY-MM-DD")
         status.add_argument("--json", action="store_true", help="输出 JSON 数组，每个节点一个对象")
+        status.add_argument("--against", choices=list(queries.AGAINST), default=queries.CURRENT,
+                            help="滞后判定依据：current 现行计划（默认），baseline 原定计划（调整计划前的日期）")
 
-    def handle(self, action, on, json=False, **options):
+    def handle(self, action, on, json=False, against=queries.CURRENT, **options):
         try:
             as_of = date.fromisoformat(on)
         except ValueError:
             raise CommandError(f"无法识别的日期「{on}」，请写成 2020-05-12 的形式")
-        board = queries.board(as_of)
+        board = queries.board(as_of, against=against)
         rows = queries.status_rows(board)
         if json:
             self.stdout.write(_json.dumps(rows, ensure_ascii=False, indent=1))
             return
+        if against == queries.BASELINE:
+            self.stderr.write("按原定计划（调整计划前的日期）判定滞后；完成时限列为现行日期。")
         for year in board.fallback_years:
             self.stderr.write(f"注意：{year} 年不在节假日日历范围内，按周一至周五计算工作日。")
         for row in rows:

@@ -49,15 +49,16 @@
         start = Math.min(start, t[5]); end = Math.max(end, t[6]); worst = Math.max(worst, t[7]);
         var row = labels.length;
         labels.push(t[2] + " " + t[3]);
-        bars.push([row, t[5] * DAY, (t[6] + 1) * DAY, 1, t[7], t[0]]);
+        // [7]: the end of the baseline (the first planned deadline) where a re-baseline moved the deadline
+        bars.push([row, t[5] * DAY, (t[6] + 1) * DAY, 1, t[7], t[0], 0, t[9] == null ? null : (t[9] + 1) * DAY]);
         (msByTask.get(t[0]) || []).forEach(function (m) {
           var mrow = row;
           if (state.rows === "rows") { mrow = labels.length; labels.push("　· " + m[2]); }
           rowOfMilestone.set(m[0], mrow);
-          marks.push([mrow, m[3] * DAY, m[4] === null ? null : m[4] * DAY, m[5], m[0]]);
+          marks.push([mrow, m[3] * DAY, m[4] === null ? null : m[4] * DAY, m[5], m[0], m[7] === null ? null : m[7] * DAY]);
         });
       });
-      bars[head] = [head, start * DAY, (end + 1) * DAY, 0, worst, key];
+      bars[head] = [head, start * DAY, (end + 1) * DAY, 0, worst, key, 0, null];
     });
     marks.forEach(function (mk) {
       var m = msById.get(mk[4]);
@@ -77,14 +78,30 @@
       { x: params.coordSys.x, y: params.coordSys.y, width: params.coordSys.width, height: params.coordSys.height });
     if (!rect) return;
     var color = LIGHT_COLORS[data.lights[api.value(4)]];
-    return { type: "rect", shape: rect, style: kind === 0 ? { fill: "#5b6b7d" } : { fill: color, opacity: 0.8 } };
+    var bar = { type: "rect", shape: rect, style: kind === 0 ? { fill: "#5b6b7d" } : { fill: color, opacity: 0.8 } };
+    var baselineEnd = api.value(7);
+    if (kind === 0 || baselineEnd === null || isNaN(baselineEnd)) return bar;
+    // The baseline: a thin grey bar from the start to the first planned deadline, just under the current bar.
+    var c = api.coord([baselineEnd, row]);
+    var thin = echarts.graphic.clipRectByRect({ x: a[0], y: a[1] + h / 2 + 1, width: Math.max(c[0] - a[0], 2), height: Math.max(h * 0.18, 2) },
+      { x: params.coordSys.x, y: params.coordSys.y, width: params.coordSys.width, height: params.coordSys.height });
+    return { type: "group", children: thin ? [bar, { type: "rect", shape: thin, style: { fill: "#9aa5b1" } }] : [bar] };
   }
 
   function renderMark(params, api) {
     var row = api.value(0), due = api.coord([api.value(1), row]), size = Math.min(api.size([0, 1])[1] * 0.7, 14);
     var color = STATUS_COLORS[data.statuses[api.value(3)]];
-    var children = [{ type: "polygon", shape: { points: [[due[0], due[1] - size / 2], [due[0] + size / 2, due[1]],
-      [due[0], due[1] + size / 2], [due[0] - size / 2, due[1]]] }, style: { fill: color, stroke: "#fff", lineWidth: 1 } }];
+    var children = [];
+    var original = api.value(5);
+    if (original !== null && !isNaN(original)) {
+      // The baseline: a hollow grey diamond at the first planned date, a dashed line to the current one.
+      var o = api.coord([original, row]);
+      children.push({ type: "line", shape: { x1: o[0], y1: o[1], x2: due[0], y2: due[1] }, style: { stroke: "#9aa5b1", lineWidth: 1, lineDash: [3, 2] } });
+      children.push({ type: "polygon", shape: { points: [[o[0], o[1] - size / 2], [o[0] + size / 2, o[1]], [o[0], o[1] + size / 2],
+        [o[0] - size / 2, o[1]]] }, style: { fill: "#fff", stroke: "#9aa5b1", lineWidth: 1.5 } });
+    }
+    children.push({ type: "polygon", shape: { points: [[due[0], due[1] - size / 2], [due[0] + size / 2, due[1]],
+      [due[0], due[1] + size / 2], [due[0] - size / 2, due[1]]] }, style: { fill: color, stroke: "#fff", lineWidth: 1 } });
     var done = api.value(2);
     if (done !== null && !isNaN(done)) {
       var d = api.coord([done, row]);
@@ -116,15 +133,16 @@
       if (v[3] === 0) return esc(view.labels[v[0]]);
       var t = data.tasks.find(function (x) { return x[0] === v[5]; });
       return esc(t[2] + " " + t[3]) + "<br>牵头：" + esc(units.get(t[4])) + "<br>" + fmt(t[5]) + " 至 " + fmt(t[6]) +
-        "<br>" + esc(data.light_labels[t[7]]);
+        (t[9] != null ? "（原定 " + fmt(t[9]) + "）" : "") + "<br>" + esc(data.light_labels[t[7]]) + against();
     }
     if (p.seriesName === "节点") {
       var m = msById.get(v[4]);
       return esc(m[2]) + "<br>完成时限：" + fmt(m[3]) + (m[7] !== null ? "（原定 " + fmt(m[7]) + "）" : "") +
-        (m[4] !== null ? "<br>实际完成：" + fmt(m[4]) : "") + "<br>" + esc(data.status_labels[m[5]]);
+        (m[4] !== null ? "<br>实际完成：" + fmt(m[4]) : "") + "<br>" + esc(data.status_labels[m[5]]) + against();
     }
     return "";
   }
+  function against() { return data.against === "baseline" ? "<br><small>按原定计划判定</small>" : ""; }
   function fmt(day) { var d = new Date(day * DAY); return d.getUTCFullYear() + "-" + (d.getUTCMonth() + 1) + "-" + d.getUTCDate(); }
 
   function draw() {
@@ -180,6 +198,8 @@
     a.download = "横道图.png";
     document.body.appendChild(a); a.click(); a.remove();
   });
+  var againstSelect = document.getElementById("gantt-against");
+  if (againstSelect) againstSelect.addEventListener("change", function () { document.getElementById("gantt-filters").submit(); });
   window.addEventListener("resize", function () { chart.resize(); });
   window.luoshiGantt = { chart: chart, state: state, view: function () { return view; } };
   draw();
