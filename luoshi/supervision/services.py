@@ -178,7 +178,8 @@ def _refuse_second_open(task):
 
 
 def _locked(notice):
-    return Notice.objects.select_for_update().select_related("task", "task__leader", "unit", "region").get(pk=notice.pk)
+    return (Notice.objects.select_for_update(of=("self",)).select_related("task", "task__leader", "unit", "region")
+            .get(pk=notice.pk))
 
 
 def _text(text, label, required=True):
