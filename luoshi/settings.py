@@ -147,6 +147,9 @@ LUOSHI_INDICATOR_RED_GAP = os.environ.get("LUOSHI_INDICATOR_RED_GAP", "-10")
 LUOSHI_INDICATOR_RED_GROWTH_GAP = os.environ.get("LUOSHI_INDICATOR_RED_GROWTH_GAP", "-2")
 LUOSHI_INDICATOR_HALF_HALF = os.environ.get("LUOSHI_INDICATOR_HALF_HALF", "50")
 
+# 督查督办 sweep (supervision.sweep): remind a milestone this many working days before its due date (comma-separated).
+LUOSHI_REMIND_BEFORE_DAYS = os.environ.get("LUOSHI_REMIND_BEFORE_DAYS", "7,3")
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"

@@ -33,8 +33,12 @@ def facts(notice):
 
 
 def step_lines(notice):
-    return [f"{_fmt(s.on)} {s.get_kind_display()}"
-            f"（{(s.by.get_full_name() or s.by.username) if s.by else '系统'}）：{s.text}" for s in notice.steps.all()]
+    """One line per step; the opening's text is the reason, shown above it already."""
+    lines = []
+    for s in notice.steps.select_related("by"):
+        who = (s.by.get_full_name() or s.by.username) if s.by else "系统"
+        lines.append(f"{_fmt(s.on)} {s.get_kind_display()}（{who}）" + ("" if s.kind == "opened" else f"：{s.text}"))
+    return lines
 
 
 def _font(run, size, bold=False):
