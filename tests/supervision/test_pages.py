@@ -108,3 +108,12 @@ def test_the_word_file_reads_back_with_the_number_the_units_the_reason_and_the_s
     assert rows["督办事由"] == notice.reason
     assert "2020年5月14日 答复（周商务）：已约谈企业。" in paragraphs
     assert "济阳区督查室\n2020年5月12日" in paragraphs
+
+
+@pytest.mark.parametrize("username,shown", [("li_ducha", True), ("sun_leader", True), ("zhou_shangwu", True),
+                                            ("zhao_fagai", False), ("wu_cunju", False)])
+def test_the_navigation_opens_supervision_for_the_office_leaders_and_units_only(cast, client_for, username, shown):
+    body = text(client_for(username).get("/"))
+    nav = body[body.index('<nav class="mainnav"'):body.index("</nav>")]
+    assert ('href="/supervision/"' in nav) is shown
+    assert "督查督办<em>即将上线" not in nav
