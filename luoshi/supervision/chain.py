@@ -277,7 +277,7 @@ def _chain(loaded, task, milestone=None):
         unit_ids.update(u.pk for u in notice.copied_units.all())
         target = f"（节点「{notice.milestone.title}」）" if notice.milestone_id else ""
         for step in notice.steps.all():
-            label = dict(type(step)._meta.get_field("kind").choices).get(step.kind, step.kind)
+            label = step.get_kind_display()
             text = step.text
             if step.kind == "opened":
                 text = f"发往{notice.unit.short_name or notice.unit.name}{target}，责任领导 {notice.leader_name or '未定'}，" \
