@@ -85,6 +85,20 @@ ROUTES = [
     Route("work: re-baseline a 济阳区 milestone", False,
           lambda c, s: c.post(f"/work/milestones/{s.plan.m11.pk}/rebaseline", {"new_due": "2020-05-15", "reason": "疫情影响"}),
           {u: 302 for u in JIYANG_OFFICE}),
+    # 调整计划 under approval (合村并点's plan is set; 财政局 asked to move 2.1, pending): the office, the task's lead unit
+    # and an administrator ask; a leader, the office and an administrator decide a unit's request, never the unit.
+    Route("work: ask to move task 2's deadline (form)", False,
+          lambda c, s: c.post(f"/work/tasks/{s.plan.t2.pk}/rebaseline", {"new_due": "2020-05-29", "reason": "选址复核"}),
+          {u: 302 for u in JIYANG_OFFICE | {"zheng_caizheng"}}),
+    Route("work: ask to move task 2's deadline (API)", True,
+          lambda c, s: post_json(c, "/api/v1/work/rebaselines", {"task": s.plan.t2.pk, "new_due": "2020-05-29", "reason": "选址复核"}),
+          {u: 201 for u in JIYANG_OFFICE | {"zheng_caizheng"}}),
+    Route("work: approve 财政局's re-baseline request (form)", False,
+          lambda c, s: c.post(f"/work/rebaselines/{s.pending_request.pk}/approve", {"note": "同意"}),
+          {u: 302 for u in JIYANG_OFFICE | {"sun_leader"}}),
+    Route("work: refuse 财政局's re-baseline request (API)", True,
+          lambda c, s: post_json(c, f"/api/v1/work/rebaselines/{s.pending_request.pk}/refuse", {"note": "理由不充分"}),
+          {u: 200 for u in JIYANG_OFFICE | {"sun_leader"}}),
     Route("work: set the plan of a 济阳区 campaign", False,
           lambda c, s: c.post(f"/work/campaigns/{s.plan.zs.pk}/set-plan"), {u: 302 for u in JIYANG_OFFICE}),
     Route("work: change a 济阳区 campaign's report cycle", False,
@@ -168,20 +182,25 @@ def database_state():
 
 @pytest.fixture
 def scene(cast):
-    """济阳区's plan (tests/work/conftest.py) with one report by the lead unit, the indicator catalog, 济阳区's daily form,
+    """济阳区's plan (tests/work/conftest.py) with one report by the lead unit, 合村并点's plan set and 财政局's pending
+    request to move 2.1, the indicator catalog, 济阳区's daily form,
     one unread message for 周商务 and an API token of 王管理's."""
     from types import SimpleNamespace
 
     add_lixia_office(cast)
     plan = build_plan(cast)
     lead_report = work_services.submit_report(cast.zhou_shangwu, plan.t1, percent=30, done_text="洽谈中")
+    work_services.set_plan(cast.wang_admin, plan.hc)
+    pending_request = work_services.request_rebaseline(cast.zheng_caizheng, milestone=plan.m21, new_due=date(2020, 4, 30),
+                                                       reason="选址论证延后")
     indicator_services.ensure_catalog()
     form = daily_services.define_form(cast.li_ducha, code="yiqing", title="疫情防控日报", region=cast.jiyang, fields=FIELDS)
     daily_services.assign_villages(cast.li_ducha, form, ["370115001"], date(2020, 4, 1))
     notify_services.queue_message(cast.zhou_shangwu, "请报送进度")
     notify_services.dispatch()
     admin_token, _ = org_services.create_api_token(cast.wang_admin, cast.wang_admin, "王管理的令牌")
-    return SimpleNamespace(cast=cast, plan=plan, lead_report=lead_report, admin_token=admin_token)
+    return SimpleNamespace(cast=cast, plan=plan, lead_report=lead_report, admin_token=admin_token,
+                           pending_request=pending_request)
 
 
 def client_as(cast, username, api):
