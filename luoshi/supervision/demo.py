@@ -1,0 +1,222 @@
+"""The demo district's 督查督办, spring 2020: the supervision office's work on the demo plan (luoshi.work.demo) from
+the day the plan was set to the demo's day (work.demo.DEMO_AS_OF, 12 May 2020, two days after the last reports).
+
+Everything goes through the real services, day by day in date order. In April 督查室 (李静) works by hand: notices
+on risks seen at the 调度会 and on a silent task; 商务局 (周强) answers, one answer is sent back and answered again,
+another accepted; 商务局 and 济阳街道 ask to move dates, 区长 (王晓明) and 督查室 decide. From 6 May, the first working
+day after the 五一 holiday, the daily sweep (supervision.sweep) runs every morning: its first run opens a notice on
+each red task and escalates the April notice nobody answered. Only 商务局 has a unit account in the demo, so the
+other units' notices wait for an answer on the demo's day.
+
+Rows the services stamp with the clock (notice steps, audit entries, messages, request and decision times, the plan's
+set time) are stamped with the simulated day and hour instead, so timelines and the 倒查 chain read as spring 2020;
+in-app messages count as delivered at that hour (the outbox's in-app channel only marks them sent).
+
+Illustrative data. Runs once: skipped when it has run before or when a notice exists on the demo plan.
+"""
+
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from luoshi.audit.models import AuditEntry
+from luoshi.audit.services import record
+from luoshi.notify.models import Message
+from luoshi.notify.services import INAPP
+from luoshi.supervision import services, sweep
+from luoshi.supervision.models import Notice, NoticeStep
+from luoshi.work import services as work_services
+from luoshi.work.demo import CAMPAIGNS, DEMO_AS_OF
+from luoshi.work.models import Campaign, Milestone, Rebaseline, Task
+
+MARKER = "生成演示督查督办"
+PLAN_SET_ON = date(2020, 2, 28)  # 《2020年八大攻坚战实施方案》印发
+SWEEP_FROM = date(2020, 5, 6)  # the daily sweep's first morning: the first working day after the 五一 holiday
+SWEEP_CLOCK = (7, 30)  # the cron line in docs/configuration.md
+
+# Rows stamped with the clock by the services: (model, field).
+STAMPED = [(AuditEntry, "at"), (NoticeStep, "at"), (Notice, "created_at"), (Rebaseline, "requested_at"),
+           (Rebaseline, "decided_at"), (Rebaseline, "changed_at"), (Campaign, "plan_set_at")]
+
+
+def _fmt(day):
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@contextmanager
+def recorded_at(day, hour, minute):
+    """Whatever the block writes with the current time is stamped `day hour:minute` (Asia/Shanghai) instead;
+    in-app messages it queues are delivered then."""
+    started = timezone.now()
+    yield
+    at = timezone.make_aware(datetime.combine(day, time(hour, minute)))
+    Message.objects.filter(created_at__gte=started, channel=INAPP, status=Message.Status.QUEUED).update(
+        status=Message.Status.SENT, sent_at=at)
+    Message.objects.filter(created_at__gte=started).update(created_at=at)
+    for model, name in STAMPED:
+        model.objects.filter(**{f"{name}__gte": started}).update(**{name: at})
+
+
+class Story:
+    """The days of the story, in date order: before anything happens on a day, the sweep has run on every morning
+    from SWEEP_FROM up to and including it."""
+
+    def __init__(self):
+        self.day = date.min
+        self.swept = SWEEP_FROM - timedelta(days=1)
+        self.sweeps = []
+
+    def sweep_through(self, day):
+        while self.swept < day:
+            self.swept += timedelta(days=1)
+            with recorded_at(self.swept, *SWEEP_CLOCK):
+                self.sweeps.append(sweep.sweep(self.swept))
+
+    @contextmanager
+    def on(self, day, hour, minute):
+        if day < self.day:
+            raise ValueError(f"演示故事须按日期顺序编排：{day} 早于 {self.day}")
+        self.day = day
+        self.sweep_through(day)
+        with recorded_at(day, hour, minute):
+            yield
+
+
+def _demo_tasks():
+    return Task.objects.filter(campaign__name__in=[c[0] for c in CAMPAIGNS])
+
+
+def _done_before():
+    return (AuditEntry.objects.filter(action=MARKER).exists()
+            or Notice.objects.filter(task__in=_demo_tasks()).exists())
+
+
+def _task(title):
+    return _demo_tasks().select_related("lead_unit", "lead_unit__region", "leader").get(title=title)
+
+
+def _milestone(task, title):
+    return Milestone.objects.get(task=task, title=title)
+
+
+def _m(milestone):
+    return f"节点「{milestone.number} {milestone.title}」（完成时限{_fmt(milestone.due)}）"
+
+
+def build(ctx):
+    if not _demo_tasks().exists() or _done_before():
+        return ctx
+    users = ctx["users"]
+    ducha, leader, shangwu, jiedao = users["ducha"], users["leader"], users["shangwu"], users["jiedao"]
+    story = Story()
+
+    # The plan is set once the campaigns' 实施方案 is issued: from then on a date moves only by an approved request.
+    with recorded_at(PLAN_SET_ON, 17, 0):
+        for campaign in Campaign.objects.filter(name__in=[c[0] for c in CAMPAIGNS]).order_by("order"):
+            work_services.set_plan(ducha, campaign)
+
+    # 督查室 opens a notice by hand on a risk seen at the 调度会 (the task is still green); answered, later accepted.
+    fair = _task("举办线上招商推介会")
+    signing = _milestone(fair, "组织招标和签约")
+    with story.on(date(2020, 4, 13), 9, 30):
+        notice_fair = services.open_notice(
+            ducha, fair, milestone=signing, on=date(2020, 4, 13),
+            reason=f"4月10日调度会显示，重点任务「{fair.number} {fair.title}」{_m(signing)}目前仅与3家企业达成合作意向，"
+                   "签约项目尚未落实，存在滞后风险。请说明推进情况，提出确保按期完成签约的具体措施和时间安排。")
+
+    # 商务局 asks to move a milestone of a task it leads; 区长 approves.
+    top500 = _task("引进世界500强及行业龙头企业项目")
+    with story.on(date(2020, 4, 14), 15, 0):
+        moved_top500 = work_services.request_rebaseline(
+            shangwu, milestone=_milestone(top500, "制定实施方案"), new_due=date(2020, 6, 30),
+            reason="受疫情影响，境外企业高管无法来济实地考察，项目洽谈由线下转为线上，实施方案需待重点目标企业对接后确定，"
+                   "申请将完成时限调整至6月30日。")
+    with story.on(date(2020, 4, 16), 10, 20):
+        work_services.approve_rebaseline(leader, moved_top500, "同意。请倒排工期，确保6月底前完成。")
+    with story.on(date(2020, 4, 16), 16, 20):
+        services.reply(shangwu, notice_fair, on=date(2020, 4, 16), text=(
+            "已于4月15日召开专题会议，倒排工期，明确分管领导和责任科室：4月24日举办“云签约”线上推介会，对已达成意向的"
+            "3个项目集中签约；其余2个项目由驻外招商小分队逐个跟进，确保5月9日前完成签约。"))
+
+    # 济阳街道 (a responsible unit) asks to move a milestone of a task 自然资源局 leads; 督查室 checks and approves.
+    reclaim = _task("腾退土地复垦验收")
+    with story.on(date(2020, 4, 24), 10, 0):
+        moved_reclaim = work_services.request_rebaseline(
+            jiedao, milestone=_milestone(reclaim, "召开专题推进会"), new_due=date(2020, 6, 19),
+            reason="受疫情影响，复垦地块测绘队伍进场推迟，推进会所需的地块核查结果尚未形成，申请将完成时限调整至6月19日。")
+
+    # A silent task (no report for two periods): 督查室 opens a notice by hand. Nobody answers; the sweep's first
+    # morning escalates it to the leader.
+    window = _task("“一窗受理、一次办好”改革")
+    with story.on(date(2020, 4, 24), 11, 0):
+        services.open_notice(ducha, window, on=date(2020, 4, 24), reason=services.default_reason(window, date(2020, 4, 24)))
+
+    # A notice answered too vaguely is sent back and answered again.
+    trade = _task("外贸企业稳订单拓市场")
+    half = _milestone(trade, "完成年度工作量的一半")
+    with story.on(date(2020, 4, 27), 9, 0):
+        notice_trade = services.open_notice(
+            ducha, trade, milestone=half, on=date(2020, 4, 27),
+            reason=f"据商务局4月25日报送的进展，受境外疫情影响，外贸企业订单明显下降，{_m(half)}完成进度不足三成，"
+                   "按期完成难度较大。请说明原因，提出整改措施和完成时限。")
+    with story.on(date(2020, 4, 27), 15, 0):
+        work_services.approve_rebaseline(ducha, moved_reclaim, "经实地核查，情况属实，同意调整。")
+
+    # 商务局 asks to move a task's deadline (a year's target); 区长 refuses.
+    foreign = _task("实际利用外资2020年突破1亿美元")
+    with story.on(date(2020, 4, 28), 9, 40):
+        kept_foreign = work_services.request_rebaseline(
+            shangwu, task=foreign, new_due=date(2021, 3, 31),
+            reason="受境外疫情影响，外资项目资金到位普遍放缓，2个重点外资项目增资推迟，申请将完成时限调整至2021年3月31日。")
+    with story.on(date(2020, 4, 29), 17, 10):
+        services.reply(shangwu, notice_trade, on=date(2020, 4, 29),
+                       text="受境外疫情影响，部分外贸企业出口订单减少。我局正在积极协调，帮助企业拓展市场。")
+    with story.on(date(2020, 4, 30), 16, 0):
+        work_services.refuse_rebaseline(
+            leader, kept_foreign, "实际利用外资是区委区政府确定的年度硬任务，不予调整。请加大招引力度，压实责任，确保年内完成。")
+    with story.on(date(2020, 5, 6), 9, 40):
+        services.return_notice(ducha, notice_trade, on=date(2020, 5, 6),
+                               text="答复过于笼统，未明确具体措施、完成时限和责任人。请补充后重新答复。")
+
+    talent = _task("招引高层次人才和创新团队")
+    with story.on(date(2020, 5, 6), 10, 30):
+        notice_talent = services.open_notice(
+            ducha, talent, milestone=_milestone(talent, "完成年度工作量的一半"), on=date(2020, 5, 6),
+            reason=f"重点任务「{talent.number} {talent.title}」年度目标招引高层次人才团队10个，截至5月初仅落地2个，"
+                   f"{_m(_milestone(talent, '完成年度工作量的一半'))}按期完成压力较大。请说明原因，提出整改措施和完成时限。")
+
+    # A milestone well past due (the task turns red the next day): 督查室 opens a notice by hand with the pre-filled
+    # reason, as the task page does.
+    projects = _task("新旧动能转换重大项目入库")
+    with story.on(date(2020, 5, 6), 15, 0):
+        services.open_notice(ducha, projects, on=date(2020, 5, 6),
+                             reason=services.default_reason(projects, date(2020, 5, 6)))
+    with story.on(date(2020, 5, 8), 15, 30):
+        services.reply(shangwu, notice_trade, on=date(2020, 5, 8), text=(
+            "已召开专题会议，倒排工期：一是5月12日前对全区28家重点外贸企业逐一走访，建立“一企一策”帮扶台账；"
+            "二是5月15日前组织2场线上对接会，帮助企业转内销、拓展新兴市场；三是协调出口信用保险，5月20日前完成承保扩面。"
+            "确保5月24日前完成年度工作量的一半。责任人：分管副局长；责任科室：外贸科。"))
+    with story.on(date(2020, 5, 8), 16, 0):
+        services.reply(shangwu, notice_talent, on=date(2020, 5, 8),
+                       text="已对接人才团队6个，其中2个已落地。下步将继续加大招引力度。")
+    with story.on(date(2020, 5, 11), 10, 0):
+        services.accept(ducha, notice_fair, on=date(2020, 5, 11), text="经核实，4.2节点已于5月9日完成签约，同意办结。")
+    with story.on(date(2020, 5, 11), 11, 0):
+        services.return_notice(ducha, notice_talent, on=date(2020, 5, 11), text=(
+            "答复未说明其余团队的对接进展和落地计划，请逐个团队列明落地时间和责任人后重新答复。"))
+
+    # 济阳街道 asks again; waiting for a decision on the demo's day.
+    lanes = _task("背街小巷综合整治")
+    with story.on(date(2020, 5, 11), 14, 30):
+        work_services.request_rebaseline(
+            jiedao, milestone=_milestone(lanes, "完成项目立项和审批"), new_due=date(2020, 7, 31),
+            reason="立项所需的地下管线普查成果尚未出具，需待住建部门完成管网普查后报批，申请将完成时限调整至7月31日。")
+    story.sweep_through(DEMO_AS_OF)
+
+    notices = Notice.objects.filter(task__in=_demo_tasks())
+    record(None, MARKER, object_type="supervision.Notice", object_id="demo", object_repr="2020年督查督办（演示）",
+           after={"notices": notices.count(), "escalated": notices.filter(escalated_on__isnull=False).count(),
+                  "sweeps": len(story.sweeps), "from": SWEEP_FROM, "as_of": DEMO_AS_OF})
+    ctx["supervision_as_of"] = DEMO_AS_OF
+    return ctx
