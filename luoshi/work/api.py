@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
 from luoshi.work import access as work_access
 from luoshi.work import queries, services
@@ -31,7 +32,7 @@ class ReportIn(Schema):
 
 
 def _on(on):
-    return on or timezone.localdate()
+    return parse_day(on, "判定日期") if on else timezone.localdate()
 
 
 def _against(against):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.core.exports import http_response
 from luoshi.core.limits import read_upload
+from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
 from luoshi.orgs.access import access_for
 from luoshi.orgs.models import Role
@@ -27,9 +28,9 @@ def _as_of(request):
     raw = request.GET.get("on")
     if raw:
         try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            messages.error(request, f"无法识别的日期「{raw}」，已按今天显示")
+            return parse_day(raw, "判定日期")
+        except Rejected as rejected:
+            messages.error(request, f"{rejected}，已按今天显示")
     return timezone.localdate()
 
 
@@ -186,9 +187,9 @@ def _completions(post, task):
         if post.get(f"done_{milestone.pk}"):
             raw = post.get(f"done_on_{milestone.pk}", "")
             try:
-                pairs.append((milestone, date.fromisoformat(raw)))
-            except ValueError:
-                problems.append(f"节点「{milestone.title}」的完成日期「{raw}」无法识别" if raw else f"节点「{milestone.title}」请填写完成日期")
+                pairs.append((milestone, parse_day(raw, "完成日期")))
+            except Rejected as rejected:
+                problems.append(f"节点「{milestone.title}」：{rejected}" if raw else f"节点「{milestone.title}」请填写完成日期")
     return pairs, problems
 
 

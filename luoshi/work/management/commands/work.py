@@ -1,10 +1,11 @@
 """luoshi work status --on YYYY-MM-DD [--json] [--against baseline] — every milestone judged as of a date."""
 
 import json
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from luoshi.core.periods import parse_day
+from luoshi.core.problems import Rejected
 from luoshi.work import queries, rules
 
 
@@ -21,9 +22,9 @@ class Command(BaseCommand):
 
     def handle(self, action, on, json=False, against=queries.CURRENT, **options):
         try:
-            as_of = date.fromisoformat(on)
-        except ValueError:
-            raise CommandError(f"无法识别的日期「{on}」，请写成 2020-05-12 的形式")
+            as_of = parse_day(on, "判定日期")
+        except Rejected as rejected:
+            raise CommandError(str(rejected))
         board = queries.board(as_of, against=against)
         rows = queries.status_rows(board)
         if json:
