@@ -122,8 +122,8 @@ def build(ctx):
     with story.on(date(2020, 4, 13), 9, 30):
         notice_fair = services.open_notice(
             ducha, fair, milestone=signing, on=date(2020, 4, 13),
-            reason=f"4月10日调度会显示，重点任务「{fair.number} {fair.title}」{_m(signing)}目前仅与3家企业达成合作意向，"
-                   "签约项目尚未落实，存在滞后风险。请说明推进情况，提出确保按期完成签约的具体措施和时间安排。")
+            reason=f"4月10日调度会显示，{_m(signing)}目前仅与3家企业达成合作意向，签约项目尚未落实，存在滞后风险。"
+                   "请说明推进情况，提出确保按期完成签约的具体措施和时间安排。")
 
     # 商务局 asks to move a milestone of a task it leads; 区长 approves.
     top500 = _task("引进世界500强及行业龙头企业项目")
@@ -183,8 +183,8 @@ def build(ctx):
     with story.on(date(2020, 5, 6), 10, 30):
         notice_talent = services.open_notice(
             ducha, talent, milestone=_milestone(talent, "完成年度工作量的一半"), on=date(2020, 5, 6),
-            reason=f"重点任务「{talent.number} {talent.title}」年度目标招引高层次人才团队10个，截至5月初仅落地2个，"
-                   f"{_m(_milestone(talent, '完成年度工作量的一半'))}按期完成压力较大。请说明原因，提出整改措施和完成时限。")
+            reason=f"该任务年度目标招引高层次人才团队10个，截至5月初仅落地2个，{_m(_milestone(talent, '完成年度工作量的一半'))}"
+                   "按期完成压力较大。请说明原因，提出整改措施和完成时限。")
 
     # A milestone well past due (the task turns red the next day): 督查室 opens a notice by hand with the pre-filled
     # reason, as the task page does.
