@@ -108,6 +108,7 @@ def on_unexpected(request, exc):
     return error(request, MESSAGES[500], 500)
 
 
+from luoshi.briefings.api import router as briefings_router  # noqa: E402
 from luoshi.daily.api import router as daily_router  # noqa: E402
 from luoshi.indicators.api import router as indicators_router  # noqa: E402
 from luoshi.orgs.api import router as orgs_router  # noqa: E402
@@ -119,3 +120,4 @@ api.add_router("/indicators", indicators_router)
 api.add_router("/work", work_router)
 api.add_router("/daily", daily_router)
 api.add_router("/supervision", supervision_router)
+api.add_router("/briefings", briefings_router)

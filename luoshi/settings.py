@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "luoshi.work",
     "luoshi.supervision",
     "luoshi.daily",
+    "luoshi.briefings",
     "luoshi.web",
 ]
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path("work/", include("luoshi.work.urls")),
     path("supervision/", include("luoshi.supervision.urls")),
     path("daily/", include("luoshi.daily.urls")),
+    path("briefings/", include("luoshi.briefings.urls")),
     path("inbox/", include("luoshi.notify.urls")),
 ]

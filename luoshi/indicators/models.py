@@ -120,3 +120,23 @@ class PeerGrowth(models.Model):
 
     def __str__(self):
         return f"{self.parent_id}/{self.level} {self.indicator_id} {self.period:%Y-%m}"
+
+
+class Responsibility(models.Model):
+    """The unit that answers for an indicator in a region (统计局 for GDP, 财政局 for 一般公共预算收入, …): it writes
+    the indicator's part of the region's economic analysis meeting (luoshi.briefings)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="responsibilities", verbose_name="指标")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="indicator_responsibilities",
+                               verbose_name="地区")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="indicator_responsibilities",
+                             verbose_name="责任单位")
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指标责任单位"
+        constraints = [models.UniqueConstraint(fields=["indicator", "region"], name="unique_indicator_responsibility")]
+
+    def __str__(self):
+        return f"{self.region.name} {self.indicator.name}：{self.unit.name}"

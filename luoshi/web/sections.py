@@ -19,12 +19,13 @@ SECTIONS = [
     Section("work", "重点工作", "work:index", "攻坚战、重点任务与节点、配档表、横道图、进度填报"),
     Section("supervision", "督查督办", "supervision:index", "督办单、倒查、单位排名"),
     Section("daily", "村居日报", "daily:index", "村（社区）每日报送、零报告、缺报提醒"),
-    Section("briefings", "会议材料", None, "经济形势分析会材料与会议决定跟踪"),
+    Section("briefings", "会议材料", "briefings:index", "经济形势分析会材料与会议决定跟踪"),
 ]
 
 
 def readable_sections(user):
     """The keys of the built sections this user may open; each app's access helper decides."""
+    from luoshi.briefings.access import can_read_briefings
     from luoshi.daily.access import can_read_daily
     from luoshi.indicators.access import readable_regions
     from luoshi.supervision.access import can_read_supervision
@@ -33,7 +34,8 @@ def readable_sections(user):
     if not getattr(user, "is_authenticated", False):
         return set()
     checks = {"indicators": lambda: readable_regions(user).exists(), "work": lambda: can_read_work(user),
-              "daily": lambda: can_read_daily(user), "supervision": lambda: can_read_supervision(user)}
+              "daily": lambda: can_read_daily(user), "supervision": lambda: can_read_supervision(user),
+              "briefings": lambda: can_read_briefings(user)}
     return {key for key, check in checks.items() if check()}
 
 

@@ -32,7 +32,8 @@ def test_navigation_lists_the_five_sections(client_for):
     body = client_for("sun_leader").get("/").content.decode()
     for title in ["经济运行", "重点工作", "督查督办", "村居日报", "会议材料"]:
         assert title in body
-    assert "即将上线" in body  # 会议材料 is not built yet
+    assert "即将上线" not in body  # every section is built (会议材料 last, issue #14)
+    assert 'href="/briefings/"' in body
 
 
 def nav_titles(body):

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BriefingsConfig(AppConfig):
+    name = "luoshi.briefings"
+    verbose_name = "会议材料"

@@ -1,0 +1,85 @@
+"""会议材料: the economic analysis meeting, the units' written sections (versioned) and the meeting's follow-up
+items (each a key-work task). The pack itself is assembled from these and the other apps' queries (pack.py)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+SECTION_TEXT_MAX = 2000  # each of 完成情况、原因、下步措施
+
+
+class MeetingState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    COLLECTING = "collecting", "征集材料中"
+    CLOSED = "closed", "已结束"
+
+
+class Meeting(models.Model):
+    title = models.CharField("会议名称", max_length=100)
+    held_on = models.DateField("会议日期")
+    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="meetings", verbose_name="地区")
+    period = models.CharField("数据期间", max_length=7, help_text="指标期间，如 2020-03（累计至该月）")
+    sections_due = models.DateField("材料报送截止日期")
+    state = models.CharField("状态", max_length=12, choices=MeetingState.choices, default=MeetingState.COLLECTING)
+    published = models.BooleanField("已向责任单位发布", default=False)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = verbose_name_plural = "经济形势分析会"
+        indexes = [models.Index(fields=["region", "held_on"])]
+
+    def __str__(self):
+        return self.title
+
+
+class Section(models.Model):
+    """One version of a unit's written part for one indicator of a meeting (完成情况、原因、下步措施). Never updated:
+    an edit is a new version in the same series, and only the newest version of a series is current."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="sections", verbose_name="会议")
+    indicator = models.ForeignKey("indicators.Indicator", on_delete=models.PROTECT, related_name="+", verbose_name="指标")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="责任单位")
+    series = models.PositiveBigIntegerField("材料编号", null=True, blank=True, help_text="同一份材料各版本共用（首版的 id）")
+    version = models.PositiveIntegerField("版本", default=1)
+    is_current = models.BooleanField("当前版本", default=True)
+    completion_text = models.TextField("完成情况", blank=True)
+    reasons_text = models.TextField("原因分析", blank=True)
+    measures_text = models.TextField("下步措施", blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    submitted_at = models.DateTimeField("提交时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "indicator__order", "version"]
+        verbose_name = verbose_name_plural = "会议材料"
+        constraints = [
+            models.UniqueConstraint(fields=["series", "version"], name="unique_section_version"),
+            models.UniqueConstraint(fields=["meeting", "indicator", "unit"], condition=Q(is_current=True),
+                                    name="one_current_section"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} {self.indicator} 第{self.version}版"
+
+
+class FollowUp(models.Model):
+    """A decision of the meeting (会议确定事项), tracked as a key-work task in the meeting's campaign."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="follow_ups", verbose_name="会议")
+    task = models.OneToOneField("work.Task", on_delete=models.PROTECT, related_name="+", verbose_name="重点任务")
+    number = models.CharField("序号", max_length=20)
+    title = models.CharField("事项", max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "id"]
+        verbose_name = verbose_name_plural = "会议确定事项"
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
