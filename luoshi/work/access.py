@@ -12,6 +12,8 @@ and responsible units inside its region (cooperating units may come from elsewhe
 (攻坚战) has no region of its own and may hold tasks of several districts: an office changes it (sets its plan,
 its report cycle, its order) only when every one of its tasks has its lead unit inside the office's region;
 a campaign without tasks any supervision office may change; administrators change every campaign.
+The decisions of an economic analysis meeting (会议确定事项, Campaign.source "meeting", recorded by luoshi.briefings)
+are managed by the analysis office (发改局) of their region as well — those campaigns only.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -47,42 +49,50 @@ def can_read_work(user) -> bool:
     return access.is_admin or bool(access.roles & (REGION_ROLES | {Role.UNIT}))
 
 
-def can_manage_plan(user) -> bool:
+def plan_roles(campaign=None):
+    """The roles that manage this campaign's plan: the supervision office; for a meeting's decisions also the
+    analysis office."""
+    if campaign is not None and campaign.source == "meeting":
+        return {Role.SUPERVISION, Role.ANALYSIS}
+    return {Role.SUPERVISION}
+
+
+def can_manage_plan(user, campaign=None) -> bool:
     """Whether the user manages some plan at all (an office or an administrator); each object is checked below."""
-    return access_for(user).has_role(Role.SUPERVISION)
+    return access_for(user).has_role(*plan_roles(campaign))
 
 
-def require_plan_manager(user):
-    if not can_manage_plan(user):
+def require_plan_manager(user, campaign=None):
+    if not can_manage_plan(user, campaign):
         raise PermissionDenied("只有督查室可以管理重点工作计划")
 
 
-def managed_region_filter(user, field="lead_unit__region__code") -> Q:
+def managed_region_filter(user, field="lead_unit__region__code", campaign=None) -> Q:
     """A Q keeping the objects whose region (by `field`, a region code) is inside the user's supervision regions:
     everything for administrators, nothing for anyone without the supervision role."""
     access = access_for(user)
     if access.is_admin:
         return Q()
-    return access.region_filter(field, roles={Role.SUPERVISION})
+    return access.region_filter(field, roles=plan_roles(campaign))
 
 
-def can_manage_unit(user, unit) -> bool:
+def can_manage_unit(user, unit, campaign=None) -> bool:
     """Whether the user may make this unit a task's lead or responsible unit (the unit is in the office's region)."""
-    return access_for(user).covers_region(unit.region, roles={Role.SUPERVISION})
+    return access_for(user).covers_region(unit.region, roles=plan_roles(campaign))
 
 
 def can_manage_task(user, task) -> bool:
     """Whether the user may change this task's plan (its units, milestones, due dates)."""
-    return can_manage_unit(user, task.lead_unit)
+    return can_manage_unit(user, task.lead_unit, task.campaign)
 
 
 def can_manage_campaign(user, campaign) -> bool:
     access = access_for(user)
     if access.is_admin:
         return True
-    if not access.has_role(Role.SUPERVISION):
+    if not access.has_role(*plan_roles(campaign)):
         return False
-    return not campaign.tasks.exclude(managed_region_filter(user)).exists()
+    return not campaign.tasks.exclude(managed_region_filter(user, campaign=campaign)).exists()
 
 
 def manageable_campaign_ids(user, campaign_ids):

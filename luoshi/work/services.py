@@ -40,10 +40,10 @@ def _person(actor):
     return getattr(actor, "is_authenticated", False)
 
 
-def _check_units(actor, units):
+def _check_units(actor, units, campaign=None):
     """An office gives a task only lead and responsible units inside its region."""
     for unit in units:
-        if not can_manage_unit(actor, unit):
+        if not can_manage_unit(actor, unit, campaign):
             raise PermissionDenied(f"单位「{unit.name}」不在您所管理的地区，不能作为重点任务的牵头单位或责任单位")
 
 
@@ -57,7 +57,7 @@ KEEP = object()  # save_campaign: an argument left out keeps the stored value
 
 
 @transaction.atomic
-def save_campaign(actor, *, name, order=0, report_cycle=None, report_due_day=KEEP):
+def save_campaign(actor, *, name, order=0, report_cycle=None, report_due_day=KEEP, source=""):
     """Create or update a campaign by name; report_cycle None keeps the current one (monthly for a new one).
 
     report_due_day (报送截止日, rules.report_due_date): a day of the month 1–31 (monthly) or a weekday 1–7 (weekly),
@@ -79,10 +79,11 @@ def save_campaign(actor, *, name, order=0, report_cycle=None, report_due_day=KEE
         raise Rejected(problem)
     campaign = Campaign.objects.filter(name=name).first()
     if _person(actor):
-        require_plan_manager(actor)
+        require_plan_manager(actor, campaign or Campaign(source=source))  # source: kept from creation on
     fields = ["order", "report_cycle", "report_due_day"]
     if campaign is None:
-        campaign = Campaign.objects.create(name=name, order=order, report_cycle=report_cycle, report_due_day=report_due_day)
+        campaign = Campaign.objects.create(name=name, order=order, report_cycle=report_cycle, report_due_day=report_due_day,
+                                           source=source)
         record(actor, "新增攻坚战", campaign, after={"name": name, "report_cycle": report_cycle,
                                                   "report_due_day": report_due_day})
     elif (campaign.report_cycle, campaign.order, campaign.report_due_day) != (report_cycle, order, report_due_day):
@@ -99,7 +100,7 @@ def save_campaign(actor, *, name, order=0, report_cycle=None, report_due_day=KEE
 def set_plan(actor, campaign):
     """Fix the plan of a campaign: from now on a changed due date is a re-baseline."""
     if _person(actor):
-        require_plan_manager(actor)
+        require_plan_manager(actor, campaign)
         require_campaign_manager(actor, campaign)
     if campaign.plan_set_at is None:
         campaign.plan_set_at = timezone.now()
@@ -124,10 +125,10 @@ def save_task(actor, *, campaign, number, title, lead_unit, start, deadline, res
               "start": start, "deadline": deadline, "indicator_codes": list(indicator_codes), "order": order}
     task = Task.objects.select_related("lead_unit__region").filter(number=number).first()
     if _person(actor):
-        require_plan_manager(actor)
+        require_plan_manager(actor, campaign)
         if task is not None:
             require_task_manager(actor, task)
-        _check_units(actor, [lead_unit, *responsible_units])
+        _check_units(actor, [lead_unit, *responsible_units], campaign)
     units = [(lead_unit, TaskRole.LEAD)] + [(u, TaskRole.RESPONSIBLE) for u in responsible_units] + \
             [(u, TaskRole.COOPERATING) for u in cooperating_units]
     wanted = {(u.pk, role) for u, role in units}
@@ -172,7 +173,7 @@ def save_milestone(actor, *, task, number, title, due, start=None, planned_month
     milestone = Milestone.objects.select_related("task__lead_unit__region").filter(number=number).first()
     old_task_id = milestone.task_id if milestone is not None else None
     if _person(actor):
-        require_plan_manager(actor)
+        require_plan_manager(actor, task.campaign)
         require_task_manager(actor, task)
         if milestone is not None and old_task_id != task.pk:
             require_task_manager(actor, milestone.task)
