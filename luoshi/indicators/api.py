@@ -82,3 +82,38 @@ def post_figures(request, body: FiguresIn):
     if not entries:
         raise Rejected("没有任何指标数据")
     return services.save_figures(request.user, entries, source=body.source or "API")
+
+
+class ResponsibilityIn(Schema):
+    region: str
+    indicator: str
+    unit: str  # the unit's code or name
+
+
+@router.get("/responsibilities", summary="各指标的责任单位（一个地区）")
+def responsibilities(request, region: str):
+    from luoshi.indicators.responsibility import responsible_units
+
+    found = access.get_region_for_user(request.user, region)
+    owners = responsible_units(found)
+    return [{"indicator": i.code, "name": i.name, "unit": owners[i.pk].code if i.pk in owners else None,
+             "unit_name": owners[i.pk].name if i.pk in owners else None} for i in Indicator.objects.all()]
+
+
+@router.post("/responsibilities", summary="设定一个指标在一个地区的责任单位（统计局、发改局）")
+def set_responsibility(request, body: ResponsibilityIn):
+    from django.http import Http404
+
+    from luoshi.indicators.responsibility import resolve_unit
+
+    access.require_writer(request.user)
+    found = access.get_region_for_user(request.user, body.region, write=True)
+    indicator = Indicator.objects.filter(code=body.indicator).first()
+    if indicator is None:
+        raise Http404(f"指标 {body.indicator[:40]} 不存在")
+    unit, message = resolve_unit(found, body.unit)
+    if message:
+        raise Rejected(message)
+    services.save_responsibilities(request.user, [{"region_id": found.pk, "indicator_id": indicator.pk,
+                                                   "unit_id": unit.pk}], source="API")
+    return {"region": found.code, "indicator": indicator.code, "unit": unit.code, "unit_name": unit.name}

@@ -63,8 +63,27 @@ def build(ctx):
                             "growth": target_growth, "trajectory": []})
     services.save_figures(None, figures, source=SOURCE)
     services.save_targets(None, targets, source=SOURCE)
+    _responsibilities(ctx, indicators)
     ctx["indicators"] = indicators
     return ctx
+
+
+# 济阳区: who answers for each indicator at the economic analysis meeting (luoshi.briefings).
+RESPONSIBLE = {"gdp": "370115D02", "industry_va": "370115D09", "fai": "370115D01", "retail": "370115D03",
+               "budget_revenue": "370115D04", "tax_revenue": "370115D28", "fdi": "370115D03", "trade": "370115D03",
+               "income": "370115D02", "new_entities": "370115D21", "investment_funds": "370115D25"}
+
+
+def _responsibilities(ctx, indicators):
+    from luoshi.orgs.models import Unit
+
+    region = ctx["regions"].get(JIYANG)
+    if region is None:
+        return
+    units = {u.code: u for u in Unit.objects.filter(code__in=set(RESPONSIBLE.values()))}
+    services.save_responsibilities(None, [
+        {"region_id": region.pk, "indicator_id": indicators[code].pk, "unit_id": units[unit].pk}
+        for code, unit in RESPONSIBLE.items() if code in indicators and unit in units], source=SOURCE)
 
 
 def _entry(region, indicator, period, value, growth):

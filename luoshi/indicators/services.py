@@ -8,7 +8,7 @@ from luoshi.core.periods import period_code
 from luoshi.core.problems import Rejected
 from luoshi.indicators import peers
 from luoshi.indicators.catalog import STANDARD
-from luoshi.indicators.models import Figure, Frequency, Indicator, Kind, Target
+from luoshi.indicators.models import Figure, Frequency, Indicator, Kind, Responsibility, Target
 
 INDICATOR_FIELDS = ["code", "name", "unit", "frequency", "kind", "jan_with_feb", "aliases", "order"]
 TARGET_FIELDS = ["value", "growth", "trajectory"]
@@ -189,4 +189,29 @@ def save_targets(actor, entries, source=""):
         target.save()
         record(actor, "修改年度目标", target, before=before, after=snapshot(target, TARGET_FIELDS), note=source)
         counts["updated"] += 1
+    return counts
+
+
+@transaction.atomic
+def save_responsibilities(actor, entries, source=""):
+    """Set the responsible unit (责任单位) of indicators in regions: {region_id, indicator_id, unit_id} each, already
+    checked (the unit belongs to the region; the actor may keep the region's targets); audited per change."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    for e in entries:
+        current = Responsibility.objects.select_for_update().filter(region_id=e["region_id"],
+                                                                    indicator_id=e["indicator_id"]).first()
+        if current is None:
+            current = Responsibility.objects.create(region_id=e["region_id"], indicator_id=e["indicator_id"],
+                                                    unit_id=e["unit_id"], updated_by=user)
+            record(actor, "设定指标责任单位", current, after={"unit": e["unit_id"]}, note=source)
+            counts["created"] += 1
+        elif current.unit_id == e["unit_id"]:
+            counts["unchanged"] += 1
+        else:
+            before = {"unit": current.unit_id}
+            current.unit_id, current.updated_at, current.updated_by = e["unit_id"], timezone.now(), user
+            current.save()
+            record(actor, "修改指标责任单位", current, before=before, after={"unit": e["unit_id"]}, note=source)
+            counts["updated"] += 1
     return counts

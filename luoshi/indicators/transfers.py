@@ -7,6 +7,8 @@ nothing unless all rows are valid; saving the same file again changes nothing.
 import re
 from decimal import Decimal
 
+from django.db import transaction
+
 from luoshi.core.exports import Export
 from luoshi.core.periods import PeriodError, find_period, is_quarter_end, parse_period, period_label
 from luoshi.core.problems import Problem, Rejected
@@ -14,6 +16,7 @@ from luoshi.core.registry import register_importer
 from luoshi.core.tabular import HEADER_SEARCH_ROWS, cell, find_columns, find_header, is_blank, read_sheets, text
 from luoshi.indicators import access, rules, services
 from luoshi.indicators.models import Frequency, Indicator
+from luoshi.indicators.responsibility import resolve_unit
 from luoshi.orgs.models import Region
 
 LONG_COLUMNS = ["地区代码", "地区名称", "指标代码", "指标名称", "单位", "期间", "累计值", "同比增长(%)"]
@@ -371,14 +374,15 @@ def check_targets(sheets, actor):
     sheet = sheets[0]
     header_index, columns, problems = find_header(
         sheet.rows, [("地区代码", "行政区划代码"), "指标代码", ("年度", "年份")],
-        [("目标值", "年度目标", "目标"), ("目标增速(%)", "目标增速", "增长目标(%)"), "单位"] + MONTH_COLUMNS, sheet=sheet.name)
+        [("目标值", "年度目标", "目标"), ("目标增速(%)", "目标增速", "增长目标(%)"), "单位", "责任单位"] + MONTH_COLUMNS,
+        sheet=sheet.name)
     if not problems and "目标值" not in columns and "目标增速(%)" not in columns:
         problems.append(Problem("缺少「目标值」或「目标增速(%)」列", row=header_index + 1, sheet=sheet.name))
     if problems:
         raise Rejected(problems)
     lookup = Lookup(actor)
     names = {k: text(sheet.rows[header_index][i]) for k, i in columns.items()}
-    entries, seen = {}, {}
+    entries, seen, responsible = {}, {}, {}
     months = [columns.get(m) for m in MONTH_COLUMNS]
     for number, row in enumerate(sheet.rows[header_index + 1:], start=header_index + 2):
         if is_blank(row):
@@ -424,8 +428,19 @@ def check_targets(sheets, actor):
             for _, message in rules.target_problems(None, None, trajectory):
                 problem(message, "1月")
                 trajectory = []
+        owner_text = text(cell(row, columns.get("责任单位")))
+        owner = None
+        if owner_text and region is not None:
+            owner, message = resolve_unit(region, owner_text)
+            if message:
+                problem(message, "责任单位")
         if region is None or indicator is None or year is None:
             continue
+        if owner is not None:
+            key = (region.pk, indicator.pk)
+            if responsible.get(key, (owner.pk,))[0] != owner.pk:
+                problem(f"与第{responsible[key][1]}行的{region.name}{indicator.name}责任单位不一致", "责任单位")
+            responsible.setdefault(key, (owner.pk, number))
         if value is None and growth is None:
             problem("目标值和目标增速至少填写一项", "目标值")
             continue
@@ -458,14 +473,21 @@ def check_targets(sheets, actor):
         raise Rejected(problems)
     if not entries:
         raise Rejected("文件中没有任何目标")
-    return list(entries.values())
+    return list(entries.values()), [{"region_id": r, "indicator_id": i, "unit_id": u}
+                                    for (r, i), (u, _) in responsible.items()]
 
 
 @register_importer("targets", "经济指标年度目标")
 def import_targets(source, filename=None, actor=None):
-    entries = check_targets(read_sheets(source, filename), actor)
-    counts = services.save_targets(actor, entries, source=f"导入：{filename}" if filename else "导入")
-    return f"已校验 {len(entries)} 个年度目标：新增 {counts['created']}，修改 {counts['updated']}，未变化 {counts['unchanged']}"
+    entries, owners = check_targets(read_sheets(source, filename), actor)
+    source_note = f"导入：{filename}" if filename else "导入"
+    with transaction.atomic():
+        counts = services.save_targets(actor, entries, source=source_note)
+        owned = services.save_responsibilities(actor, owners, source=source_note)
+    summary = f"已校验 {len(entries)} 个年度目标：新增 {counts['created']}，修改 {counts['updated']}，未变化 {counts['unchanged']}"
+    if owners:
+        summary += f"；责任单位 {len(owners)} 个：新设 {owned['created']}，更改 {owned['updated']}，未变化 {owned['unchanged']}"
+    return summary
 
 
 # --- templates ---------------------------------------------------------------------------------------
@@ -506,12 +528,12 @@ class BulletinTemplate(Export):
 class TargetTemplate(Export):
     filename = "年度目标导入模板"
     sheet_title = "年度目标"
-    headers = TARGET_COLUMNS + MONTH_COLUMNS
+    headers = TARGET_COLUMNS + MONTH_COLUMNS + ["责任单位"]
 
     def rows(self):
-        yield ["370115", "gdp", 2020, 320, 6.5, "亿元"] + [None] * 12
-        yield ["370115", "industry_va", 2020, None, 7, "%"] + [None] * 12
-        yield ["370115", "budget_revenue", 2020, 180000, 5, "万元"] + [5, 12, 20, 28, 36, 48, 55, 62, 71, 80, 89, 100]
+        yield ["370115", "gdp", 2020, 320, 6.5, "亿元"] + [None] * 12 + ["统计局"]
+        yield ["370115", "industry_va", 2020, None, 7, "%"] + [None] * 12 + [None]
+        yield ["370115", "budget_revenue", 2020, 180000, 5, "万元"] + [5, 12, 20, 28, 36, 48, 55, 62, 71, 80, 89, 100] + ["财政局"]
 
 
 TEMPLATES = {"long": LongTemplate, "bulletin": BulletinTemplate, "targets": TargetTemplate}

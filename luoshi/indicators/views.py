@@ -18,6 +18,7 @@ from luoshi.core.problems import Rejected
 from luoshi.indicators import access, queries, rules, services
 from luoshi.indicators.exports import MatrixExport, TableExport
 from luoshi.indicators.models import Figure, Frequency, Indicator, Kind
+from luoshi.indicators.responsibility import region_units, resolve_unit, responsible_units
 from luoshi.indicators.transfers import (LONG_COLUMNS, MONTH_COLUMNS, TARGET_COLUMNS, TEMPLATES, check_figure_records,
                                          import_indicators, import_targets)
 from luoshi.orgs.access import access_for
@@ -140,7 +141,29 @@ def indicator(request, code):
         "regions": access.readable_regions(request.user), "periods": _periods(region),
         "can_write": access.is_writer(request.user), "can_enter": access.can_write_figures(request.user, region)
         and access.is_writer(request.user), "period_code": period_code(period),
+        "responsible": responsible_units(region).get(item.pk),
+        "can_assign": access.is_writer(request.user) and access.can_write_targets(request.user, region),
+        "region_units": region_units(region),
     })
+
+
+@login_required
+@require_POST
+def set_responsible(request, code):
+    """The indicator's responsible unit (责任单位) in a region, chosen on the indicator page."""
+    item = Indicator.objects.filter(code=code).first()
+    if item is None:
+        raise Http404(f"指标 {code} 不存在")
+    access.require_writer(request.user)
+    region = access.get_region_for_user(request.user, request.POST.get("region", ""), write=True)
+    unit, message = resolve_unit(region, request.POST.get("unit", ""))
+    if message:
+        messages.error(request, "未保存：" + message)
+    else:
+        services.save_responsibilities(request.user, [{"region_id": region.pk, "indicator_id": item.pk,
+                                                       "unit_id": unit.pk}], source="指标页面")
+        messages.success(request, f"已设定{region.name}{item.name}的责任单位：{unit.name}")
+    return redirect(f"{reverse('indicators:indicator', args=[code])}?region={region.code}")
 
 
 @login_required
