@@ -14,7 +14,7 @@ def test_a_queued_message_is_not_in_the_inbox_until_dispatched(cast):
     message, created = services.queue_message(cast.wu_cunju, "请报送日报", "正文")
     assert created and message.status == Message.Status.QUEUED
     assert list(services.inbox(cast.wu_cunju)) == []
-    assert services.dispatch() == (1, 0)
+    assert services.dispatch() == (1, 0, 0, 0)
     message.refresh_from_db()
     assert message.status == Message.Status.SENT and message.sent_at is not None
     assert list(services.inbox(cast.wu_cunju)) == [message]
@@ -27,7 +27,8 @@ def test_the_same_dedupe_key_queues_one_message(cast):
     assert not created and second.pk == first.pk and Message.objects.count() == 1
 
 
-def test_a_failing_channel_marks_its_message_failed_and_the_others_still_go(cast):
+def test_a_failing_channel_keeps_its_message_for_a_retry_and_the_others_still_go(cast, settings):
+    settings.LUOSHI_NOTIFY_RETRY_MINUTES = "0"
     def broken(message):
         raise RuntimeError("短信网关不可用")
 
@@ -35,9 +36,13 @@ def test_a_failing_channel_marks_its_message_failed_and_the_others_still_go(cast
     try:
         services.queue_message(cast.wu_cunju, "短信", channel="sms-test")
         services.queue_message(cast.wu_cunju, "站内")
-        assert services.dispatch() == (1, 1)
+        assert services.dispatch() == (1, 1, 0, 0)
+        waiting = Message.objects.get(channel="sms-test")
+        assert waiting.status == Message.Status.RETRY and waiting.error == "短信网关不可用"
+        assert services.dispatch() == (0, 0, 1, 0)
         failed = Message.objects.get(channel="sms-test")
-        assert failed.status == Message.Status.FAILED and failed.error == "短信网关不可用"
+        assert failed.status == Message.Status.FAILED
+        assert [(a.ok, a.error) for a in failed.attempt_log.all()] == [(False, "短信网关不可用")] * 2
     finally:
         services.CHANNELS.pop("sms-test")
 
