@@ -100,3 +100,27 @@ def village_reports(form, village, end: date, days: int):
 def active_forms_for_village(village, day):
     return [a.form for a in FormAssignment.objects.filter(_assigned_on(day), village=village, form__active=True)
             .select_related("form__current_version").order_by("form__code")]
+
+
+def town_rollup_range(first: date, last: date, village_q=Q()):
+    """Over the days first..last, every form together: [(town code, town name, Tally)] where expected counts
+    village-days on a form (rules.days_assigned) and on_time / late the current reports of those days; and the
+    total. Empty when no village was on a form in the range."""
+    expected = {}
+    assignments = (FormAssignment.objects.filter(village_q, starts_on__lte=last)
+                   .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+                   .values_list("village__parent__code", "village__parent__name", "starts_on", "ends_on"))
+    for code, name, starts_on, ends_on in assignments:
+        key = (code, name)
+        expected[key] = expected.get(key, 0) + rules.days_assigned(first, last, starts_on, ends_on)
+    reported = {r["village__parent__code"]: r for r in
+                DailyReport.objects.filter(village_q, day__range=(first, last), is_current=True)
+                .values("village__parent__code")
+                .annotate(on_time=Count("id", filter=Q(late=False)), late_n=Count("id", filter=Q(late=True))).order_by()}
+    towns = []
+    for (code, name), n in sorted(expected.items()):
+        if not n:
+            continue
+        r = reported.get(code, {})
+        towns.append((code, name, rules.Tally(expected=n, on_time=r.get("on_time", 0), late=r.get("late_n", 0))))
+    return towns, rules.roll_up(t for _, _, t in towns)

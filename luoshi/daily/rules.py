@@ -266,6 +266,11 @@ class Tally:
         """Share of expected villages that reported (on time or late), in percent, 1 decimal."""
         return round(self.submitted * 100 / self.expected, 1) if self.expected else None
 
+    @property
+    def on_time_rate(self):
+        """Share of expected reports (village-days over a range) that came on time, in percent, 1 decimal."""
+        return round(self.on_time * 100 / self.expected, 1) if self.expected else None
+
     def add(self, other):
         self.expected += other.expected
         self.on_time += other.on_time
@@ -312,3 +317,10 @@ def reminder_phase(now_local: datetime, deadline: time, minutes_before: int) -> 
     if naive >= reminder_time(day, deadline, minutes_before):
         return "before"
     return None
+
+
+def days_assigned(first: date, last: date, starts_on: date, ends_on: date | None) -> int:
+    """How many days of [first, last] a village was on a form assigned from starts_on to ends_on (open: None)."""
+    begin = max(first, starts_on)
+    end = last if ends_on is None else min(last, ends_on)
+    return max(0, (end - begin).days + 1)

@@ -184,3 +184,14 @@ def series(region, indicator, year, period=None):
                      "entered_by": (f.entered_by.get_full_name() or f.entered_by.username) if f.entered_by else "系统"}
                     for f in history],
     }
+
+
+def peer_growths(region, period):
+    """{indicator code: [(region code, region name, growth)]} for the region and its peers with a current growth
+    figure in the period (the meeting pack's 争先进位 gaps and its peer charts)."""
+    found = defaultdict(list)
+    rows = (Figure.objects.filter(region_id__in=peer_ids(region), period=period, current=True, growth__isnull=False)
+            .values_list("indicator__code", "region__code", "region__name", "growth").order_by("region__code"))
+    for code, region_code, name, growth in rows:
+        found[code].append((region_code, name, growth))
+    return dict(found)

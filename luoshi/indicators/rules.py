@@ -293,3 +293,32 @@ def judge(*, month, value=None, growth=None, target_value=None, target_growth=No
                                target_growth if not has_value_target else None, thresholds),
         "required_monthly": r2(required_monthly(value, target_value, month)) if has_value_target else None,
     }
+
+
+# --- the meeting pack (briefings) ----------------------------------------------------------------
+
+def half_half_outlook(month, completion_pct=None, time_progress_pct=None, growth=None, target_growth=None):
+    """Before June: is the indicator on course for 双过半? A value target (a completion and its time progress
+    given): completion ≥ time progress; a growth target only: growth ≥ target growth. None from June on (June has
+    the verdict itself, half_half) or without the figures to judge."""
+    if month >= 6:
+        return None
+    if completion_pct is not None and time_progress_pct is not None:
+        return dec(completion_pct) >= dec(time_progress_pct)
+    if growth is not None and target_growth is not None:
+        return dec(growth) >= dec(target_growth)
+    return None
+
+
+def chase_gaps(growth, peer_growths):
+    """争先进位: (points behind the first place, points behind the next rank up) by growth among the peers
+    (`peer_growths`: every ranked peer's growth, the region's own included). First place: (0, None). None for both
+    without a growth or without another peer."""
+    if growth is None or len(peer_growths) < 2:
+        return None, None
+    own = dec(growth)
+    values = [dec(g) for g in peer_growths]
+    above = [g for g in values if g > own]
+    if not above:
+        return Decimal(0), None
+    return max(values) - own, min(above) - own

@@ -1,0 +1,136 @@
+"""Native Word charts for python-docx, which has no chart API: a DrawingML chart part (c:chartSpace) with its data
+cached in the XML (what Word, WPS and LibreOffice draw) and the same data as an embedded workbook (what Word opens
+when the reader chooses 编辑数据), linked from an inline drawing in a paragraph.
+
+One kind is enough for the pack: a clustered horizontal bar chart, categories top to bottom, one or more series,
+values labelled, optionally one category highlighted (the region among its peers).
+"""
+
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import parse_xml
+from docx.shared import Cm
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NS = ('xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+      'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+      'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+COLORS = ["2F5597", "A5A5A5", "C55A11", "548235"]
+HIGHLIGHT = "C00000"
+FONT = "仿宋_GB2312"
+
+
+def _text_props(size=1000, bold=False):
+    b = ' b="1"' if bold else ""
+    return (f'<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="{size}"{b}>'
+            f'<a:latin typeface="Times New Roman"/><a:ea typeface="{FONT}"/><a:cs typeface="{FONT}"/>'
+            '</a:defRPr></a:pPr><a:endParaRPr lang="zh-CN"/></a:p></c:txPr>')
+
+
+def _str_cache(ref, values):
+    points = "".join(f'<c:pt idx="{i}"><c:v>{escape(str(v))}</c:v></c:pt>' for i, v in enumerate(values))
+    return f'<c:strRef><c:f>{ref}</c:f><c:strCache><c:ptCount val="{len(values)}"/>{points}</c:strCache></c:strRef>'
+
+
+def _num_cache(ref, values):
+    points = "".join(f'<c:pt idx="{i}"><c:v>{v!r}</c:v></c:pt>' for i, v in enumerate(values) if v is not None)
+    return (f'<c:numRef><c:f>{ref}</c:f><c:numCache><c:formatCode>General</c:formatCode>'
+            f'<c:ptCount val="{len(values)}"/>{points}</c:numCache></c:numRef>')
+
+
+def _fill(color):
+    return f'<c:spPr><a:solidFill><a:srgbClr val="{color}"/></a:solidFill></c:spPr>'
+
+
+def chart_xml(title, names, series, highlight=None, external_rid=None):
+    """The chart part's XML: `series` is [(name, [number or None per category])]."""
+    n = len(names)
+    sers = []
+    for s, (label, values) in enumerate(series):
+        col = get_column_letter(s + 2)
+        points = ""
+        if highlight is not None:
+            points = (f'<c:dPt><c:idx val="{highlight}"/><c:invertIfNegative val="0"/><c:bubble3D val="0"/>'
+                      f'{_fill(HIGHLIGHT)}</c:dPt>')
+        sers.append(
+            f'<c:ser><c:idx val="{s}"/><c:order val="{s}"/><c:tx>{_str_cache(f"Sheet1!${col}$1", [label])}</c:tx>'
+            f'{_fill(COLORS[s % len(COLORS)])}<c:invertIfNegative val="0"/>{points}'
+            '<c:dLbls><c:numFmt formatCode="General" sourceLinked="0"/><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
+            f'{_text_props(900)}<c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/>'
+            '<c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>'
+            f'<c:cat>{_str_cache(f"Sheet1!$A$2:$A${n + 1}", names)}</c:cat>'
+            f'<c:val>{_num_cache(f"Sheet1!${col}$2:${col}${n + 1}", values)}</c:val></c:ser>')
+    legend = ('<c:legend><c:legendPos val="b"/><c:overlay val="0"/>' + _text_props(1000) + '</c:legend>'
+              if len(series) > 1 else "")
+    external = (f'<c:externalData r:id="{external_rid}"><c:autoUpdate val="0"/></c:externalData>'
+                if external_rid else "")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<c:chartSpace {NS}>'
+        '<c:date1904 val="0"/><c:lang val="zh-CN"/><c:roundedCorners val="0"/><c:chart>'
+        '<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="1200" b="1"/></a:pPr>'
+        f'<a:r><a:rPr lang="zh-CN" sz="1200" b="1"><a:latin typeface="Times New Roman"/><a:ea typeface="{FONT}"/></a:rPr>'
+        f'<a:t>{escape(title)}</a:t></a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title>'
+        '<c:autoTitleDeleted val="0"/><c:plotArea><c:layout/>'
+        '<c:barChart><c:barDir val="bar"/><c:grouping val="clustered"/><c:varyColors val="0"/>'
+        + "".join(sers) +
+        '<c:gapWidth val="60"/><c:axId val="50010001"/><c:axId val="50010002"/></c:barChart>'
+        '<c:catAx><c:axId val="50010001"/><c:scaling><c:orientation val="maxMin"/></c:scaling><c:delete val="0"/>'
+        '<c:axPos val="l"/><c:numFmt formatCode="General" sourceLinked="0"/><c:majorTickMark val="none"/>'
+        f'<c:minorTickMark val="none"/><c:tickLblPos val="low"/>{_text_props(1000)}<c:crossAx val="50010002"/>'
+        '<c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/>'
+        '<c:noMultiLvlLbl val="0"/></c:catAx>'
+        '<c:valAx><c:axId val="50010002"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
+        '<c:axPos val="t"/><c:majorGridlines><c:spPr><a:ln w="6350"><a:solidFill><a:srgbClr val="D9D9D9"/></a:solidFill>'
+        '</a:ln></c:spPr></c:majorGridlines><c:numFmt formatCode="General" sourceLinked="0"/>'
+        f'<c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>{_text_props(900)}'
+        '<c:crossAx val="50010001"/><c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx>'
+        f'</c:plotArea>{legend}<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart>'
+        f'{_text_props(1000)}{external}</c:chartSpace>').encode("utf-8")
+
+
+def workbook_bytes(names, series):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append([""] + [label for label, _ in series])
+    for i, name in enumerate(names):
+        ws.append([str(name)] + [values[i] for _, values in series])
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def add_bar_chart(document, paragraph, title, names, series, highlight=None, width=Cm(15.5)):
+    """Append a native bar chart to `paragraph` (a docx Paragraph) and return the chart part."""
+    package = document.part.package
+    number = sum(1 for p in package.iter_parts() if p.partname.startswith("/word/charts/")) + 1
+    chart = Part(PackURI(f"/word/charts/chart{number}.xml"), CHART_TYPE, b"", package)
+    data = Part(PackURI(f"/word/embeddings/Microsoft_Excel_Worksheet{number}.xlsx"), XLSX_TYPE,
+                workbook_bytes(names, series), package)
+    data_rid = chart.relate_to(data, RT.PACKAGE)
+    chart._blob = chart_xml(title, names, series, highlight, data_rid)
+    chart_rid = document.part.relate_to(chart, RT.CHART)
+    height = Cm(2.2 + 0.75 * len(names) * max(1, len(series)) ** 0.5)
+    shape_id = 1000 + number
+    inline = parse_xml(
+        '<wp:inline distT="0" distB="0" distL="0" distR="0" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<wp:extent cx="{int(width)}" cy="{int(height)}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:docPr id="{shape_id}" name="图表 {number}" descr="{escape(title)}"/><wp:cNvGraphicFramePr/>'
+        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+        f'<c:chart r:id="{chart_rid}"/></a:graphicData></a:graphic></wp:inline>')
+    run = paragraph.add_run()
+    drawing = parse_xml('<w:drawing xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>')
+    drawing.append(inline)
+    run._r.append(drawing)
+    return chart
