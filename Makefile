@@ -27,7 +27,8 @@ run: install
 	@echo "落实已启动：http://$(HOST):$(PORT)/"
 	@LUOSHI_HTTPS=0 $(BIN)/luoshi accounts
 	@echo ""
-	LUOSHI_HTTPS=0 $(BIN)/gunicorn luoshi.wsgi:application --bind $(HOST):$(PORT) --workers 3 --threads 2 --access-logfile -
+	@echo "定时任务（发送消息、日报提醒、每日巡查）随服务一起运行；按 Ctrl-C 同时停止。"
+	LUOSHI_HTTPS=0 HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) scripts/run.sh
 
 test: install
 	bash scripts/test.sh

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "luoshi.supervision",
     "luoshi.daily",
     "luoshi.briefings",
+    "django_q",  # django-q2: the scheduler and workers of `luoshi worker` (luoshi/jobs, docs/architecture.md)
+    "luoshi.jobs",
     "luoshi.web",
 ]
 
@@ -150,6 +152,29 @@ LUOSHI_INDICATOR_HALF_HALF = os.environ.get("LUOSHI_INDICATOR_HALF_HALF", "50")
 
 # 督查督办 sweep (supervision.sweep): remind a milestone this many working days before its due date (comma-separated).
 LUOSHI_REMIND_BEFORE_DAYS = os.environ.get("LUOSHI_REMIND_BEFORE_DAYS", "7,3")
+
+# Jobs that run by themselves (`luoshi worker`, luoshi/jobs, docs/configuration.md): minutes between runs, or a
+# daily HH:MM; "off" switches a job off. Checked by luoshi.jobs.checks (a bad value stops migrate and the server).
+LUOSHI_JOB_DISPATCH_EVERY = os.environ.get("LUOSHI_JOB_DISPATCH_EVERY", "1")
+LUOSHI_JOB_DAILY_REMIND_EVERY = os.environ.get("LUOSHI_JOB_DAILY_REMIND_EVERY", "5")
+LUOSHI_JOB_SWEEP_AT = os.environ.get("LUOSHI_JOB_SWEEP_AT", "07:30")
+LUOSHI_WORKER_PROCESSES = os.environ.get("LUOSHI_WORKER_PROCESSES", "1")
+# django-q2 over the database (no Redis). A task runs at most 30 minutes; one not acknowledged within `retry` is
+# delivered again, which the JobRun claim turns into a no-op. No catch-up of missed runs: the next one is enough.
+Q_CLUSTER = {
+    "name": "luoshi",
+    "orm": "default",
+    "workers": int(LUOSHI_WORKER_PROCESSES) if LUOSHI_WORKER_PROCESSES.strip().isdigit() else 1,
+    "timeout": 1800,
+    "retry": 1860,
+    "max_attempts": 1,
+    "ack_failures": True,
+    "catch_up": False,
+    "poll": 1,
+    "save_limit": 250,
+    "label": "定时任务",
+    "log_level": os.environ.get("LUOSHI_WORKER_LOG_LEVEL", "WARNING"),
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
