@@ -11,5 +11,5 @@ urlpatterns = [
     path("meetings/<int:pk>/state", views.meeting_state, name="meeting_state"),
     path("meetings/<int:pk>/sections/<str:indicator_code>", views.section_edit, name="section"),
     path("meetings/<int:pk>/follow-ups/add", views.follow_up_add, name="follow_up_add"),
-    # "pack" adds its include line here: path("", include("luoshi.briefings.urls_pack")),
+    path("", include("luoshi.briefings.urls_pack")),
 ]

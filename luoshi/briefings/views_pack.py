@@ -1,0 +1,123 @@
+"""The meeting pack as a print page and as a .docx download: for a meeting, or for a region and period on the fly."""
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from luoshi.briefings import access_pack, pack as packs, pack_docx
+from luoshi.briefings.access import can_organise
+from luoshi.core.periods import PeriodError, parse_period
+from luoshi.orgs.access import visible_regions
+
+
+def _month(raw):
+    try:
+        return parse_period(raw)
+    except PeriodError as error:
+        return str(error)
+
+
+def _bars(chart):
+    """Each series' bars as (name, shown value, left %, width %, own) on one scale from min(0, …) to max(0, …)."""
+    values = [v for _, vs in chart["series"] for v in vs if v is not None]
+    low, high = min([0.0, *values]), max([0.0, *values])
+    span = (high - low) or 1.0
+    rows = []
+    for i, name in enumerate(chart["names"]):
+        bars = []
+        for label, vs in chart["series"]:
+            v = vs[i]
+            if v is None:
+                bars.append({"label": label, "text": "—", "left": 0, "width": 0})
+                continue
+            start, end = sorted((0.0, float(v)))
+            bars.append({"label": label, "text": packs.number(v), "left": round((start - low) * 100 / span, 2),
+                         "width": round((end - start) * 100 / span, 2), "negative": v < 0,
+                         "label_at": round(((start if v < 0 else end) - low) * 100 / span, 2)})
+        rows.append({"name": name, "own": chart.get("own") == i, "bars": bars})
+    return {"title": chart["title"], "legend": [label for label, _ in chart["series"]], "rows": rows,
+            "zero": round(-low * 100 / span, 2)}
+
+
+def _page(request, built, docx_url, status=200):
+    from luoshi.briefings.pack_docx import TABLE_COLUMNS, indicator_cells
+
+    charts = ([_bars(built.value_chart)] if built.value_chart else []) + [_bars(c) for c in built.weakness_charts]
+    return render(request, "briefings/pack_print.html", {
+        "pack": built, "columns": TABLE_COLUMNS, "charts": charts, "docx_url": docx_url,
+        "table": [{"cells": indicator_cells(r), "light": r["light"]} for r in built.rows]}, status=status)
+
+
+def _docx(built):
+    response = HttpResponse(pack_docx.render(built), content_type=pack_docx.DOCX_TYPE)
+    name = f"{built.title}.docx"
+    response["Content-Disposition"] = (f"attachment; filename=\"{built.region.code}-{built.period_code}.docx\"; "
+                                       f"filename*=UTF-8''{quote(name)}")
+    return response
+
+
+def _meeting_pack(request, pk):
+    meeting = access_pack.get_pack_meeting_for_user(request.user, pk)
+    month = _month(meeting.period)
+    if isinstance(month, str):  # a meeting stores a checked period; kept safe all the same
+        return None, meeting, month
+    return packs.build(meeting.region, month, meeting=meeting), meeting, None
+
+
+@login_required
+def meeting_pack(request, pk):
+    built, meeting, problem = _meeting_pack(request, pk)
+    if problem:
+        return render(request, "briefings/pack_print.html", {"problems": [problem]}, status=400)
+    return _page(request, built, f"{request.path.rstrip('/')}.docx")
+
+
+@login_required
+def meeting_pack_docx(request, pk):
+    built, meeting, problem = _meeting_pack(request, pk)
+    if problem:
+        return render(request, "briefings/pack_print.html", {"problems": [problem]}, status=400)
+    return _docx(built)
+
+
+def _region_pack(request):
+    """(pack or None, problems, the form's choices) for ?region=&period=."""
+    code, raw = (request.GET.get("region") or "").strip(), (request.GET.get("period") or "").strip()
+    regions = [r for r in visible_regions(request.user).filter(level="county").order_by("code")
+               if can_organise(request.user, r)]
+    form = {"regions": regions, "region": code[:20], "period": raw[:20]}
+    if not code and not raw:
+        return None, [], form
+    problems = []
+    region = access_pack.get_pack_region_for_user(request.user, code) if code else None
+    if region is None:
+        problems.append("请选择地区")
+    month = _month(raw) if raw else "请填写期间，如 2020-03"
+    if isinstance(month, str):
+        problems.append(month)
+    if problems:
+        return None, problems, form
+    return packs.build(region, month), [], form
+
+
+@login_required
+def region_pack(request):
+    built, problems, form = _region_pack(request)
+    if built is None:
+        if not form["regions"] and not problems:
+            raise PermissionDenied("只有领导、发改局（经济分析）和督查室可以生成会议材料")
+        return render(request, "briefings/pack_print.html", {"problems": problems, "form": form},
+                      status=400 if problems else 200)
+    return _page(request, built, f"{request.path}.docx?region={built.region.code}&period={built.period_code}")
+
+
+@login_required
+def region_pack_docx(request):
+    built, problems, form = _region_pack(request)
+    if built is None:
+        return render(request, "briefings/pack_print.html", {"problems": problems or ["请选择地区并填写期间"],
+                                                             "form": form}, status=400)
+    return _docx(built)
