@@ -1,10 +1,152 @@
+"""Meeting pages: the list (and opening a meeting), the meeting (sections submitted or not, follow-ups), a unit's
+section form with the indicator's figures beside it."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from luoshi.briefings import access, queries, services
+from luoshi.briefings.models import SECTION_TEXT_MAX, MeetingState
+from luoshi.core.problems import Rejected
+from luoshi.indicators.models import Indicator
+from luoshi.orgs.access import access_for
+from luoshi.orgs.models import Region, RegionLevel, Unit
+
+
+def _organised_regions(user):
+    """The districts (and cities) where the user may open meetings."""
+    regions = Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.CITY]).order_by("code")
+    return [r for r in regions if access.can_organise(user, r)]
 
 
 @login_required
-def meeting_list(request):
-    return HttpResponse("会议材料")
+def meeting_list(request, posted=None, problems=None):
+    access.require_reader(request.user)
+    regions = _organised_regions(request.user) if access.can_open_meetings(request.user) else []
+    today = timezone.localdate()
+    return render(request, "briefings/list.html", {
+        "meetings": access.visible_meetings(request.user).order_by("-held_on", "-id"), "regions": regions,
+        "form": posted or {"held_on": today.isoformat(), "sections_due": today.isoformat()}, "problems": problems,
+    }, status=400 if problems else 200)
 
 
-meeting_open = meeting_detail = meeting_state = section_edit = follow_up_add = meeting_list
+@login_required
+@require_POST
+def meeting_open(request):
+    access.require_reader(request.user)
+    data = request.POST
+    region = Region.objects.filter(code=data.get("region", "")).first()
+    if region is None:
+        return meeting_list(request, posted=data, problems=["请选择地区"])
+    access.require_organiser(request.user, region)
+    try:
+        meeting = services.open_meeting(request.user, title=data.get("title"), held_on=data.get("held_on"), region=region,
+                                        period=data.get("period"), sections_due=data.get("sections_due"))
+    except Rejected as rejected:
+        return meeting_list(request, posted=data, problems=rejected.messages)
+    messages.success(request, f"已召开{meeting.title}，已通知各责任单位报送材料")
+    return redirect("briefings:meeting", meeting.pk)
+
+
+@login_required
+def meeting_detail(request, pk, problems=None, posted=None):
+    meeting = access.get_meeting_for_user(request.user, pk)
+    whole = access.reads_whole(request.user, meeting)
+    own = access.writing_units(request.user, meeting)
+    rows = queries.overview(meeting, None if whole else {u.pk for u in own})
+    own_ids = {u.pk for u in own}
+    for row in rows:
+        row["writable"] = row["unit"].pk in own_ids and meeting.state != MeetingState.CLOSED
+    organiser = access.can_organise(request.user, meeting.region)
+    recorder = access.can_record_follow_ups(request.user, meeting)
+    return render(request, "briefings/meeting.html", {
+        "meeting": meeting, "rows": rows, "whole": whole, "summary": queries.submission_summary(rows) if whole else [],
+        "follow_ups": queries.follow_up_rows(meeting, timezone.localdate()) if whole else [],
+        "can_organise": organiser, "can_record": recorder, "closed": meeting.state == MeetingState.CLOSED,
+        "units": Unit.objects.filter(region__code__startswith=meeting.region.prefix).order_by("code") if recorder else [],
+        "problems": problems, "posted": posted or {},
+    }, status=400 if problems else 200)
+
+
+@login_required
+@require_POST
+def meeting_state(request, pk):
+    meeting = access.get_meeting_for_user(request.user, pk, write=True)
+    action = request.POST.get("action", "")
+    try:
+        if action == "close":
+            services.set_state(request.user, meeting, MeetingState.CLOSED)
+            messages.success(request, "材料征集已结束，不再接收材料")
+        elif action == "reopen":
+            services.set_state(request.user, meeting, MeetingState.COLLECTING)
+            messages.success(request, "已重新开始征集材料")
+        elif action in ("publish", "unpublish"):
+            services.publish(request.user, meeting, action == "publish")
+            messages.success(request, "已向责任单位发布" if action == "publish" else "已撤回发布")
+        else:
+            raise Rejected("未知的操作")
+    except Rejected as rejected:
+        messages.error(request, "；".join(rejected.messages))
+    return redirect("briefings:meeting", meeting.pk)
+
+
+def _section_target(request, pk, indicator_code):
+    meeting = access.get_meeting_for_user(request.user, pk)
+    indicator = Indicator.objects.filter(code=indicator_code).first()
+    if indicator is None:
+        raise Http404(f"指标 {indicator_code[:40]} 不存在")
+    row = next(iter(r for r in queries.overview(meeting) if r["indicator"].pk == indicator.pk), None)
+    if row is None:
+        raise Http404(f"{meeting.region.name}{indicator.name}尚未设定责任单位")
+    return meeting, indicator, row
+
+
+@login_required
+def section_edit(request, pk, indicator_code):
+    meeting, indicator, row = _section_target(request, pk, indicator_code)
+    unit = row["unit"]
+    admin = access_for(request.user).is_admin
+    writes = admin or unit in access.writing_units(request.user, meeting)
+    if not writes and not access.reads_whole(request.user, meeting):
+        raise PermissionDenied(f"{indicator.name}的材料由{unit.name}报送，您无权查看")
+    problems, posted = None, None
+    if request.method == "POST":
+        if not writes:
+            raise PermissionDenied(f"您的单位不是{meeting.region.name}{indicator.name}的责任单位，不能报送该指标的材料")
+        posted = request.POST
+        try:
+            section, changed = services.submit_section(
+                request.user, meeting, indicator, unit, completion_text=posted.get("completion_text", ""),
+                reasons_text=posted.get("reasons_text", ""), measures_text=posted.get("measures_text", ""))
+        except Rejected as rejected:
+            problems = rejected.messages
+        else:
+            messages.success(request, f"已报送{indicator.name}材料（第{section.version}版）" if changed else "内容未变化，未生成新版本")
+            return redirect("briefings:meeting", meeting.pk)
+    current = row["section"]
+    form = posted or {f: getattr(current, f) if current else "" for f in services.SECTION_FIELDS}
+    return render(request, "briefings/section.html", {
+        "meeting": meeting, "indicator": indicator, "unit": unit, "figures": row["figures"], "current": current,
+        "history": queries.history(meeting, indicator, unit), "writes": writes and meeting.state != MeetingState.CLOSED,
+        "closed": meeting.state == MeetingState.CLOSED, "form": form, "problems": problems, "max": SECTION_TEXT_MAX,
+    }, status=400 if problems else 200)
+
+
+@login_required
+@require_POST
+def follow_up_add(request, pk):
+    meeting = access.get_meeting_for_user(request.user, pk)
+    access.require_follow_up_recorder(request.user, meeting)
+    data = request.POST
+    lead = Unit.objects.select_related("region").filter(code=data.get("lead_unit", "")).first()
+    try:
+        item = services.add_follow_up(request.user, meeting, title=data.get("title"), lead_unit=lead,
+                                      deadline=data.get("deadline"), leader_name=(data.get("leader_name") or "").strip()[:100])
+    except Rejected as rejected:
+        return meeting_detail(request, pk, problems=rejected.messages, posted=data)
+    messages.success(request, f"已记录会议确定事项 {item.number}，已列入重点工作")
+    return redirect("briefings:meeting", meeting.pk)
