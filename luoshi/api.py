@@ -111,6 +111,7 @@ def on_unexpected(request, exc):
 from luoshi.briefings.api import router as briefings_router  # noqa: E402
 from luoshi.daily.api import router as daily_router  # noqa: E402
 from luoshi.indicators.api import router as indicators_router  # noqa: E402
+from luoshi.notify.api import router as notify_router  # noqa: E402
 from luoshi.orgs.api import router as orgs_router  # noqa: E402
 from luoshi.supervision.api import router as supervision_router  # noqa: E402
 from luoshi.work.api import router as work_router  # noqa: E402
@@ -121,3 +122,4 @@ api.add_router("/work", work_router)
 api.add_router("/daily", daily_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/briefings", briefings_router)
+api.add_router("/notify", notify_router)

@@ -485,7 +485,8 @@ def send_reminders(actor=None, now=None):
                 _, created = queue_message(
                     users[user_id], f"请在{deadline:%H:%M}前报送今天的「{form.title}」",
                     f"{row['name']}还没有报送{day:%Y年%-m月%-d日}的{form.title}。没有情况也请点「零报告」。",
-                    link=reverse("daily:report"), dedupe_key=f"daily:before:{form.code}:{day}:{code}:{user_id}", actor=actor)
+                    link=reverse("daily:report"), dedupe_key=f"daily:before:{form.code}:{day}:{code}:{user_id}", actor=actor,
+                    kind="daily_remind")
                 queued += created
         else:
             by_town = {}
@@ -502,7 +503,8 @@ def send_reminders(actor=None, now=None):
                     users[user_id], f"{rows[0]['town_name']}{day:%-m月%-d日}「{form.title}」未报 {len(rows)} 个村（社区）",
                     f"截至{deadline:%H:%M}，以下村（社区）未报送{form.title}：{names}。",
                     link=reverse("daily:town", args=[town]) + f"?date={day:%Y-%m-%d}&form={form.code}",
-                    dedupe_key=f"daily:after:{form.code}:{day}:{town}:{user_id}", actor=actor)
+                    dedupe_key=f"daily:after:{form.code}:{day}:{town}:{user_id}", actor=actor,
+                    kind="daily_missing")
                 queued += created
     dispatch(now=now)
     return queued

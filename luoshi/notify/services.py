@@ -108,6 +108,20 @@ def queue_message(recipient, subject, body="", *, channel=INAPP, link="", dedupe
     return message, created
 
 
+def supervision_kind(key):
+    """The kind of a supervision reminder from its key (supervision.services.notify): n12:escalated, n12:opened,
+    m7:due3, t5:missing:2020-04-01, t5:report_due:2020-05-01."""
+    if key.endswith(":escalated"):
+        return Kind.ESCALATION
+    if ":missing:" in key:
+        return Kind.REPORT_MISSING
+    if ":report_due:" in key:
+        return Kind.REPORT_DUE
+    if key.startswith("m") and ":due" in key:
+        return Kind.MILESTONE_DUE
+    return Kind.NOTICE
+
+
 def queue_robot(robot, subject, body="", *, link="", dedupe_key=None, actor=None, kind=Kind.GENERAL):
     _check(subject, kind)
     return _create(actor, dedupe_key=dedupe_key, channel=robot.kind, robot=robot, subject=subject[:200], body=body,

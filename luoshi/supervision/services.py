@@ -10,7 +10,7 @@ from django.utils import timezone
 from luoshi.audit.services import record, snapshot
 from luoshi.core import workdays
 from luoshi.core.problems import Rejected
-from luoshi.notify.services import queue_message
+from luoshi.notify.services import queue_message, supervision_kind
 from luoshi.orgs.models import Person, Region, RegionLevel, Role, RoleAssignment
 from luoshi.supervision import access
 from luoshi.supervision.models import (OPEN_STATES, Notice, NoticeCounter, NoticeSource, NoticeState, NoticeStep,
@@ -105,7 +105,7 @@ def notify(users, subject, body, *, key, day, link="", actor=None):
     new = 0
     for user in users:
         _, created = queue_message(user, subject, body, link=link, dedupe_key=f"sv:{key}:{day.isoformat()}:u{user.pk}",
-                                   actor=actor)
+                                   actor=actor, kind=supervision_kind(key))
         new += created
     return new
 
