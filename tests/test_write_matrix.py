@@ -16,8 +16,10 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from luoshi.briefings import services as briefing_services
 from luoshi.daily import services as daily_services
 from luoshi.indicators import services as indicator_services
+from luoshi.indicators.models import Indicator
 from luoshi.notify import services as notify_services
 from luoshi.orgs import services as org_services
 from luoshi.work import services as work_services
@@ -65,6 +67,10 @@ def csv_bytes(rows):
 WORK_REPORTERS = {"wang_admin", "zhou_shangwu", "sun_jiedao"}  # task 1: admin (as lead), lead 商务局, responsible 街道
 JIYANG_OFFICE = {"wang_admin", "li_ducha"}
 FIGURE_WRITERS = {"wang_admin", "zhao_fagai", "qian_tongji"}
+MEETING_ORGANISERS = {"wang_admin", "sun_leader", "li_ducha", "zhao_fagai"}  # 济阳区's leaders, 督查室, 发改局
+FOLLOW_UP_RECORDERS = {"wang_admin", "li_ducha", "zhao_fagai"}
+MEETING = {"title": "2020年4月经济运行调度会", "region": "370115", "period": "2020-03", "held_on": "2020-04-20",
+           "sections_due": "2020-04-17"}
 
 ROUTES = [
     # 重点工作
@@ -142,6 +148,32 @@ ROUTES = [
     Route("daily: change 济阳区's form", False,
           lambda c, s: c.post("/daily/forms/yiqing/", {"action": "change", "title": "疫情防控日报（改）"}),
           {u: 302 for u in JIYANG_OFFICE}),
+    # 会议材料
+    Route("briefings: open a 济阳区 meeting (form)", False,
+          lambda c, s: c.post("/briefings/meetings/open", MEETING), {u: 302 for u in MEETING_ORGANISERS}),
+    Route("briefings: open a 济阳区 meeting (API)", True,
+          lambda c, s: post_json(c, "/api/v1/briefings/meetings", MEETING), {u: 200 for u in MEETING_ORGANISERS}),
+    Route("briefings: close the meeting (form)", False,
+          lambda c, s: c.post(f"/briefings/meetings/{s.meeting.pk}/state", {"action": "close"}),
+          {u: 302 for u in MEETING_ORGANISERS}),
+    Route("briefings: publish the meeting to the units (API)", True,
+          lambda c, s: post_json(c, f"/api/v1/briefings/meetings/{s.meeting.pk}/publish", {}),
+          {u: 200 for u in MEETING_ORGANISERS}),
+    Route("briefings: 商务局's section on 实际利用外资 (form)", False,
+          lambda c, s: c.post(f"/briefings/meetings/{s.meeting.pk}/sections/fdi", {"reasons_text": "项目到账"}),
+          {"wang_admin": 302, "zhou_shangwu": 302}),
+    Route("briefings: 商务局's section on 实际利用外资 (API)", True,
+          lambda c, s: post_json(c, f"/api/v1/briefings/meetings/{s.meeting.pk}/sections",
+                                 {"indicator": "fdi", "unit": "370115D03", "reasons_text": "项目到账"}),
+          {"wang_admin": 200, "zhou_shangwu": 200}),
+    Route("briefings: record a follow-up item (form)", False,
+          lambda c, s: c.post(f"/briefings/meetings/{s.meeting.pk}/follow-ups/add",
+                              {"title": "确保双过半", "lead_unit": "370115D01", "deadline": "2020-06-30"}),
+          {u: 302 for u in FOLLOW_UP_RECORDERS}),
+    Route("briefings: record a follow-up item (API)", True,
+          lambda c, s: post_json(c, f"/api/v1/briefings/meetings/{s.meeting.pk}/follow-ups",
+                                 {"title": "确保双过半", "lead_unit": "370115D01", "deadline": "2020-06-30"}),
+          {u: 200 for u in FOLLOW_UP_RECORDERS}),
     # 组织机构
     Route("orgs: add a person with an account", False,
           lambda c, s: c.post("/orgs/people/add", {"username": "xin_ren", "password": "Xin-ren-2020!", "full_name": "新人",
@@ -172,7 +204,8 @@ def database_state():
     skip = {("orgs", "apitoken"): {"last_used_at"}, ("auth", "user"): {"last_login"}}
     for model in apps.get_models():
         label = model._meta.app_label
-        if label not in {"orgs", "audit", "indicators", "work", "daily", "notify", "web"} and model._meta.label != "auth.User":
+        if label not in {"orgs", "audit", "indicators", "work", "daily", "notify", "web", "briefings"} \
+                and model._meta.label != "auth.User":
             continue
         leave_out = skip.get((label, model._meta.model_name), set())
         names = [f.attname for f in model._meta.concrete_fields if f.attname not in leave_out]
@@ -194,13 +227,18 @@ def scene(cast):
     pending_request = work_services.request_rebaseline(cast.zheng_caizheng, milestone=plan.m21, new_due=date(2020, 4, 30),
                                                        reason="选址论证延后")
     indicator_services.ensure_catalog()
+    catalog = {i.code: i for i in Indicator.objects.all()}
+    indicator_services.save_responsibilities(None, [
+        {"region_id": cast.jiyang.pk, "indicator_id": catalog["fdi"].pk, "unit_id": cast.units.shangwu.pk}])
+    meeting = briefing_services.open_meeting(None, title="2020年一季度经济形势分析会", held_on="2020-04-20",
+                                             region=cast.jiyang, period="2020-03", sections_due="2020-04-15")
     form = daily_services.define_form(cast.li_ducha, code="yiqing", title="疫情防控日报", region=cast.jiyang, fields=FIELDS)
     daily_services.assign_villages(cast.li_ducha, form, ["370115001"], date(2020, 4, 1))
     notify_services.queue_message(cast.zhou_shangwu, "请报送进度")
     notify_services.dispatch()
     admin_token, _ = org_services.create_api_token(cast.wang_admin, cast.wang_admin, "王管理的令牌")
     return SimpleNamespace(cast=cast, plan=plan, lead_report=lead_report, admin_token=admin_token,
-                           pending_request=pending_request)
+                           pending_request=pending_request, meeting=meeting)
 
 
 def client_as(cast, username, api):
