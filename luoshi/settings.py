@@ -176,6 +176,21 @@ Q_CLUSTER = {
     "log_level": os.environ.get("LUOSHI_WORKER_LOG_LEVEL", "WARNING"),
 }
 
+# Messages (luoshi/notify, docs/configuration.md "Messages"): robots' allowed hosts, retry waits, robots' rate, e-mail.
+LUOSHI_WEBHOOK_HOSTS = os.environ.get("LUOSHI_WEBHOOK_HOSTS", "qyapi.weixin.qq.com,oapi.dingtalk.com")
+LUOSHI_NOTIFY_RETRY_MINUTES = os.environ.get("LUOSHI_NOTIFY_RETRY_MINUTES", "1,5,30,120,360")
+LUOSHI_ROBOT_PER_MINUTE = os.environ.get("LUOSHI_ROBOT_PER_MINUTE", "20")
+LUOSHI_BASE_URL = os.environ.get("LUOSHI_BASE_URL", "")
+EMAIL_BACKEND = os.environ.get("LUOSHI_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("LUOSHI_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("LUOSHI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("LUOSHI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("LUOSHI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LUOSHI_EMAIL_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("LUOSHI_EMAIL_SSL", False)
+EMAIL_TIMEOUT = 5
+DEFAULT_FROM_EMAIL = os.environ.get("LUOSHI_EMAIL_FROM", "luoshi@localhost")
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
