@@ -5,7 +5,9 @@
     luoshi worker --run JOB    one run of JOB now, claimed like a scheduled run (for those who prefer cron)
 """
 
+import signal
 import sys
+import threading
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -45,9 +47,23 @@ class Command(BaseCommand):
 
         sync.sync()
         connection.close()  # the cluster's processes open their own connections
+        # Our own signal handling: django-q2's handler stops the cluster from inside the handler, and a second signal
+        # (Ctrl-C reaches every process of the terminal, then scripts/run.sh sends SIGTERM) arriving while it holds
+        # the stop event's lock deadlocks the worker. Here a signal only sets a flag; the main loop stops once.
+        stopping = threading.Event()
+        cluster = Cluster()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *args: stopping.set())
+        cluster.start()
         self.stdout.write("定时任务已启动：" + "；".join(f"{p.job.label}（{p.describe()}）" for p in plans))
         sys.stdout.flush()
-        Cluster().start()
+        while not stopping.wait(1):
+            if not cluster.sentinel.is_alive():
+                raise CommandError("定时任务进程意外退出，请查看上面的错误信息")
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
+        cluster.stop()
+        self.stdout.write("定时任务已停止")
 
     def _list(self, plans):
         on = {p.job.name: p for p in plans}
