@@ -38,3 +38,16 @@ def test_the_first_place_has_no_one_to_chase_and_a_region_alone_no_gaps():
     assert chase_gaps(5, [5, 5]) == (Decimal(0), None)  # tied first
     assert chase_gaps(5, [5]) == (None, None)
     assert chase_gaps(None, [1, 2]) == (None, None)
+
+
+def test_days_on_a_form_within_a_range_and_the_on_time_rate():
+    from datetime import date
+
+    from luoshi.daily.rules import Tally, days_assigned
+
+    march = (date(2020, 3, 1), date(2020, 3, 31))
+    assert days_assigned(*march, date(2020, 3, 10), None) == 22
+    assert days_assigned(*march, date(2020, 1, 1), date(2020, 3, 5)) == 5
+    assert days_assigned(*march, date(2020, 4, 1), None) == 0
+    assert Tally(expected=22, on_time=17, late=3).on_time_rate == 77.3  # 17 / 22
+    assert Tally().on_time_rate is None
