@@ -1,7 +1,7 @@
 """消息 API: the caller's inbox and 消息设置; for administrators the robots (add, test, switch, delete), the
 outbox's failures and 重新发送. Webhook URLs and secrets are never returned, only their masks."""
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from luoshi.notify import access, channels, services
 from luoshi.notify.models import Robot
@@ -71,7 +71,7 @@ def add_robot(request, payload: RobotIn):
     unit, region = access.owner_from_code(payload.owner)
     robot = services.add_robot(request.user, kind=payload.kind, url=payload.url, secret=payload.secret,
                                name=payload.name, unit=unit, region=region)
-    return 201, robot_out(robot)
+    return Status(201, robot_out(robot))
 
 
 @router.post("/robots/{pk}/test", summary="发送测试消息，返回机器人的答复")
@@ -91,7 +91,7 @@ def robot_active(request, pk: int, payload: ActiveIn):
 def delete_robot(request, pk: int):
     robot = access.get_robot_for_user(request.user, pk, write=True)
     services.delete_robot(request.user, robot)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/outbox", summary="发送失败和等待重试的消息（系统管理员）")
