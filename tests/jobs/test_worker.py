@@ -1,6 +1,6 @@
 """`make run`'s worker sends what is queued without any cron: scripts/run.sh (the command `make run` ends with) is
-started against the test database, a message is queued, and it reaches the inbox; Ctrl-C stops the server and the
-worker together."""
+started against the test database, a reminder is queued to a village, and it reaches the village's 企业微信 group
+(a fake robot on 127.0.0.1) and its reporter's inbox; Ctrl-C stops the server and the worker together."""
 
 import os
 import signal
@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from luoshi.notify import services as notify
 from luoshi.notify.models import Message
-from luoshi.notify.services import queue_message
+from tests.notify.conftest import FakeRobot
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,11 +67,19 @@ def group_alive(pgid):
 
 
 @pytest.fixture
-def make_run_server(tmp_path, transactional_db):
+def wecom_group(settings):
+    robot = FakeRobot("wecom")
+    settings.LUOSHI_WEBHOOK_HOSTS = f"qyapi.weixin.qq.com,oapi.dingtalk.com,{robot.host}"
+    yield robot
+    robot.close()
+
+
+@pytest.fixture
+def make_run_server(tmp_path, transactional_db, wecom_group):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url(), "LUOSHI_DATA_DIR": str(tmp_path), "LUOSHI_HTTPS": "0",
            "HOST": "127.0.0.1", "PORT": str(port), "WEB_WORKERS": "1", "BIN": str(Path(sys.executable).parent),
-           "LUOSHI_WORKER_LOG_LEVEL": "INFO"}
+           "LUOSHI_WORKER_LOG_LEVEL": "INFO", "LUOSHI_WEBHOOK_HOSTS": f"qyapi.weixin.qq.com,{wecom_group.host}"}
     # The same script and worker command as `make run` (Makefile: the run target's last line).
     assert "scripts/run.sh" in (ROOT / "Makefile").read_text()
     process = subprocess.Popen(["scripts/run.sh"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -82,22 +91,26 @@ def make_run_server(tmp_path, transactional_db):
         process.wait()
 
 
-def test_the_worker_make_run_starts_sends_a_queued_message_without_cron_and_stops_with_the_server_on_ctrl_c(
-        cast, make_run_server, client_for):
+def test_the_worker_make_run_starts_sends_a_queued_reminder_to_the_robot_and_inbox_without_cron_and_stops_on_ctrl_c(
+        cast, make_run_server, wecom_group, client_for):
     process, output, port = make_run_server
+    notify.add_robot(cast.wang_admin, kind="wecom", url=wecom_group.url, unit=cast.units.village, name="东关村工作群")
     assert output.wait_for("定时任务已启动", 60), f"the worker did not start:\n{output}"
     assert urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10).status == 200
-    message, _ = queue_message(cast.wu_cunju, "请在17:00前报送今天的「防汛日报」", "东关村还没有报送。")
-    assert message.status == Message.Status.QUEUED
+    subject = "请在17:00前报送今天的「防汛日报」"
+    assert notify.send_to_unit(cast.units.village, subject, "东关村还没有报送。") == (1, 1)
+    queued = list(Message.objects.filter(subject=subject))
+    assert {m.status for m in queued} == {Message.Status.QUEUED} and wecom_group.received == []
 
     deadline = time.monotonic() + 150  # the scheduler looks every 30 s; dispatch runs every minute
     while time.monotonic() < deadline:
-        message.refresh_from_db()
-        if message.status != Message.Status.QUEUED:
+        if not Message.objects.filter(subject=subject).exclude(status=Message.Status.SENT).exists():
             break
         time.sleep(1)
-    assert message.status == Message.Status.SENT, f"not sent by the worker:\n{output}"
-    assert "请在17:00前报送今天的「防汛日报」" in client_for("wu_cunju").get("/inbox/").content.decode()
+    assert set(Message.objects.filter(subject=subject).values_list("status", flat=True)) == {Message.Status.SENT}, \
+        f"not sent by the worker:\n{output}"
+    assert len(wecom_group.received) == 1 and subject in wecom_group.texts()[0]
+    assert subject in client_for("wu_cunju").get("/inbox/").content.decode()
     from luoshi.jobs.models import JobRun
 
     assert JobRun.objects.filter(job="dispatch", ok=True).exists()
