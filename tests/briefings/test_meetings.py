@@ -88,3 +88,13 @@ def test_the_api_opens_and_lists_meetings(client_for, cast, owners):
     bad = api_post(client, "/api/v1/briefings/meetings", {**FORM, "title": "另一个", "period": "2020年13月"})
     assert bad.status_code == 400 and "数据期间" in bad.json()["error"]
     assert [m["title"] for m in client.get("/api/v1/briefings/meetings").json()] == [FORM["title"]]
+
+
+def test_the_remind_command_reminds_the_day_before_and_refuses_a_bad_date(cast, meeting, capsys):
+    from django.core.management import call_command
+
+    call_command("briefings", "remind", "--on", "2020-04-14")
+    assert "已提醒 2 人" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exited:
+        call_command("briefings", "remind", "--on", "2020-04-31")
+    assert exited.value.code == 1 and "不是真实的日期" in capsys.readouterr().err
