@@ -192,6 +192,23 @@ ROUTES = [
           {u: 302 for u in USERS if u != "anonymous"}),
     Route("web: revoke 王管理's API token", False,
           lambda c, s: c.post(f"/account/tokens/{s.admin_token.pk}/revoke"), {"wang_admin": 302}, refused=404),
+    Route("notify: add a 工作群 robot to 商务局 on the page", False,
+          lambda c, s: c.post("/inbox/robots/add", {"owner": "370115D03", "kind": "dingtalk", "secret": "SECmatrix",
+                                                    "url": "https://oapi.dingtalk.com/robot/send?access_token=matrix"}),
+          {"wang_admin": 302}),
+    Route("notify: add a robot to 济阳区 by API", True,
+          lambda c, s: post_json(c, "/api/v1/notify/robots", {"owner": "370115", "kind": "wecom",
+                                                             "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=m"}),
+          {"wang_admin": 201}),
+    Route("notify: switch 商务局's robot off by API", True,
+          lambda c, s: post_json(c, f"/api/v1/notify/robots/{s.robot.pk}/active", {"active": False}), {"wang_admin": 200}),
+    Route("notify: delete 商务局's robot on the page", False,
+          lambda c, s: c.post(f"/inbox/robots/{s.robot.pk}/delete"), {"wang_admin": 302}),
+    Route("notify: resend a failed message (重新发送)", False,
+          lambda c, s: c.post(f"/inbox/outbox/{s.failed_message.pk}/resend"), {"wang_admin": 302}),
+    Route("notify: save one's own 消息设置", False,
+          lambda c, s: c.post("/inbox/settings/", {"email": "me@example.cn", "email_kind": "notice"}),
+          {u: 302 for u in USERS if u != "anonymous"}),
     Route("notify: mark 周商务's messages read", False,
           lambda c, s: c.post("/inbox/"), {"zhou_shangwu": 302},
           refused_as={u: 302 for u in USERS if u not in ("zhou_shangwu", "anonymous")}),
@@ -236,9 +253,14 @@ def scene(cast):
     daily_services.assign_villages(cast.li_ducha, form, ["370115001"], date(2020, 4, 1))
     notify_services.queue_message(cast.zhou_shangwu, "请报送进度")
     notify_services.dispatch()
+    robot = notify_services.add_robot(None, kind="wecom", unit=cast.units.shangwu,
+                                      url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=scene-key")
+    failed_message, _ = notify_services.queue_robot(robot, "发送失败的提醒")
+    type(failed_message).objects.filter(pk=failed_message.pk).update(status="failed", error="机器人返回 HTTP 500")
     admin_token, _ = org_services.create_api_token(cast.wang_admin, cast.wang_admin, "王管理的令牌")
     return SimpleNamespace(cast=cast, plan=plan, lead_report=lead_report, admin_token=admin_token,
-                           pending_request=pending_request, meeting=meeting)
+                           pending_request=pending_request, meeting=meeting, robot=robot,
+                           failed_message=failed_message)
 
 
 def client_as(cast, username, api):
