@@ -43,7 +43,14 @@ def _supervision_sweep(scheduled_for):
     return "；".join(report_lines(sweep(timezone.localdate())))
 
 
-ACTIONS = {"dispatch": _dispatch, "daily_remind": _daily_remind, "supervision_sweep": _supervision_sweep}
+def _briefings_remind(scheduled_for):
+    from luoshi.briefings.services import remind_sections
+
+    return f"会议材料提醒：新排队 {remind_sections()} 条"
+
+
+ACTIONS = {"dispatch": _dispatch, "daily_remind": _daily_remind, "supervision_sweep": _supervision_sweep,
+           "briefings_remind": _briefings_remind}
 
 
 def _worker_name():

@@ -32,6 +32,8 @@ JOBS = [
     JobDef("dispatch", "发送发件箱中的消息", "LUOSHI_JOB_DISPATCH_EVERY", EVERY, "1", "luoshi notify dispatch"),
     JobDef("daily_remind", "村居日报截止前提醒和缺报名单", "LUOSHI_JOB_DAILY_REMIND_EVERY", EVERY, "5", "luoshi daily remind"),
     JobDef("supervision_sweep", "督查督办每日巡查", "LUOSHI_JOB_SWEEP_AT", DAILY, "07:30", "luoshi supervision sweep"),
+    JobDef("briefings_remind", "会议材料明天截止提醒", "LUOSHI_JOB_BRIEFINGS_REMIND_AT", DAILY, "08:00",
+           "luoshi briefings remind"),
 ]
 BY_NAME = {job.name: job for job in JOBS}
 

@@ -18,7 +18,7 @@ def plans():
 def test_the_defaults_are_dispatch_every_minute_reminders_every_5_minutes_and_the_sweep_at_0730(settings):
     got = plans()
     assert got["dispatch"].minutes == 1 and got["daily_remind"].minutes == 5
-    assert got["supervision_sweep"].at == time(7, 30)
+    assert got["supervision_sweep"].at == time(7, 30) and got["briefings_remind"].at == time(8, 0)
 
 
 def test_values_are_read_with_spaces_a_chinese_colon_and_off(settings):
