@@ -4,9 +4,11 @@ Other subcommands plug in below, one line each (subcommand -> help, add_argument
 from django.core.management.base import BaseCommand
 
 from luoshi.briefings.cli_pack import SUBCOMMAND as PACK
+from luoshi.briefings.cli_remind import SUBCOMMAND as REMIND
 
 SUBCOMMANDS = {
     "pack": PACK,
+    "remind": REMIND,
 }
 
 
