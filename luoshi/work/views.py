@@ -146,7 +146,7 @@ def _task_context(request, task, as_of):
         "task": task, "judged": judged, "as_of": as_of, "report_series": list(series.values()),
         "lead": units[TaskRole.LEAD], "responsible": units[TaskRole.RESPONSIBLE], "cooperating": units[TaskRole.COOPERATING],
         "can_report": bool(reporting), "correctable_unit_ids": {u.pk for u in reporting},
-        "can_manage": work_access.can_manage_plan(request.user) and work_access.can_manage_task(request.user, task),
+        "can_manage": work_access.can_manage_plan(request.user, task.campaign) and work_access.can_manage_task(request.user, task),
         "fallback_years": board.fallback_years,
         "status_labels": rules.STATUS_LABELS, "light_labels": rules.LIGHT_LABELS, "today": timezone.localdate(),
         "cycle": rules.CYCLES[task.campaign.report_cycle],

@@ -86,3 +86,12 @@ def test_a_same_named_ordinary_campaign_is_not_taken_over(cast, meeting):
     with pytest.raises(Rejected, match="已有同名的攻坚战"):
         services.add_follow_up(cast.li_ducha, meeting, title="x", lead_unit=cast.units.fagai, deadline="2020-06-30")
     assert not FollowUp.objects.exists() and not Task.objects.exists()
+
+
+def test_the_analysis_office_gets_the_plan_controls_on_a_follow_up_tasks_page(client_for, cast, meeting):
+    add(client_for("zhao_fagai"), meeting)
+    task = FollowUp.objects.get().task
+    html = client_for("zhao_fagai").get(f"/work/tasks/{task.pk}/").content.decode()
+    assert "调整计划" in html  # the plan is not set: the office changes the due date on the page
+    ordinary = client_for("zhao_fagai").get("/work/")
+    assert ordinary.status_code == 200

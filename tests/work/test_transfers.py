@@ -173,5 +173,5 @@ def test_cli_work_status_text_and_bad_date(cast, capsys):
     assert "[黄灯] 双招双引 / 招商引资项目签约 / 签订合作协议（商务局）完成时限 2020-05-01：滞后（1 个工作日）" in out
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="无法识别的日期"):
+    with pytest.raises(CommandError, match="判定日期「2020-13-01」不是真实的日期"):
         call_command("work", "status", "--on", "2020-13-01")
