@@ -9,6 +9,7 @@ class SiteFlag(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     DEMO_LOADED = "demo_loaded"
+    DEMO_AS_OF = "demo_as_of"  # the day the demo was built around (YYYY-MM-DD), set by `luoshi demo`
 
     def __str__(self):
         return f"{self.key}={self.value}"

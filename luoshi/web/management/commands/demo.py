@@ -1,11 +1,17 @@
-"""luoshi demo [--reset] — build the illustrative demo district (idempotent)."""
+"""luoshi demo [--reset] [--as-of YYYY-MM-DD] — build the illustrative demo district (idempotent).
+
+The demo is dated around one day, ``as_of`` (today unless --as-of says otherwise): every app's demo.py reads
+``ctx["as_of"]`` (a datetime.date). ``luoshi demo --as-of 2020-05-12`` rebuilds the original 2020 demo that
+tests and scripts pin. The day is recorded in the SiteFlag ``demo_as_of``.
+"""
 
 import importlib
 
 from django.apps import apps
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from luoshi.orgs.demo import accounts_text
 from luoshi.web.models import SiteFlag
@@ -31,9 +37,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--reset", action="store_true", help="清空数据库中的全部数据后重建演示数据")
         parser.add_argument("--if-empty", action="store_true", help="仅在数据库中还没有任何地区时生成")
+        parser.add_argument(
+            "--as-of", default=None, metavar="YYYY-MM-DD",
+            help="演示数据以哪一天为“今天”（默认今天；2020-05-12 为测试所用的 2020 年演示）",
+        )
 
-    def handle(self, reset=False, if_empty=False, **options):
+    def handle(self, reset=False, if_empty=False, as_of=None, **options):
         from luoshi.orgs.models import Region
+
+        if as_of:
+            from luoshi.core.periods import parse_day
+            from luoshi.core.problems import Rejected
+
+            try:
+                as_of = parse_day(as_of, "演示日期（--as-of）")
+            except Rejected as error:
+                raise CommandError(str(error)) from None
+        else:
+            as_of = timezone.localdate()
 
         if if_empty and Region.objects.exists():
             self.stdout.write("数据库已有数据，未生成演示数据。")
@@ -41,11 +62,12 @@ class Command(BaseCommand):
         if reset:
             call_command("flush", interactive=False, verbosity=0)
             self.stdout.write("已清空数据库。")
-        ctx = {}
+        ctx = {"as_of": as_of}
         with transaction.atomic():
             for name, build in demo_builders():
                 build(ctx)
                 self.stdout.write(f"  演示数据：{name} 完成")
             SiteFlag.set(SiteFlag.DEMO_LOADED)
-        self.stdout.write("演示区县已就绪（数据为示意，不代表真实统计）。演示账号：")
+            SiteFlag.set(SiteFlag.DEMO_AS_OF, as_of.isoformat())
+        self.stdout.write(f"演示区县已就绪（以 {as_of.isoformat()} 为“今天”；数据为示意，不代表真实统计）。演示账号：")
         self.stdout.write(accounts_text())
