@@ -1,7 +1,5 @@
 """Indicator pages: the table, the city matrix, an indicator's charts, imports, templates, the catalog."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -31,8 +29,15 @@ def _period(request, region):
             return parse_period(raw)
         except PeriodError as error:
             messages.error(request, f"{error}，已按最近一期显示")
-    latest = queries.latest_period(region)
-    return latest or previous_month(date(timezone.localdate().year, timezone.localdate().month, 1))
+    return _latest(Figure.objects.filter(region=region, current=True))
+
+
+def _latest(figures):
+    """The page's default period: the latest period with figures up to this month (a figure entered ahead for a
+    later period does not move it), else last month."""
+    this_month = timezone.localdate().replace(day=1)
+    return figures.filter(period__lte=this_month).order_by("-period").values_list("period", flat=True).first() \
+        or previous_month(this_month)
 
 
 def _region(request):
@@ -91,8 +96,7 @@ def _matrix_data(request):
         except PeriodError as error:
             messages.error(request, f"{error}，已按最近一期显示")
     if period is None:
-        period = Figure.objects.filter(region__parent=city, current=True).order_by("-period").values_list("period", flat=True).first() \
-            or previous_month(date(timezone.localdate().year, timezone.localdate().month, 1))
+        period = _latest(Figure.objects.filter(region__parent=city, current=True))
     return city, period, queries.matrix(city, period, sort=request.GET.get("sort"))
 
 
