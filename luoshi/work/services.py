@@ -155,7 +155,8 @@ def save_task(actor, *, campaign, number, title, lead_unit, start, deadline, res
     if had != wanted:
         task.task_units.all().delete()
         TaskUnit.objects.bulk_create([TaskUnit(task=task, unit_id=uid, role=role) for uid, role in sorted(wanted)])
-    record(actor, "修改重点任务", task, before={**before, "units": sorted(had)}, after={**after, "units": sorted(wanted)})
+    before, after = _changed({**before, "units": sorted(had)}, {**after, "units": sorted(wanted)})
+    record(actor, "修改重点任务", task, before=before, after=after)
     return task, "updated"
 
 
@@ -200,8 +201,15 @@ def save_milestone(actor, *, task, number, title, due, start=None, planned_month
         return milestone, "unchanged"
     milestone.save()
     touch_tasks(task.pk, old_task_id)  # a milestone may move to another task
+    before, after = _changed(before, after)
     record(actor, "修改节点", milestone, before=before, after=after)
     return milestone, "updated"
+
+
+def _changed(before, after):
+    """Only the fields that changed, so an audit entry says what really changed."""
+    keys = [k for k in after if before.get(k) != after[k]]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
 def _plan_change_request(actor, current, new_due, reason, *, label, milestone=None, task=None):

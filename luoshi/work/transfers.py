@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from luoshi.audit.services import record
 from luoshi.core.exports import Export
 from luoshi.core.problems import Problem, Rejected
 from luoshi.core.registry import register_exporter, register_importer
@@ -218,7 +219,7 @@ def parse_schedule(sheets, actor=None):
                 "row": number_row, "number": number, "title": milestone, "start": dates["开始日期"], "due": dates["完成时限"],
                 "months": months or rules.month_span(dates["开始日期"], dates["完成时限"]),
                 "done_on": dates["实际完成日期"], "done_text": text(value.get("完成情况")),
-                "follows": text(value.get("前置节点")),
+                "follows": text(value.get("前置节点")) if "前置节点" in columns else None,  # None: column absent, keep
             })
             if dates["完成时限"] is None and "完成时限" not in [p.column for p in problems if p.row == number_row]:
                 problem("节点的完成时限不能为空", number_row, "完成时限")
@@ -288,23 +289,47 @@ def save_schedule(actor, parsed, requested=None):
     people = {}
     for person in Person.objects.exclude(name=""):
         people.setdefault(person.name, person)
+    existing = {m.number: m for m in Milestone.objects.filter(
+        number__in=[m["number"] for e in parsed for m in e["milestones"]]
+        + [m["follows"] for e in parsed for m in e["milestones"] if m["follows"]])}
+    task_orders = _kept_orders([(e["campaign"], e["number"]) for e in parsed], dict(
+        ((name, number), order) for name, number, order
+        in Task.objects.filter(number__in=[e["number"] for e in parsed]).values_list("campaign__name", "number", "order")))
+    names = list(dict.fromkeys(e["campaign"] for e in parsed))
+    campaign_orders = _kept_orders([(0, n) for n in names], {
+        (0, n): o for n, o in Campaign.objects.filter(name__in=names).values_list("name", "order")})
     milestones_by_number = {}
     for task_order, entry in enumerate(parsed):
         name = entry["campaign"]
         if name not in campaigns:
-            campaigns[name] = services.save_campaign(actor, name=name, order=len(campaigns))
+            campaigns[name] = services.save_campaign(actor, name=name, order=campaign_orders.get((0, name), len(campaigns)))
         attrs = entry["attrs"]
         task, outcome = services.save_task(
             actor, campaign=campaigns[name], number=entry["number"], title=entry["title"], lead_unit=attrs["牵头单位"][0],
             responsible_units=attrs.get("责任单位", []), cooperating_units=attrs.get("配合单位", []),
             leader_name=attrs.get("责任领导", ""), leader=people.get(attrs.get("责任领导", "")), start=entry["start"],
-            deadline=entry["deadline"], indicator_codes=entry["indicator_codes"], order=task_order,
-            reason=IMPORT_REASON, requested=requested)
+            deadline=entry["deadline"], indicator_codes=entry["indicator_codes"],
+            order=task_orders.get((name, entry["number"]), task_order), reason=IMPORT_REASON, requested=requested)
         counts[f"task_{outcome}"] += 1
+        milestone_orders = _kept_orders([(task.pk, m["number"]) for m in entry["milestones"]], {
+            (task.pk, n): existing[n].order for n in (m["number"] for m in entry["milestones"])
+            if n in existing and existing[n].task_id == task.pk})
         for order, m in enumerate(entry["milestones"]):
+            old = existing.get(m["number"])
+            months = m["months"]
+            if old is not None and not old.planned_months and months == rules.month_span(m["start"], m["due"]):
+                months = []  # the export writes the derived months of a milestone without planned months
+            if m["follows"] is None:  # no 前置节点 column: keep
+                follows = old.follows if old is not None else None
+            elif not m["follows"]:
+                follows = None
+            else:  # a later row's milestone is linked below, once it exists
+                follows = milestones_by_number.get(m["follows"]) or existing.get(m["follows"]) or \
+                    (old.follows if old is not None else None)
             milestone, outcome = services.save_milestone(
                 actor, task=task, number=m["number"], title=m["title"], start=m["start"], due=m["due"],
-                planned_months=m["months"], order=order, reason=IMPORT_REASON, requested=requested)
+                planned_months=months, follows=follows, order=milestone_orders.get((task.pk, m["number"]), order),
+                reason=IMPORT_REASON, requested=requested)
             milestones_by_number[m["number"]] = milestone
             m["object"] = milestone
             counts[f"milestone_{outcome}"] += 1
@@ -314,9 +339,13 @@ def save_schedule(actor, parsed, requested=None):
         for m in entry["milestones"]:
             if m["follows"]:
                 follows = milestones_by_number.get(m["follows"]) or Milestone.objects.get(number=m["follows"])
-                if m["object"].follows_id != follows.pk:
-                    Milestone.objects.filter(pk=m["object"].pk).update(follows=follows)
-                    linked.add(m["object"].task_id)
+                milestone = m["object"]
+                if milestone.follows_id != follows.pk:
+                    before = {"follows": milestone.follows_id}
+                    Milestone.objects.filter(pk=milestone.pk).update(follows=follows)
+                    milestone.follows = follows
+                    record(actor, "修改节点", milestone, before=before, after={"follows": follows.pk})
+                    linked.add(milestone.task_id)
     services.touch_tasks(*linked)
     for entry in parsed:
         done = [(m["object"], m["done_on"], m["done_text"]) for m in entry["milestones"]
@@ -350,6 +379,20 @@ def import_schedule(source, filename=None, actor=None):
 
 
 IMPORT_REASON = "配档表导入调整"
+
+
+def _kept_orders(keys, stored):
+    """The stored display orders of one file's rows when every row exists and the file lists them in their stored
+    order (a re-imported export changes no order); {} otherwise, and the file's sequence becomes the order."""
+    orders = [stored.get(key) for key in keys]
+    if None in orders:
+        return {}
+    by_group = defaultdict(list)
+    for (group, _), order in zip(keys, orders):
+        by_group[group].append(order)
+    if any(a >= b for values in by_group.values() for a, b in zip(values, values[1:])):
+        return {}
+    return dict(zip(keys, orders))
 
 
 def _request_line(request):

@@ -175,3 +175,67 @@ def test_cli_work_status_text_and_bad_date(cast, capsys):
 
     with pytest.raises(CommandError, match="判定日期「2020-13-01」不是真实的日期"):
         call_command("work", "status", "--on", "2020-13-01")
+
+
+def _with_predecessors():
+    """GOOD with a 前置节点 column (1.2 follows 1.1), imported; then the plan as other writers store it (the demo, the
+    forms): display orders from 1, a milestone without planned months."""
+    rows = [r + ["1.1" if r[0] == "1.2" else "", ""] for r in GOOD]
+    import_schedule(xlsx(rows, header=HEADER + ["前置节点", "服务指标"]), filename="配档表.xlsx")
+    for m in Milestone.objects.all():
+        Milestone.objects.filter(pk=m.pk).update(order=m.order + 1)
+    Task.objects.filter(number="1").update(order=5)
+    Milestone.objects.filter(number="2.1").update(planned_months=[])
+    _, _, data = export_schedule().render("xlsx")
+    return data
+
+
+def test_reimporting_an_unchanged_schedule_changes_nothing_and_writes_no_audit_entry(cast):
+    from luoshi.audit.models import AuditEntry
+
+    data = _with_predecessors()
+    before, entries = _plan_snapshot(), AuditEntry.objects.count()
+    orders = list(Milestone.objects.order_by("number").values_list("order", "planned_months"))
+    summary = import_schedule(data, filename="配档表.xlsx")
+    assert "任务新增 0、更新 0" in summary and "节点新增 0、更新 0" in summary
+    assert AuditEntry.objects.count() == entries
+    assert _plan_snapshot() == before and Milestone.objects.get(number="1.2").follows.number == "1.1"
+    assert list(Milestone.objects.order_by("number").values_list("order", "planned_months")) == orders
+
+
+def _change_due(data, number, new_due):
+    book = load_workbook(io.BytesIO(data))
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    for r in sheet.iter_rows(min_row=2):
+        if str(r[0].value) == number:
+            r[header.index("完成时限")].value = new_due
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_one_changed_date_updates_exactly_that_milestone_and_the_audit_says_only_the_date(cast):
+    from luoshi.audit.models import AuditEntry
+
+    data = _change_due(_with_predecessors(), "1.2", date(2020, 5, 20))
+    entries = AuditEntry.objects.count()
+    summary = import_schedule(data, filename="配档表.xlsx")
+    assert "任务新增 0、更新 0" in summary and "节点新增 0、更新 1" in summary
+    new = list(AuditEntry.objects.filter(pk__gt=0).order_by("-pk")[:AuditEntry.objects.count() - entries])
+    assert [(e.action, e.before, e.after) for e in new] == [("修改节点", {"due": "2020-05-01"}, {"due": "2020-05-20"})]
+    assert Milestone.objects.get(number="1.2").due == date(2020, 5, 20)
+    assert Milestone.objects.get(number="1.2").follows.number == "1.1"
+
+
+def test_after_the_plan_is_set_one_changed_date_is_exactly_one_pending_request(cast):
+    from luoshi.work import services
+    from luoshi.work.models import Rebaseline
+
+    data = _change_due(_with_predecessors(), "1.2", date(2020, 5, 20))
+    services.set_plan(None, Campaign.objects.get(name="双招双引"))
+    summary = import_schedule(data, filename="配档表.xlsx")
+    assert "节点新增 0、更新 0" in summary and "待审批的调整计划 1 项" in summary
+    request = Rebaseline.objects.get()
+    assert (request.milestone.number, request.old_due, request.new_due) == ("1.2", date(2020, 5, 1), date(2020, 5, 20))
+    assert Milestone.objects.get(number="1.2").due == date(2020, 5, 1)
