@@ -25,6 +25,10 @@ class ReportIn(Schema):
     village: str  # village code (12 digits)
     date: str  # YYYY-MM-DD
     values: dict = {}
+    # 零报告 ("nothing new today"): `values` is ignored; counts are 0, text empty, and yes/no and 选项 fields keep the
+    # values last reported (the village's latest report on the form, that day's included; empty when none). It may
+    # replace a real report of the same day as a correction (a new version; the earlier one stays) — over the API
+    # without asking, as the page asks first (docs/rules.md §4).
     zero_report: bool = False
     idempotency_key: str | None = None  # the same key again returns the first report instead of making another
     note: str = ""
@@ -44,7 +48,10 @@ def _report_out(r, created=None):
 # saved in one statement that also checks the token; anything else resolves the token (401 when bad) and takes
 # the full path.
 @router.post("/reports", response={200: dict, 201: dict}, auth=[DeferredBearerToken(), HeaderToken(), django_auth],
-             summary="报送日报（201 新建；同一幂等键再次提交返回 200 和原报告，不重复保存）")
+             summary="报送日报（201 新建；同一幂等键再次提交返回 200 和原报告，不重复保存）",
+             description="零报告（zero_report: true）表示今日无新情况：各数量为 0、文本为空，是否项和选项保留该村上一次报送的值"
+                         "（无上次报送则为空），不会改成无人选择的值；当天已有报告时作为更正保存为新版本，原版本保留可查，"
+                         "接口不再确认（页面上会先确认）。")
 def submit(request, payload: ReportIn):
     fields = {"form": payload.form, "village": payload.village, "day": payload.date, "values": payload.values,
               "zero_report": payload.zero_report, "idempotency_key": payload.idempotency_key, "note": payload.note}

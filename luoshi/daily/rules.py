@@ -129,17 +129,40 @@ def field_lines(fields) -> str:
     return "\n".join(lines)
 
 
-def zero_values(fields) -> dict:
-    """零报告: every count 0, every yes/no 否, choices and text empty."""
+def zero_values(fields, previous=None) -> dict:
+    """零报告 means "nothing new to report today": every count 0 and text empty, while yes/no and 选项 fields
+    keep the value last reported (`previous`: the values of the village's latest report on the form, that day's
+    included) — a zero report never sets a yes/no or a level to a value nobody chose. With nothing reported
+    before (or a value the field no longer accepts) they stay empty."""
+    previous = previous or {}
     values = {}
     for f in fields:
         if f.kind == INTEGER:
             values[f.key] = 0
         elif f.kind == BOOLEAN:
-            values[f.key] = False
+            last = previous.get(f.key)
+            values[f.key] = last if isinstance(last, bool) else None
+        elif f.kind == CHOICE:
+            last = previous.get(f.key)
+            values[f.key] = last if last in f.choices else None
         else:
             values[f.key] = None
     return values
+
+
+def zero_keeps_values(fields) -> bool:
+    """Whether a zero report on these fields depends on what was reported before (it has yes/no or 选项 fields)."""
+    return any(f.kind in (BOOLEAN, CHOICE) for f in fields)
+
+
+def zero_report_changes(fields, current) -> list[tuple[str, str, str]]:
+    """What replacing the day's report `current` (its values) by a zero report would change:
+    [(label, old, new)] for each field whose value differs."""
+    from luoshi.core.labels import format_value
+
+    new = zero_values(fields, current)
+    return [(f.label, format_value((current or {}).get(f.key)), format_value(new[f.key]))
+            for f in fields if (current or {}).get(f.key) != new[f.key]]
 
 
 def clean_values(fields, raw) -> tuple[dict, list[Problem]]:

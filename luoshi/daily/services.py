@@ -246,7 +246,7 @@ def submit_report(actor, *, form, village, day, values=None, zero_report=False, 
     specs = specs_of(version)
     problems = rules.check_day(day, timezone.localdate(now), target.starts_on, target.ends_on)
     if zero_report:
-        clean = rules.zero_values(specs)
+        clean = rules.zero_values(specs, last_values(target.form_id, target.village.pk, day) if rules.zero_keeps_values(specs) else None)
     else:
         clean, value_problems = rules.clean_values(specs, values)
         problems += value_problems
@@ -259,6 +259,13 @@ def submit_report(actor, *, form, village, day, values=None, zero_report=False, 
             # A concurrent submission won the race (same key, or the same next version): look again.
             continue
     raise Rejected("同时提交的报告过多，请稍后重试")
+
+
+def last_values(form_id, village_id, day):
+    """The values of the village's latest current report on the form on or before `day` (that day's included),
+    or None: what a zero report keeps for its yes/no and 选项 fields (rules.zero_values)."""
+    return (DailyReport.objects.filter(form_id=form_id, village_id=village_id, day__lte=day, is_current=True)
+            .order_by("-day").values_list("values", flat=True).first())
 
 
 def submit_first_report_with_token(raw_token, *, form, village, day, values=None, zero_report=False, idempotency_key=None,
@@ -346,6 +353,8 @@ def _first_report_in_one_statement(form, village, day, values, zero_report, key,
         return None
     specs = specs_of(version)
     if zero_report:
+        if rules.zero_keeps_values(specs):
+            return None  # it keeps the yes/no and 选项 values last reported: the full path looks them up
         clean = rules.zero_values(specs)
     else:
         clean, problems = rules.clean_values(specs, values)

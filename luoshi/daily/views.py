@@ -13,12 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from luoshi.core import labels
 from luoshi.core.exports import http_response
 from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
 from luoshi.daily import access as daily_access
 from luoshi.daily import queries, rules, services
 from luoshi.daily.exports import DayExport
+from luoshi.daily.models import DailyReport
 from luoshi.orgs.models import Region, RegionLevel
 
 HISTORY_DAYS = 14
@@ -121,13 +123,17 @@ def village(request, code):
     form = _form(request, forms)
     end = min(_day(request), timezone.localdate())
     by_day = queries.village_reports(form, region, end, HISTORY_DAYS) if form else {}
+    for versions in by_day.values():
+        for r in versions:  # each version with the labels of the form version it was made with
+            specs = services.specs_of(r.form_version)
+            r.shown = labels.pairs({f.key: (r.values or {}).get(f.key) for f in specs}, {f.key: f.label for f in specs})
     hist = queries.history(form, end, HISTORY_DAYS, Q(village=region)) if form else []
     return render(request, "daily/village.html", {
         "village": region, "forms": forms, "form": form, "end": end, "by_day": sorted(by_day.items(), reverse=True),
         "history": hist[0] if hist else None, "status_labels": rules.STATUS_LABELS})
 
 
-def _report_context(request, village, day, errors=None, entered=None, failed_form=None):
+def _report_context(request, village, day, errors=None, entered=None, failed_form=None, confirm_zero=None):
     forms = queries.active_forms_for_village(village, day)
     today_reports = {}
     for form in forms:
@@ -145,7 +151,8 @@ def _report_context(request, village, day, errors=None, entered=None, failed_for
                 value = {"是": True, "否": False}.get(value)
             fields.append({"spec": spec, "value": "" if value is None else value})
         cards.append({"form": form, "fields": fields, "versions": versions, "current": current,
-                      "errors": errors if failed_form == form.code else None, "key": uuid.uuid4().hex})
+                      "errors": errors if failed_form == form.code else None, "key": uuid.uuid4().hex,
+                      "confirm_zero": confirm_zero[1] if confirm_zero and confirm_zero[0] == form.code else None})
     return {"village": village, "day": day, "today": timezone.localdate(), "cards": cards,
             "yesterday": day - timedelta(days=1), "status_labels": rules.STATUS_LABELS}
 
@@ -175,6 +182,12 @@ def submit(request, form_code):
     except Rejected:
         day = day_raw  # submit_report says so, after checking that the village is the user's
     values = {k[2:]: v for k, v in request.POST.items() if k.startswith("f_")}
+    if zero and request.POST.get("confirm") != "1" and isinstance(day, date):
+        replaced = _zero_would_replace(request.user, form_code, village_code, day)
+        if replaced is not None:
+            village, changes = replaced
+            return render(request, "daily/report.html",
+                          _report_context(request, village, day, confirm_zero=(form_code, changes)))
     try:
         report, created = services.submit_report(request.user, form=form_code, village=village_code, day=day,
                                                  values=None if zero else values, zero_report=zero,
@@ -199,6 +212,19 @@ def submit(request, form_code):
     if report.day != timezone.localdate():
         url += f"&date={report.day:%Y-%m-%d}"
     return redirect(url)
+
+
+def _zero_would_replace(user, form_code, village_code, day):
+    """(village, [(label, old, new)]) when a zero report would replace a real report of that day on the user's own
+    village: the page asks first. None otherwise (the service then decides and says what is wrong, if anything)."""
+    village = next((v for v in daily_access.reporter_villages(user) if v.code == village_code), None)
+    if village is None:
+        return None
+    current = (DailyReport.objects.filter(form__code=form_code, village=village, day=day, is_current=True)
+               .select_related("form__current_version").first())
+    if current is None or current.zero_report:
+        return None
+    return village, rules.zero_report_changes(services.specs_of(current.form.current_version), current.values)
 
 
 @login_required

@@ -76,7 +76,8 @@ def test_correction_on_the_page_keeps_the_earlier_version_visible(client_for, fo
     response = post_report(c, key="b", new_cases="4")
     assert "已更正：4月14日第2版" in c.get(response.url).content.decode()
     history = c.get("/daily/village/370115001201/").content.decode()
-    assert "第1版（已更正）" in history and "new_cases=1" in history and "new_cases=4" in history
+    assert "第1版（已更正）" in history and "新增病例：1" in history and "新增病例：4" in history
+    assert "卡口值守：是" in history and "new_cases=" not in history and "checkpoint" not in history
 
 
 def test_reporter_cannot_post_for_another_village(client_for, form, frozen):

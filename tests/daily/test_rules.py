@@ -61,9 +61,9 @@ def test_long_text_is_refused():
     assert problems[0].message == "「其他情况」最多 200 个字，填写了 201 个字"
 
 
-def test_zero_report_sets_counts_to_zero_and_yes_no_to_no():
-    assert rules.zero_values(FIELDS) == {"new_cases": 0, "returnees": 0, "checkpoint": False, "risk": None, "note": None}
-    assert rules.clean_values(FIELDS, rules.zero_values(FIELDS))[1] == []
+def test_zero_report_with_nothing_reported_before_sets_counts_to_zero_and_leaves_yes_no_empty():
+    assert rules.zero_values(FIELDS) == {"new_cases": 0, "returnees": 0, "checkpoint": None, "risk": None, "note": None}
+    # required fields do not apply to a zero report (it is never validated as entered values)
 
 
 def test_report_at_the_deadline_is_on_time_and_one_second_after_is_late():
