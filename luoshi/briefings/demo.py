@@ -1,12 +1,17 @@
 """Demo: 济阳区's 2020年一季度经济形势分析会 — opened by 发改局, sections from most responsible units (市场监管局 has
 not written its own, so the page shows who is missing), closed and published, three follow-up items in key work.
+Built around a day after 2020 (`ctx["as_of"]`), also the meeting on the last quarter whose material collection has
+begun by then (e.g. 2026年前三季度经济形势分析会 for a demo built on 1 December 2026): sections written from that
+quarter's figures and lights; once held, closed and published with two follow-up items; before that, still
+collecting, with the sections written so far.
 Idempotent: a second run finds the meeting, the same texts and the items and changes nothing."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from luoshi.briefings import services
 from luoshi.briefings.models import FollowUp, Meeting, MeetingState
+from luoshi.indicators import queries as indicator_queries
 from luoshi.indicators.models import Indicator
 from luoshi.orgs.models import Region, Unit
 
@@ -55,6 +60,17 @@ def build(ctx):
     region = Region.objects.filter(code=JIYANG).first()
     if region is None:
         return ctx
+    _meeting_2020(ctx, region)
+    as_of = ctx.get("as_of") or DEMO_DAY
+    if as_of.year > 2020:
+        ctx["latest_meeting"] = _quarter_meeting(ctx, region, as_of)
+    return ctx
+
+
+DEMO_DAY = date(2020, 5, 12)
+
+
+def _meeting_2020(ctx, region):
     opener = ctx.get("users", {}).get("fagai")
     meeting = Meeting.objects.filter(title=TITLE).first()
     if meeting is None:
@@ -78,4 +94,94 @@ def build(ctx):
             if lead is not None:
                 services.add_follow_up(opener, meeting, title=title, lead_unit=lead, deadline=deadline)
     ctx["meeting"] = meeting
-    return ctx
+
+
+QUARTER_NAMES = {3: "一季度", 6: "上半年", 9: "前三季度", 12: "全年"}
+# The meeting's calendar after the quarter, as in April 2020: opened on the 8th of the next month, sections
+# written on the 10th to 13th, due on the 14th, held on the 17th.
+OPENS, DUE, HELD = 8, 14, 17
+
+
+def _after_quarter(period, day):
+    return date(period.year + 1, 1, day) if period.month == 12 else date(period.year, period.month + 1, day)
+
+
+def _quarter_meeting(ctx, region, as_of):
+    """The meeting on the latest quarter whose collection opened before `as_of` (not 2020's first, built above)."""
+    period = date(as_of.year, (as_of.month - 1) // 3 * 3 or 12, 1)
+    if period.month == 12 and as_of.month <= 3:
+        period = period.replace(year=as_of.year - 1)
+    while _after_quarter(period, OPENS) >= as_of:
+        period = date(period.year - 1, 12, 1) if period.month == 3 else period.replace(month=period.month - 3)
+    if period <= date(2020, 3, 1):
+        return None
+    title = f"{period.year}年{QUARTER_NAMES[period.month]}经济形势分析会"
+    opener = ctx.get("users", {}).get("fagai")
+    held_on = _after_quarter(period, HELD)
+    meeting = Meeting.objects.filter(title=title).first()
+    if meeting is None:
+        meeting = services.open_meeting(opener, title=title, held_on=held_on, region=region,
+                                        period=f"{period.year}-{period.month:02d}", sections_due=_after_quarter(period, DUE))
+        opened = _after_quarter(period, OPENS)
+        Meeting.objects.filter(pk=meeting.pk).update(created_at=datetime(opened.year, opened.month, opened.day, 9, tzinfo=TZ))
+    if meeting.state == MeetingState.CLOSED:
+        return meeting
+    rows = {r["indicator"]: r for r in indicator_queries.table(region, period)}
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=SECTIONS)}
+    units = {u.code: u for u in Unit.objects.filter(code__in={v[0] for v in SECTIONS.values()})}
+    writers = {"370115D03": ctx.get("users", {}).get("shangwu")}
+    for n, (code, (unit_code, *_)) in enumerate(SECTIONS.items()):
+        written = _after_quarter(period, 10 + n % 4)
+        if code in indicators and unit_code in units and code in rows and written < as_of:
+            completion, reasons, measures = _section_texts(rows[code], period)
+            services.submit_section(writers.get(unit_code), meeting, indicators[code], units[unit_code],
+                                    completion_text=completion, reasons_text=reasons, measures_text=measures,
+                                    now=datetime(written.year, written.month, written.day, 9 + n, tzinfo=TZ))
+    if held_on >= as_of:
+        return meeting  # not held yet: still collecting
+    services.set_state(opener, meeting, MeetingState.CLOSED)
+    services.publish(opener, meeting)
+    if not FollowUp.objects.filter(meeting=meeting).exists():
+        quarter_end = date(held_on.year, (held_on.month - 1) // 3 * 3 + 3, 1)
+        deadline = (quarter_end.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        judged = [r for code, r in rows.items() if code in SECTIONS and r["light"] and code in indicators]
+        worst = min(judged, key=lambda r: (r["light"] != "red", r["gap"] if r["gap"] is not None else 0), default=None)
+        items = [("各责任单位按月分解剩余目标、按周调度，确保全年目标任务完成", "370115D01")]
+        if worst is not None:
+            items.append((f"{worst['name']}列为短板指标，责任单位制定赶超方案，下季度追上序时进度", SECTIONS[worst["indicator"]][0]))
+        for title_, unit_code in items:
+            lead = Unit.objects.select_related("region").filter(code=unit_code).first()
+            if lead is not None:
+                services.add_follow_up(opener, meeting, title=title_, lead_unit=lead, deadline=deadline)
+    return meeting
+
+
+REASONS = {"green": "重点企业和重点项目支撑有力，{name}运行好于预期。",
+           "yellow": "部分重点企业（项目）进度慢于预期，{name}增长后劲不足，与目标进度仍有差距。",
+           "red": "受市场需求不足、重点企业（项目）减量影响，{name}明显落后于年度目标进度。"}
+MEASURES = {"green": "保持调度频次，巩固向好势头，力争全年超额完成目标任务。",
+            "yellow": "按月分解剩余目标，逐企业、逐项目调度，确保尽快追上序时进度。",
+            "red": "列入短板指标清单，分管领导牵头专题调度，制定赶超措施，按周跟踪落实。"}
+
+
+def _number(value):
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _section_texts(row, period):
+    """完成情况 from the quarter's figure, rank and light; 原因 and 措施 by the light."""
+    name, light = row["name"], row["light"] or "yellow"
+    text = f"1-{period.month}月份全区{name}"
+    if row["value"] is not None:
+        text += f"完成{_number(row['value'])}{row['unit']}，"
+    if row["growth"] is not None:
+        text += f"同比{'增长' if row['growth'] >= 0 else '下降'}{_number(abs(row['growth']))}%"
+    if row["rank"]:
+        text += f"，居全市第{row['rank']}位"
+    if row["completion"] is not None and row["gap"] is not None:
+        text += (f"；完成年度目标的{_number(row['completion'])}%，{'超' if row['gap'] >= 0 else '低于'}序时进度"
+                 f"{_number(abs(row['gap']))}个百分点")
+    elif row["growth"] is not None and row["target_growth"] is not None:
+        diff = row["growth"] - row["target_growth"]
+        text += f"，{'高于' if diff >= 0 else '低于'}年度目标{_number(abs(diff))}个百分点"
+    return text + "。", REASONS[light].format(name=name), MEASURES[light]
