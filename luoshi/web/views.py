@@ -10,6 +10,7 @@ from luoshi.core.problems import Rejected
 from luoshi.orgs import services
 from luoshi.orgs.access import access_for
 from luoshi.orgs.models import ApiToken, Person
+from luoshi.web import dashboard
 from luoshi.web.sections import SECTIONS
 
 
@@ -17,7 +18,8 @@ from luoshi.web.sections import SECTIONS
 def home(request):
     access = access_for(request.user)
     person = Person.objects.select_related("unit").filter(user=request.user).first()
-    return render(request, "web/home.html", {"assignments": access.assignments, "person": person})
+    return render(request, "web/home.html", {"assignments": access.assignments, "person": person,
+                                             **dashboard.build(request.user, access)})
 
 
 def coming(section_key):

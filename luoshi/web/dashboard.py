@@ -1,0 +1,177 @@
+"""The home page's figures (驾驶舱): a few counts from each app's own queries and access rules, each with the page
+behind it. Read only; no per-task loops beyond the work board's own."""
+
+from collections import Counter
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+
+from luoshi.orgs.models import Role
+
+DASHBOARD_ROLES = {Role.LEADER, Role.ANALYSIS, Role.SUPERVISION, Role.STATISTICS}
+TOP_OVERDUE = 5
+DUE_SOON_DAYS = 14
+
+
+def is_dashboard_reader(access):
+    return access.is_admin or bool(access.roles & DASHBOARD_ROLES)
+
+
+def _url(name, *args, **params):
+    url = reverse(name, args=args)
+    params = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def indicators(user):
+    """The region's indicator lights and the 双过半 outlook (or the verdict, from June on) of its latest period."""
+    from luoshi.core.periods import period_code, period_label
+    from luoshi.indicators import access, queries, rules
+    from luoshi.indicators.models import Figure
+
+    if not access.readable_regions(user).exists():
+        return None
+    region = access.default_region(user)
+    this_month = timezone.localdate().replace(day=1)
+    period = (Figure.objects.filter(region=region, current=True, period__lte=this_month).order_by("-period")
+              .values_list("period", flat=True).first())
+    if period is None:
+        return {"region": region, "period": None, "url": _url("indicators:index", region=region.code)}
+    rows = queries.table(region, period)
+    lights = Counter(r["light"] for r in rows)
+    if period.month < 6:
+        verdicts = [rules.half_half_outlook(period.month, r["completion"], r["time_progress"], r["growth"],
+                                            r["target_growth"]) for r in rows]
+        half_label = "双过半预判"
+    elif period.month == 6:
+        verdicts = [r["half_half"] for r in rows]
+        half_label = "双过半（1-6月）"
+    else:  # the half year is judged on its own figure; later months have no 双过半 line
+        verdicts, half_label = [], None
+    url = _url("indicators:index", region=region.code, period=period_code(period))
+    return {
+        "region": region, "period": period, "period_label": period_label(period), "url": url, "rows": len(rows),
+        "lights": [(light, rules.LIGHT_LABELS[light], lights.get(light, 0)) for light in (rules.GREEN, rules.YELLOW, rules.RED)],
+        "half_label": half_label, "on_course": verdicts.count(True), "off_course": verdicts.count(False),
+        "behind": [r for r in rows if r["light"] == rules.RED][:TOP_OVERDUE],
+    }
+
+
+def work(user, today):
+    """Key-work lights per campaign and the seriously overdue milestones (count and the latest few)."""
+    from luoshi.supervision.access import can_read_supervision
+    from luoshi.work import access, queries, rules
+
+    if not access.can_read_work(user):
+        return None
+    board = queries.board(today, access.task_filter(user))
+    by_campaign = board.by_campaign()
+    campaigns = []
+    for cid, c in board.campaigns.items():
+        if cid not in by_campaign:
+            continue
+        light = by_campaign[cid]["light"]
+        campaigns.append({"name": c["name"], "url": _url("work:gantt", campaign=cid), "tasks": sum(light.values()),
+                          "lights": [(name, rules.LIGHT_LABELS[name], light.get(name, 0)) for name in rules.LIGHTS]})
+    totals = Counter(t["light"] for t in board.tasks)
+    serious = [m for m in board.milestones if m["status"] == rules.SERIOUSLY_OVERDUE]
+    serious.sort(key=lambda m: (-m["working_days_late"], m["number"]))
+    tasks = {t["id"]: t for t in board.tasks}
+    top = [{"number": m["number"], "title": m["title"], "late": m["working_days_late"],
+            "unit": tasks[m["task_id"]]["lead_unit"], "url": reverse("work:task", args=[m["task_id"]])}
+           for m in serious[:TOP_OVERDUE]]
+    overdue_url = reverse("supervision:chain_overdue") if can_read_supervision(user) else reverse("work:index")
+    return {"campaigns": campaigns, "tasks": len(board.tasks), "url": reverse("work:index"),
+            "lights": [(name, rules.LIGHT_LABELS[name], totals.get(name, 0)) for name in rules.LIGHTS],
+            "serious": len(serious), "serious_top": top, "overdue_url": overdue_url}
+
+
+def daily(user, today):
+    """Today's missing village reports in the reader's area (the first active form)."""
+    from django.db.models import Q
+
+    from luoshi.daily import access, queries
+    from luoshi.orgs.models import Region, RegionLevel
+
+    if not access.is_district_reader(user):
+        return None
+    area = access.home_area(user)
+    if area is None and access.access_for(user).is_admin:
+        area = Region.objects.filter(level=RegionLevel.COUNTY, daily_forms__isnull=False).first()
+    form = access.visible_forms(user).filter(active=True).first()
+    if area is None or form is None:
+        return None
+    village_q = Q(village__code__startswith=area.prefix) & access.village_filter(user)
+    _, total = queries.town_rollup(form, today, village_q)
+    return {"form": form.title, "area": area.name, "expected": total.expected, "missing": total.missing,
+            "submitted": total.submitted, "url": _url("daily:index", form=form.code, area=area.code)}
+
+
+def supervision(user, today):
+    """Open notices and the pending ones past their reply date."""
+    from django.db.models import Count, Q
+
+    from luoshi.supervision import access
+    from luoshi.supervision.models import OPEN_STATES, NoticeState
+
+    if not access.can_read_supervision(user):
+        return None
+    counts = access.visible_notices(user).aggregate(
+        open=Count("id", filter=Q(state__in=OPEN_STATES)),
+        overdue=Count("id", filter=Q(state=NoticeState.PENDING, first_replied_on__isnull=True, reply_due__lt=today)),
+        replied=Count("id", filter=Q(state=NoticeState.REPLIED)))
+    return {**counts, "url": reverse("supervision:notices"),
+            "overdue_url": _url("supervision:notices", overdue=1),
+            "replied_url": _url("supervision:notices", state=NoticeState.REPLIED)}
+
+
+def unit_home(user, today):
+    """A unit: its milestones due within two weeks (or already late) and its open notices."""
+    from luoshi.supervision import access as supervision_access
+    from luoshi.supervision.models import OPEN_STATES
+    from luoshi.work import access
+    from luoshi.work.models import Milestone
+
+    if not access.can_read_work(user):
+        return None
+    due = list(Milestone.objects.filter(task__in=access.reporting_task_ids(user), done_on__isnull=True,
+                                        due__lte=today + timedelta(days=DUE_SOON_DAYS))
+               .select_related("task").order_by("due", "number")[:10])
+    for m in due:
+        m.late = m.due < today
+    notices = []
+    if supervision_access.can_read_supervision(user):
+        notices = list(supervision_access.visible_notices(user).filter(state__in=OPEN_STATES)
+                       .select_related("task").order_by("reply_due")[:10])
+    return {"due": due, "notices": notices, "days": DUE_SOON_DAYS, "url": reverse("work:mine")}
+
+
+def reporter_home(user, today):
+    """A village reporter: today's report of each of their villages."""
+    from luoshi.daily import access
+    from luoshi.daily.models import DailyReport
+
+    villages = access.reporter_villages(user)
+    if not villages:
+        return None
+    forms = list(access.visible_forms(user).filter(active=True))
+    done = set(DailyReport.objects.filter(village__in=villages, day=today, is_current=True, form__in=forms)
+               .values_list("village_id", "form_id"))
+    rows = [{"village": v.name, "form": f.title, "done": (v.pk, f.pk) in done} for v in villages for f in forms]
+    return {"rows": rows, "url": reverse("daily:report"), "all_done": bool(rows) and all(r["done"] for r in rows)}
+
+
+def build(user, access):
+    today = timezone.localdate()
+    context = {"today": today}
+    if is_dashboard_reader(access):
+        context.update(dashboard=True, indicators=indicators(user), work=work(user, today), daily=daily(user, today),
+                       supervision=supervision(user, today))
+        return context
+    if access.has_role(Role.REPORTER):
+        context["reporter"] = reporter_home(user, today)
+    if access.has_role(Role.UNIT):
+        context["unit"] = unit_home(user, today)
+    return context
