@@ -2,13 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from luoshi.api import api
+from luoshi.web import passwords
 from luoshi.web import views as web
 
 urlpatterns = [
     path("api/v1/", api.urls),  # first: API calls are most of the requests and skip the pages' patterns
     path("", web.home, name="home"),
     path("healthz", web.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True,
+                                                extra_context={"lockout_note": passwords.lockout_note()}), name="login"),
+    path("account/password/", passwords.PasswordChange.as_view(), name="password_change"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/tokens/", web.tokens, name="tokens"),
     path("account/tokens/new", web.token_create, name="token_create"),

@@ -182,6 +182,8 @@ ROUTES = [
     Route("orgs: grant a role", False,
           lambda c, s: c.post(f"/orgs/people/{s.cast.zhou_shangwu.pk}/role", {"role": "leader", "scope": "370115"}),
           {"wang_admin": 302}),
+    Route("orgs: reset 周商务's password (one-time password)", False,
+          lambda c, s: c.post(f"/orgs/people/{s.cast.zhou_shangwu.pk}/password"), {"wang_admin": 302}),
     Route("orgs: import units", False,
           lambda c, s: c.post("/orgs/import/", {"file": upload("单位.csv", csv_bytes(
               [["代码", "名称", "类别", "上级代码"], ["370115D09", "区审计局", "区直部门", "370115"]]))}),
@@ -189,6 +191,10 @@ ROUTES = [
     # 账号与消息
     Route("web: create one's own API token", False,
           lambda c, s: c.post("/account/tokens/new", {"name": "我的令牌"}),
+          {u: 302 for u in USERS if u != "anonymous"}),
+    Route("web: change one's own password", False,
+          lambda c, s: c.post("/account/password/", {"old_password": s.cast.password, "new_password1": "Xin-mima-2020!",
+                                                     "new_password2": "Xin-mima-2020!"}),
           {u: 302 for u in USERS if u != "anonymous"}),
     Route("web: revoke 王管理's API token", False,
           lambda c, s: c.post(f"/account/tokens/{s.admin_token.pk}/revoke"), {"wang_admin": 302}, refused=404),

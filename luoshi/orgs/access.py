@@ -26,6 +26,11 @@ class Access:
     def is_admin(self):
         return self.user.is_superuser or Role.ADMIN in self.roles
 
+    @property
+    def uses_api(self):
+        """Whether the person's work uses the JSON API (every role but the village reporter's, who uses the pages)."""
+        return self.is_admin or bool(self.roles - {Role.REPORTER})
+
     def has_role(self, *roles):
         return self.is_admin or bool(self.roles & set(roles))
 

@@ -138,3 +138,18 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(raw):
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class AccountState(models.Model):
+    """Per account: whether its password was set by an administrator (a one-time password handed over) and must
+    be changed at the next sign-in (web.passwords holds the person on the change page until then)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="account_state", verbose_name="账号")
+    must_change_password = models.BooleanField("须修改密码", default=False)
+    password_reset_at = models.DateTimeField("密码重置时间", null=True, blank=True)
+    password_reset_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                          related_name="+", verbose_name="重置人")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "账号状态"

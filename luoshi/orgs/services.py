@@ -81,6 +81,50 @@ def set_password(actor, user, password):
     record(actor, "重置密码", user)
 
 
+# A one-time password is read aloud or copied by hand: no 0/O, 1/l/I.
+ONE_TIME_CHARS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def one_time_password(length=12):
+    return "".join(secrets.choice(ONE_TIME_CHARS) for _ in range(length))
+
+
+@transaction.atomic
+def reset_password(actor, user):
+    """An administrator resets a person's password: a one-time password (returned, shown once, never stored in
+    clear nor in the audit log) that the person must change at the next sign-in. Every open session of the person
+    ends (Django's session hash follows the password). Only administrators."""
+    from luoshi.orgs.access import require_admin
+    from luoshi.orgs.models import AccountState
+
+    require_admin(actor)
+    raw = one_time_password()
+    user.set_password(raw)
+    user.save(update_fields=["password"])
+    AccountState.objects.update_or_create(user=user, defaults={
+        "must_change_password": True, "password_reset_at": timezone.now(), "password_reset_by": actor})
+    record(actor, "重置密码", user, after={"must_change_password": True},
+           note=f"为 {user.get_full_name() or user.username} 生成一次性密码，首次登录须修改")
+    return raw
+
+
+def must_change_password(user):
+    from luoshi.orgs.models import AccountState
+
+    return AccountState.objects.filter(user=user, must_change_password=True).exists()
+
+
+@transaction.atomic
+def password_changed(user):
+    """The person chose a new password: the one-time password no longer binds them."""
+    from luoshi.orgs.models import AccountState
+
+    if AccountState.objects.filter(user=user, must_change_password=True).update(must_change_password=False):
+        record(user, "修改密码", user, before={"must_change_password": True}, after={"must_change_password": False})
+    else:
+        record(user, "修改密码", user)
+
+
 @transaction.atomic
 def assign_role(actor, *, user, role, region=None, unit=None):
     assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, region=region, unit=unit)

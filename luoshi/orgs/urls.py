@@ -11,4 +11,5 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/add", views.person_add, name="person_add"),
     path("people/<int:user_id>/role", views.person_role, name="person_role"),
+    path("people/<int:user_id>/password", views.person_password, name="person_password"),
 ]

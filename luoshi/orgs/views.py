@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from luoshi.core.exports import Export, http_response
 from luoshi.core.limits import read_upload
@@ -88,7 +89,28 @@ def people(request):
         assignments[a.user_id].append(a)
     for person in rows:
         person.roles = assignments.get(person.user_id, []) if person.user_id else []
-    return render(request, "orgs/people.html", {"people": rows, "roles": Role.choices, "form": request.POST or {}})
+    return render(request, "orgs/people.html", {"people": rows, "roles": Role.choices, "form": request.POST or {},
+                                                "one_time": request.session.pop("one_time_password", None)})
+
+
+@login_required
+@require_POST
+def person_password(request, user_id):
+    """An administrator resets a person's password: the one-time password is shown once on the people page."""
+    require_admin(request.user)
+    from django.contrib.auth import get_user_model
+    from django.shortcuts import get_object_or_404
+
+    from luoshi.orgs import services
+
+    user = get_object_or_404(get_user_model(), pk=user_id)
+    if user == request.user:
+        messages.error(request, "不能在这里重置自己的密码，请在个人菜单中「修改密码」")
+        return redirect("orgs:people")
+    raw = services.reset_password(request.user, user)
+    request.session["one_time_password"] = {"username": user.username, "name": user.get_full_name() or user.username,
+                                            "password": raw}
+    return redirect("orgs:people")
 
 
 @login_required
