@@ -22,7 +22,7 @@ install: $(STAMP)
 run: install
 	LUOSHI_HTTPS=0 $(BIN)/luoshi migrate --noinput
 	LUOSHI_HTTPS=0 $(BIN)/luoshi collectstatic --noinput --verbosity 0
-	LUOSHI_HTTPS=0 $(BIN)/luoshi demo --if-empty
+	LUOSHI_HTTPS=0 $(BIN)/luoshi demo --if-empty --no-accounts
 	@echo ""
 	@echo "落实已启动：http://$(HOST):$(PORT)/"
 	@LUOSHI_HTTPS=0 $(BIN)/luoshi accounts

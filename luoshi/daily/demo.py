@@ -1,4 +1,6 @@
-"""Demo daily reports: 疫情防控日报 for every demo village, two weeks ending today, some late and some missing.
+"""Demo daily reports: 疫情防控日报 for every demo village, two weeks ending on the demo's day (ctx["as_of"], today
+unless `luoshi demo --as-of` says otherwise), some late and some missing; on that day only those sent by now (by noon
+on a day other than today).
 
 Illustrative data. The form and its villages go through the services; the reports are bulk-created (one audit
 entry) so that `luoshi demo` stays fast. Idempotent: a second run only adds the days that are not there yet.
@@ -12,6 +14,7 @@ from django.utils import timezone
 from luoshi.audit.services import record
 from luoshi.daily import rules, services
 from luoshi.daily.models import DailyForm, DailyReport
+from luoshi.work.demo import demo_day
 
 DAYS = 14
 FIELDS = """new_cases | 新增确诊病例 | 整数 | 必填 | 0-100
@@ -28,7 +31,7 @@ OFTEN_MISSING = {5, 17, 30}
 def build(ctx):
     district = ctx["district"]
     villages = ctx["villages"]
-    today = timezone.localdate()
+    today = demo_day(ctx)
     start = today - timedelta(days=DAYS - 1)
     form = DailyForm.objects.filter(code="yiqing").first()
     if form is None:
@@ -38,7 +41,7 @@ def build(ctx):
     specs = services.specs_of(version)
     reporter = ctx.get("users", {}).get("cunju")
     have = set(DailyReport.objects.filter(form=form, day__gte=start).values_list("village_id", "day"))
-    now = timezone.now()
+    now = timezone.now() if today == timezone.localdate() else timezone.make_aware(datetime.combine(today, time(12)))
     reports = []
     for index, village in enumerate(villages):
         for offset in range(DAYS):

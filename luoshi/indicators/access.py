@@ -110,7 +110,8 @@ def get_city_for_user(user, code):
 
 
 def default_region(user):
-    """The county-level region a user most likely wants: the first county in scope."""
+    """The county-level region a user most likely wants: their own; else the first county in scope that has towns
+    under it (a county without any is there to compare with, like the demo's other districts beside 济阳区)."""
     regions = list(readable_regions(user))
     counties = [r for r in regions if r.level == RegionLevel.COUNTY]
     if not regions:
@@ -121,4 +122,5 @@ def default_region(user):
         for region in counties:
             if code.startswith(region.code):
                 return region
-    return (counties or regions)[0]
+    with_towns = set(Region.objects.filter(parent__in=counties).values_list("parent_id", flat=True))
+    return next((r for r in counties if r.pk in with_towns), (counties or regions)[0])

@@ -12,6 +12,11 @@ Rows the services stamp with the clock (notice steps, audit entries, messages, r
 set time) are stamped with the simulated day and hour instead, so timelines and the 倒查 chain read as spring 2020;
 in-app messages count as delivered at that hour (the outbox's in-app channel only marks them sent).
 
+Built around another day than 12 May 2020 (`luoshi demo` builds around today), the story is a shorter one in the weeks
+before that day (live_story): the plan set at the end of February (or just before the demo's day), 督查室 opening a
+notice on a 商务局 task that 商务局 answers and 督查室 sends back, a date moved at 商务局's request, 济阳街道's request
+waiting for a decision, and the daily sweep every morning of the last four weeks opening notices on the red tasks.
+
 Illustrative data. Runs once: skipped when it has run before or when a notice exists on the demo plan.
 """
 
@@ -27,8 +32,9 @@ from luoshi.notify.services import INAPP
 from luoshi.supervision import services, sweep
 from luoshi.supervision.models import Notice, NoticeStep
 from luoshi.work import services as work_services
-from luoshi.work.demo import CAMPAIGNS, DEMO_AS_OF
-from luoshi.work.models import Campaign, Milestone, Rebaseline, Task
+from luoshi.core import workdays
+from luoshi.work.demo import CAMPAIGNS, DEMO_AS_OF, demo_day
+from luoshi.work.models import Campaign, Milestone, Rebaseline, Task, TaskRole
 
 MARKER = "生成演示督查督办"
 PLAN_SET_ON = date(2020, 2, 28)  # 《2020年八大攻坚战实施方案》印发
@@ -62,9 +68,9 @@ class Story:
     """The days of the story, in date order: before anything happens on a day, the sweep has run on every morning
     from SWEEP_FROM up to and including it."""
 
-    def __init__(self):
+    def __init__(self, sweep_from=SWEEP_FROM):
         self.day = date.min
-        self.swept = SWEEP_FROM - timedelta(days=1)
+        self.swept = sweep_from - timedelta(days=1)
         self.sweeps = []
 
     def sweep_through(self, day):
@@ -105,8 +111,11 @@ def _m(milestone):
 
 
 def build(ctx):
+    as_of = demo_day(ctx)
     if not _demo_tasks().exists() or _done_before():
         return ctx
+    if as_of != DEMO_AS_OF:
+        return live_story(ctx, as_of)
     users = ctx["users"]
     ducha, leader, shangwu, jiedao = users["ducha"], users["leader"], users["shangwu"], users["jiedao"]
     story = Story()
@@ -219,4 +228,80 @@ def build(ctx):
            after={"notices": notices.count(), "escalated": notices.filter(escalated_on__isnull=False).count(),
                   "sweeps": len(story.sweeps), "from": SWEEP_FROM, "as_of": DEMO_AS_OF})
     ctx["supervision_as_of"] = DEMO_AS_OF
+    return ctx
+
+
+def _working_days_before(day, count):
+    while count > 0:
+        day -= timedelta(days=1)
+        if workdays.is_workday(day):
+            count -= 1
+    return day
+
+
+def _open_milestone(tasks, after):
+    """The first milestone of these tasks not done yet and due after `after` (a date that can still move)."""
+    for task in tasks:
+        for milestone in task.milestones.order_by("order"):
+            if milestone.done_on is None and milestone.due > after:
+                return milestone
+    return None
+
+
+def live_story(ctx, as_of):
+    """The story in the weeks before `as_of` (any day but DEMO_AS_OF), through the services, day by day."""
+    users = ctx["users"]
+    ducha, leader, shangwu, jiedao = users["ducha"], users["leader"], users["shangwu"], users["jiedao"]
+    days = [_working_days_before(as_of, n) for n in (15, 13, 12, 10, 8, 6, 3, 1)]
+    sweep_from = as_of - timedelta(days=27)
+    plan_set_on = min(date(as_of.year, 2, 28), days[0] - timedelta(days=1))
+    sweep_from = max(sweep_from, plan_set_on + timedelta(days=1))
+    story = Story(sweep_from=sweep_from)
+    with recorded_at(plan_set_on, 17, 0):
+        for campaign in Campaign.objects.filter(name__in=[c[0] for c in CAMPAIGNS]).order_by("order"):
+            work_services.set_plan(ducha, campaign)
+    tasks = _demo_tasks().select_related("lead_unit", "lead_unit__region", "leader").order_by("campaign__order", "order")
+    own = [t for t in tasks if t.lead_unit.code == "370115D03" and t.start <= days[0]]
+    street = [t for t in tasks.filter(task_units__unit__code="370115001", task_units__role=TaskRole.RESPONSIBLE)
+              if t.start <= days[0]]
+
+    # 督查室 opens a notice by hand on a 商务局 task with a step still to do; 商务局 answers too vaguely, and it is
+    # sent back. Meanwhile 商务局 asks to move a step of another of its tasks; 区长 approves.
+    milestone = _open_milestone(own, days[0])
+    moved = _open_milestone([t for t in own if milestone is None or t != milestone.task], days[1])
+    notice = None
+    if milestone is not None:
+        with story.on(days[0], 9, 30):
+            notice = services.open_notice(
+                ducha, milestone.task, milestone=milestone, on=days[0],
+                reason=f"据{_fmt(days[0] - timedelta(days=3))}调度会了解，{_m(milestone)}推进偏慢，存在滞后风险。"
+                       "请说明推进情况，提出确保按期完成的具体措施和时间安排。")
+    if moved is not None:
+        with story.on(days[1], 15, 0):
+            request = work_services.request_rebaseline(
+                shangwu, milestone=moved, new_due=moved.due + timedelta(days=30),
+                reason="受重点目标企业考察行程推迟影响，项目洽谈需延后，申请将完成时限顺延30天。")
+        with story.on(days[2], 10, 20):
+            work_services.approve_rebaseline(leader, request, "同意。请倒排工期，确保按调整后的时限完成。")
+    if notice is not None:
+        with story.on(days[3], 16, 20):
+            services.reply(shangwu, notice, on=days[3], text="我局高度重视，正在积极推进，确保按期完成。")
+        with story.on(days[5], 9, 40):
+            services.return_notice(ducha, notice, on=days[5],
+                                   text="答复过于笼统，未明确具体措施、完成时限和责任人。请补充后重新答复。")
+
+    # 济阳街道 asks to move a step of a task it is responsible for; waiting for a decision on the demo's day.
+    waiting = _open_milestone(street, days[6])
+    if waiting is not None:
+        with story.on(days[6], 14, 30):
+            work_services.request_rebaseline(
+                jiedao, milestone=waiting, new_due=waiting.due + timedelta(days=45),
+                reason="所需的地块核查和管线普查成果尚未出具，需待相关部门完成后推进，申请将完成时限顺延45天。")
+    story.sweep_through(as_of)
+
+    notices = Notice.objects.filter(task__in=_demo_tasks())
+    record(None, MARKER, object_type="supervision.Notice", object_id="demo", object_repr=f"{as_of.year}年督查督办（演示）",
+           after={"notices": notices.count(), "escalated": notices.filter(escalated_on__isnull=False).count(),
+                  "sweeps": len(story.sweeps), "from": sweep_from, "as_of": as_of})
+    ctx["supervision_as_of"] = as_of
     return ctx

@@ -1,5 +1,7 @@
-"""The demo 2020 key-work plan of 济阳区: eight campaigns (八大攻坚战), about 60 tasks and 250 milestones,
-with monthly progress up to DEMO_AS_OF that leaves some tasks red, some yellow and most green.
+"""The demo key-work plan of 济阳区: eight campaigns (八大攻坚战), about 60 tasks and 250 milestones in the year of
+the demo's day (ctx["as_of"], today unless `luoshi demo --as-of` says otherwise), with progress reports up to a few
+days before it that leave some tasks red, some yellow and most green on that day. Built around DEMO_AS_OF
+(12 May 2020) it is the original 2020 demo the tests pin: the same plan, whatever the day, only dated in its year.
 
 Illustrative data: 双招双引 and 合村并点 are named in the source report; the other campaign names, the tasks,
 dates and leaders are made up. Built with bulk_create (one audit entry for the whole plan) so `luoshi demo`
@@ -8,6 +10,8 @@ stays fast; it runs once (skipped when the demo campaigns exist).
 
 import random
 from datetime import date, timedelta
+
+from django.utils import timezone
 
 from luoshi.audit.services import record
 from luoshi.core import workdays
@@ -55,9 +59,16 @@ def _demo_exists():
     return Campaign.objects.filter(name__in=[c[0] for c in CAMPAIGNS]).exists()
 
 
+def demo_day(ctx):
+    """The day the demo is built around: ctx["as_of"] (set by `luoshi demo`), else today."""
+    return ctx.setdefault("as_of", timezone.localdate())
+
+
 def build(ctx):
+    as_of = demo_day(ctx)
     if _demo_exists():
         return ctx
+    year = as_of.year
     units = ctx["units"]
     rng = random.Random(2020)
     leader_person = Person.objects.filter(user=ctx["users"].get("leader")).first()
@@ -77,11 +88,11 @@ def build(ctx):
                 responsible = [units["370115001"]] + [u for u in responsible if u.code != "370115001"]  # 济阳街道 (jiedao)
             if lead in responsible:
                 responsible.remove(lead)
-            start = date(2020, 1 + rng.randrange(3), 1 + rng.randrange(20))
+            start = date(year, 1 + rng.randrange(3), 1 + rng.randrange(20))
             leader_name = LEADERS[number % len(LEADERS)]
-            task = Task(campaign=campaign, number=str(number), title=title, lead_unit=lead, leader_name=leader_name,
+            task = Task(campaign=campaign, number=str(number), title=title.replace("2020年", f"{year}年"), lead_unit=lead, leader_name=leader_name,
                         leader=leader_person if leader_name == "王晓明" else None, start=start,
-                        deadline=date(2020, 12, 31) if rng.random() < 0.5 else date(2020, 10 + rng.randrange(3), 28),
+                        deadline=date(year, 12, 31) if rng.random() < 0.5 else date(year, 10 + rng.randrange(3), 28),
                         order=order)
             tasks.append(task)
             plans.append((task, lead, responsible, cooperating))
@@ -111,16 +122,17 @@ def build(ctx):
             m.follows = previous
     Milestone.objects.bulk_update([m for m in milestones if m.follows_id], ["follows"])
 
-    reports, completions = _progress(rng, tasks, by_task, units)
-    record(None, "生成演示重点工作计划", object_type="work.Campaign", object_id="demo", object_repr="2020年八大攻坚战（演示）",
+    reports, completions = _progress(rng, tasks, by_task, as_of)
+    record(None, "生成演示重点工作计划", object_type="work.Campaign", object_id="demo", object_repr=f"{year}年八大攻坚战（演示）",
            after={"campaigns": len(campaigns), "tasks": len(tasks), "milestones": len(milestones), "reports": len(reports),
-                  "completions": len(completions), "as_of": DEMO_AS_OF})
-    ctx["work_as_of"] = DEMO_AS_OF
+                  "completions": len(completions), "as_of": as_of})
+    ctx["work_as_of"] = as_of
     return ctx
 
 
-def _progress(rng, tasks, by_task, units):
-    """Monthly reports up to DEMO_AS_OF. Each task gets a profile: on time, a little late, badly late or silent."""
+def _progress(rng, tasks, by_task, as_of):
+    """Monthly reports up to `as_of`. Each task gets a profile: on time, a little late, badly late or silent.
+    A task's reported percentage never goes down from one report to the next."""
     completion_dates = {}
     reports, completions = [], []
     for index, task in enumerate(tasks):
@@ -128,39 +140,47 @@ def _progress(rng, tasks, by_task, units):
         if task.lead_unit.code in (D + "03", "370115001") and profile in ("bad", "silent"):
             profile = "late"  # the demo units' own tasks stay reportable: yellow at worst
         for m in by_task[task.pk]:
-            if m.due > DEMO_AS_OF - timedelta(days=2):
+            if m.due > as_of - timedelta(days=2):
                 continue
             if profile == "good":
                 done = m.due - timedelta(days=rng.randrange(0, 6))
-            elif profile == "late" and m is _last_due(by_task[task.pk]):
+            elif profile == "late" and m is _last_due(by_task[task.pk], as_of):
                 done = None if rng.random() < 0.5 else workdays.add_working_days(workdays.effective_due(m.due), 3)
-            elif profile == "bad" and m is _last_due(by_task[task.pk]):
+            elif profile == "bad" and m is _last_due(by_task[task.pk], as_of):
                 done = None
             else:
                 done = m.due - timedelta(days=rng.randrange(0, 3))
-            if done is not None and (done > DEMO_AS_OF or done < task.start):
-                done = max(task.start, min(done, DEMO_AS_OF))
+            if done is not None and (done > as_of or done < task.start):
+                done = max(task.start, min(done, as_of))
             if done is not None:
                 completion_dates[m.pk] = done
-        if profile == "bad":  # make sure it is more than 10 working days late on DEMO_AS_OF
-            last = _last_due(by_task[task.pk])
-            if last is not None and workdays.working_days_late(last.due, DEMO_AS_OF) <= 10:
+        last = _last_due(by_task[task.pk], as_of)
+        if profile == "bad":  # make sure it is more than 10 working days late on as_of
+            if last is not None and workdays.working_days_late(last.due, as_of) <= 10:
                 completion_dates.pop(last.pk, None)
-                last.due = DEMO_AS_OF - timedelta(days=30)
+                last.due = as_of - timedelta(days=30)
                 Milestone.objects.filter(pk=last.pk).update(due=last.due)
+        if profile in ("bad", "late") and last is not None and last.pk not in completion_dates \
+                and workdays.working_days_late(last.due, as_of) > 40:
+            # a plan is re-dated long before a step is months late: at most about two months late on as_of
+            last.due = as_of - timedelta(days=45)
+            Milestone.objects.filter(pk=last.pk).update(due=last.due)
         days = (10, 25) if task.campaign.report_cycle == rules.HALF_MONTHLY else (10,)
-        month_ends = [date(2020, month, day) for month in range(task.start.month, DEMO_AS_OF.month + 1) for day in days
-                      if task.start <= date(2020, month, day) <= DEMO_AS_OF]
+        report_until = as_of - timedelta(days=2)  # the last reports came in a few days ago
+        month_ends = [date(as_of.year, month, day) for month in range(task.start.month, as_of.month + 1) for day in days
+                      if task.start <= date(as_of.year, month, day) <= report_until]
         if profile == "silent":
-            month_ends = [d for d in month_ends if d.month < DEMO_AS_OF.month - 2]
+            month_ends = [d for d in month_ends if d.month < as_of.month - 2]
         done_so_far = 0
-        previous = date(2020, 1, 1)
+        percent = 0
+        previous = date(as_of.year, 1, 1)
         total = len(by_task[task.pk])
         for reported_on in month_ends:
             finished = [m for m in by_task[task.pk] if previous < completion_dates.get(m.pk, date.max) <= reported_on]
             done_so_far += len(finished)
+            percent = max(percent, min(100, round(done_so_far * 100 / total) + rng.randrange(0, 10)))
             report = ProgressReport(task=task, unit=task.lead_unit, reported_on=reported_on, source="demo",
-                                    percent=min(100, round(done_so_far * 100 / total) + rng.randrange(0, 10)),
+                                    percent=percent,
                                     done_text="；".join(f"{m.title}已完成" for m in finished) or "按计划推进，本期无节点到期",
                                     problems="受疫情影响，部分外地人员未能到岗" if rng.random() < 0.2 else "")
             reports.append((report, finished))
@@ -183,6 +203,6 @@ def _progress(rng, tasks, by_task, units):
     return reports, completions
 
 
-def _last_due(milestones):
-    due = [m for m in milestones if m.due <= DEMO_AS_OF - timedelta(days=2)]
+def _last_due(milestones, as_of):
+    due = [m for m in milestones if m.due <= as_of - timedelta(days=2)]
     return due[-1] if due else None

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ctx(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ctx = orgs_demo.build({})
+    ctx = orgs_demo.build({"as_of": demo.DEMO_AS_OF})  # the 2020 demo (`luoshi demo --as-of 2020-05-12`)
     demo.build(ctx)
     return ctx
 
@@ -47,3 +47,10 @@ def test_demo_is_idempotent(ctx):
     before = (Task.objects.count(), Milestone.objects.count(), ProgressReport.objects.count())
     demo.build(ctx)
     assert (Task.objects.count(), Milestone.objects.count(), ProgressReport.objects.count()) == before
+
+
+def test_demo_progress_percentages_never_go_down_from_one_report_to_the_next(ctx):
+    by_task = {}
+    for task_id, percent in ProgressReport.objects.order_by("task_id", "reported_on").values_list("task_id", "percent"):
+        by_task.setdefault(task_id, []).append(percent)
+    assert by_task and all(series == sorted(series) for series in by_task.values())

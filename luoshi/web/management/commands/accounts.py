@@ -13,5 +13,7 @@ class Command(BaseCommand):
         if not SiteFlag.is_set(SiteFlag.DEMO_LOADED):
             self.stdout.write("未加载演示数据；请用 luoshi createsuperuser 创建管理员账号。")
             return
-        self.stdout.write("演示账号（数据为示意）：")
+        as_of = SiteFlag.objects.filter(key=SiteFlag.DEMO_AS_OF).values_list("value", flat=True).first()
+        built = f"，以 {as_of} 为“今天”生成" if as_of else ""
+        self.stdout.write(f"演示账号（数据为示意{built}）：")
         self.stdout.write(accounts_text())

@@ -37,12 +37,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--reset", action="store_true", help="清空数据库中的全部数据后重建演示数据")
         parser.add_argument("--if-empty", action="store_true", help="仅在数据库中还没有任何地区时生成")
+        parser.add_argument("--no-accounts", action="store_true",
+                            help="不列出演示账号（make run 随后用 luoshi accounts 列出）")
         parser.add_argument(
             "--as-of", default=None, metavar="YYYY-MM-DD",
             help="演示数据以哪一天为“今天”（默认今天；2020-05-12 为测试所用的 2020 年演示）",
         )
 
-    def handle(self, reset=False, if_empty=False, as_of=None, **options):
+    def handle(self, reset=False, if_empty=False, as_of=None, no_accounts=False, **options):
         from luoshi.orgs.models import Region
 
         if as_of:
@@ -69,5 +71,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  演示数据：{name} 完成")
             SiteFlag.set(SiteFlag.DEMO_LOADED)
             SiteFlag.set(SiteFlag.DEMO_AS_OF, as_of.isoformat())
-        self.stdout.write(f"演示区县已就绪（以 {as_of.isoformat()} 为“今天”；数据为示意，不代表真实统计）。演示账号：")
-        self.stdout.write(accounts_text())
+        self.stdout.write(f"演示区县已就绪（以 {as_of.isoformat()} 为“今天”；数据为示意，不代表真实统计）。")
+        if not no_accounts:
+            self.stdout.write("演示账号：")
+            self.stdout.write(accounts_text())
