@@ -19,7 +19,7 @@ command -v pdftoppm >/dev/null 2>&1 || { echo "== 安装 poppler-utils"; apt_ins
 
 mkdir -p "$OUT"
 $BIN/luoshi migrate --noinput -v0
-$BIN/luoshi demo --if-empty >/dev/null
+$BIN/luoshi demo --if-empty --as-of 2020-05-12 >/dev/null  # the 2020 demo: the 2020-03 pack
 $BIN/luoshi briefings pack --region 370115 --period 2020-03 --out "$OUT/pack.docx"
 # LibreOffice keeps its profile in HOME: a throwaway one, so a running instance or a read-only HOME does not interfere.
 PROFILE="$(mktemp -d)"
