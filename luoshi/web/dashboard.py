@@ -2,9 +2,10 @@
 behind it. Read only; no per-task loops beyond the work board's own."""
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
+import orjson
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from luoshi.orgs.models import Role
 
 DASHBOARD_ROLES = {Role.LEADER, Role.ANALYSIS, Role.SUPERVISION, Role.STATISTICS}
 TOP_OVERDUE = 5
+EPOCH = date(1970, 1, 1)  # the Gantt rows' day numbers count from here
 DUE_SOON_DAYS = 14
 
 
@@ -59,32 +61,73 @@ def indicators(user):
     }
 
 
+# (as of, task id, revision, report cycle) → that task's seriously overdue milestone rows: a part of the Gantt rows is
+# replaced when its task's revision moves, so an entry's key says whether it is still the task's judgement.
+_serious_rows = {}
+SERIOUS_CACHE = 20000
+
+
+def _serious_of(as_of, part, serious_index):
+    key = (as_of, part.task[0], part.revision, part.cycle)
+    rows = _serious_rows.get(key)
+    if rows is None:
+        # [id, task_id, title, due, done_on, status, …] (queries.ChartPart)
+        rows = [m for m in orjson.loads(b"[" + part.milestones + b"]") if m[5] == serious_index] if part.milestones else []
+        if len(_serious_rows) >= SERIOUS_CACHE:
+            _serious_rows.clear()
+        _serious_rows[key] = rows
+    return rows
+
+
 def work(user, today):
-    """Key-work lights per campaign and the seriously overdue milestones (count and the latest few)."""
+    """Key-work lights per campaign and the seriously overdue milestones (count and the longest late few).
+
+    From the Gantt chart's judged parts (work.gantt.shown_parts): judged as work.queries.board judges, kept between
+    requests per task revision, so 5,000 tasks cost one query of revisions once the chart or this page has judged
+    them today (docs/benchmarks.md, bench/home.py). Only red tasks can hold a seriously overdue milestone."""
+    from luoshi.core import workdays
+    from luoshi.orgs.models import Unit
     from luoshi.supervision.access import can_read_supervision
     from luoshi.work import access, queries, rules
+    from luoshi.work.gantt import shown_parts
+    from luoshi.work.models import Milestone
 
     if not access.can_read_work(user):
         return None
-    board = queries.board(today, access.task_filter(user))
-    by_campaign = board.by_campaign()
-    campaigns = []
-    for cid, c in board.campaigns.items():
-        if cid not in by_campaign:
-            continue
-        light = by_campaign[cid]["light"]
-        campaigns.append({"name": c["name"], "url": _url("work:gantt", campaign=cid), "tasks": sum(light.values()),
-                          "lights": [(name, rules.LIGHT_LABELS[name], light.get(name, 0)) for name in rules.LIGHTS]})
-    totals = Counter(t["light"] for t in board.tasks)
-    serious = [m for m in board.milestones if m["status"] == rules.SERIOUSLY_OVERDUE]
-    serious.sort(key=lambda m: (-m["working_days_late"], m["number"]))
-    tasks = {t["id"]: t for t in board.tasks}
-    top = [{"number": m["number"], "title": m["title"], "late": m["working_days_late"],
-            "unit": tasks[m["task_id"]]["lead_unit"], "url": reverse("work:task", args=[m["task_id"]])}
-           for m in serious[:TOP_OVERDUE]]
+    with queries.paused_gc():
+        campaigns_, parts = shown_parts(today, user)
+    lights = rules.LIGHTS
+    red = queries.LIGHT_INDEX[rules.RED]
+    serious_index = queries.STATUS_INDEX[rules.SERIOUSLY_OVERDUE]
+    by_campaign = {}
+    totals = Counter()
+    serious = []
+    lead_of = {}
+    for part in parts:  # task: [id, campaign_id, number, title, lead_unit_id, start, deadline, light, …]
+        task = part.task
+        light = lights[task[7]]
+        by_campaign.setdefault(task[1], Counter())[light] += 1
+        totals[light] += 1
+        if task[7] == red:
+            found = _serious_of(today, part, serious_index)
+            if found:
+                serious.extend(found)
+                lead_of[task[0]] = task[4]
+    # The longest late first: the earliest due date (day numbers).
+    serious.sort(key=lambda m: (m[3], m[0]))
+    top_rows = serious[:TOP_OVERDUE]
+    numbers = dict(Milestone.objects.filter(pk__in=[m[0] for m in top_rows]).values_list("id", "number"))
+    units = {u: short or name for u, name, short in
+             Unit.objects.filter(pk__in=[lead_of[m[1]] for m in top_rows]).values_list("id", "name", "short_name")}
+    top = [{"number": numbers.get(m[0], ""), "title": m[2], "unit": units.get(lead_of[m[1]], ""),
+            "late": workdays.working_days_between(workdays.effective_due(EPOCH + timedelta(days=m[3])), today),
+            "url": reverse("work:task", args=[m[1]])} for m in top_rows]
+    campaigns = [{"name": name, "url": _url("work:gantt", campaign=cid), "tasks": sum(by_campaign[cid].values()),
+                  "lights": [(light, rules.LIGHT_LABELS[light], by_campaign[cid].get(light, 0)) for light in lights]}
+                 for cid, name, _ in campaigns_ if cid in by_campaign]
     overdue_url = reverse("supervision:chain_overdue") if can_read_supervision(user) else reverse("work:index")
-    return {"campaigns": campaigns, "tasks": len(board.tasks), "url": reverse("work:index"),
-            "lights": [(name, rules.LIGHT_LABELS[name], totals.get(name, 0)) for name in rules.LIGHTS],
+    return {"campaigns": campaigns, "tasks": len(parts), "url": reverse("work:index"),
+            "lights": [(light, rules.LIGHT_LABELS[light], totals.get(light, 0)) for light in lights],
             "serious": len(serious), "serious_top": top, "overdue_url": overdue_url}
 
 

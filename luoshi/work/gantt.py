@@ -55,23 +55,12 @@ judged_parts = JudgedParts()
 MOST_BY_ID = 500
 
 
-def gantt_rows(as_of, user, *, campaign_id=None, unit_id=None, light=None, against=None):
-    """(JSON bytes, fallback years) of the chart for the tasks this user may read, as of a date.
-
-    JSON: {"as_of", "against", "campaigns": [[id, name]], "units": [[id, short name]], "lights", "light_labels", "statuses",
-    "status_labels", "tasks": [[id, campaign_id, number, title, lead_unit_id, start, deadline, light, [unit ids],
-    original_deadline]],
-    "milestones": [[id, task_id, title, due, done_on, status, follows_id, original_due]], "fallback_years"}: dates as
-    days since 1970-01-01, light and status as indexes into `lights` and `statuses`, campaigns and units only those of
-    the tasks shown (units by name), tasks in plan order and their milestones in the same order. original_due and
-    original_deadline are the first planned dates (the baseline) where an approved re-baseline moved them, else null;
-    "against": "current" or "baseline" (lateness judged against the first planned dates, queries.board).
-
-    Each request reads the shown tasks' revisions; only the tasks judged before under another revision (or never)
-    are judged now (queries.chart_parts), the others come from judged_parts."""
+def shown_parts(as_of, user, *, campaign_id=None, unit_id=None, against=None):
+    """(campaigns [(id, name, report cycle)] in order, [ChartPart] of the tasks shown in plan order): the chart's
+    tasks judged as of a date, from judged_parts where a task's revision has not moved (gantt_rows, the home page)."""
+    against = queries.BASELINE if against == queries.BASELINE else queries.CURRENT
     campaigns = list(Campaign.objects.values_list("id", "name", "report_cycle"))  # in campaign order
     cycle_of = {cid: cycle for cid, _, cycle in campaigns}
-    against = queries.BASELINE if against == queries.BASELINE else queries.CURRENT
     tasks_qs, scoped = queries.tasks_in_view(work_access.task_filter(user), campaign_id, unit_id)
     parts = judged_parts.on(as_of if against == queries.CURRENT else (as_of, against))
     with queries.paused_gc():
@@ -89,6 +78,26 @@ def gantt_rows(as_of, user, *, campaign_id=None, unit_id=None, light=None, again
                 parts.update(queries.chart_parts(as_of, Task.objects.filter(pk__in=stale), cycle_of, True, against))
 
         shown = [part for part in map(parts.get, [row[0] for row in order]) if part is not None]  # None: gone since
+    return campaigns, shown
+
+
+def gantt_rows(as_of, user, *, campaign_id=None, unit_id=None, light=None, against=None):
+    """(JSON bytes, fallback years) of the chart for the tasks this user may read, as of a date.
+
+    JSON: {"as_of", "against", "campaigns": [[id, name]], "units": [[id, short name]], "lights", "light_labels", "statuses",
+    "status_labels", "tasks": [[id, campaign_id, number, title, lead_unit_id, start, deadline, light, [unit ids],
+    original_deadline]],
+    "milestones": [[id, task_id, title, due, done_on, status, follows_id, original_due]], "fallback_years"}: dates as
+    days since 1970-01-01, light and status as indexes into `lights` and `statuses`, campaigns and units only those of
+    the tasks shown (units by name), tasks in plan order and their milestones in the same order. original_due and
+    original_deadline are the first planned dates (the baseline) where an approved re-baseline moved them, else null;
+    "against": "current" or "baseline" (lateness judged against the first planned dates, queries.board).
+
+    Each request reads the shown tasks' revisions; only the tasks judged before under another revision (or never)
+    are judged now (queries.chart_parts), the others come from judged_parts."""
+    against = queries.BASELINE if against == queries.BASELINE else queries.CURRENT
+    with queries.paused_gc():
+        campaigns, shown = shown_parts(as_of, user, campaign_id=campaign_id, unit_id=unit_id, against=against)
         years = {as_of.year}.union(*{part.uncovered_years for part in shown})
         if light:
             wanted = queries.LIGHT_INDEX.get(light, -1)
