@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", api.urls),  # first: API calls are most of the requests and skip the pages' patterns
     path("", web.home, name="home"),
     path("healthz", web.healthz, name="healthz"),
+    path("favicon.ico", web.favicon, name="favicon"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True,
                                                 extra_context={"lockout_note": passwords.lockout_note()}), name="login"),
     path("account/password/", passwords.PasswordChange.as_view(), name="password_change"),

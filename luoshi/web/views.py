@@ -1,7 +1,9 @@
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -30,6 +32,16 @@ def coming(section_key):
         return render(request, "web/coming.html", {"section": section})
 
     return view
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "luoshi" / "favicon.ico"
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for on every site whatever the page links (a static icon, cached a day)."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @never_cache

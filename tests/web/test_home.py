@@ -196,3 +196,9 @@ def test_a_village_reporter_sees_todays_status_and_a_big_report_button(demo_may_
     DailyReport.objects.filter(day=date(2020, 5, 12), village__name="东关村").delete()
     reporter = _signed_in("cunju").get("/").content.decode()
     assert "东关村 · " in reporter and "未报" in reporter and "填报今日日报" in reporter
+
+
+def test_favicon_is_a_small_icon_served_without_signing_in(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
+    assert response.content[:4] == b"\x00\x00\x01\x00" and len(response.content) < 4096
