@@ -145,6 +145,18 @@
   function against() { return data.against === "baseline" ? "<br><small>按原定计划判定</small>" : ""; }
   function fmt(day) { var d = new Date(day * DAY); return d.getUTCFullYear() + "-" + (d.getUTCMonth() + 1) + "-" + d.getUTCDate(); }
 
+  // Time axis labels: the year on the first label and wherever a year starts ("2026年1月"), days only in the week
+  // view; labels that would overlap are left out (hideOverlap) rather than drawn over each other.
+  function timeLabel(value, index) {
+    var d = new Date(value), y = d.getFullYear(), m = d.getMonth() + 1, day = d.getDate();
+    var yearStart = m === 1 && day <= 7;
+    if (state.zoom === "week") {
+      return (index === 0 || yearStart ? y + "年" : "") + m + "月" + day + "日";
+    }
+    if (day !== 1) return m + "月" + day + "日";
+    return (index === 0 || m === 1 || state.zoom === "quarter" ? y + "年" : "") + m + "月";
+  }
+
   function draw() {
     view = buildRows();
     var w = zoomWindow(), visible = 40, n = view.labels.length;
@@ -154,7 +166,7 @@
       grid: { left: 280, right: 40, top: 40, bottom: 50 },
       tooltip: { trigger: "item", confine: true, formatter: tooltip },
       xAxis: { type: "time", position: "top", minInterval: w[2], splitLine: { show: true, lineStyle: { color: "#eef1f5" } },
-        axisLabel: { formatter: state.zoom === "week" ? "{M}月{d}日" : (state.zoom === "quarter" ? "{yyyy}年{M}月" : "{M}月") } },
+        axisLabel: { formatter: timeLabel, hideOverlap: true, margin: 10 } },
       yAxis: { type: "category", inverse: true, data: view.labels, axisTick: { show: false },
         axisLabel: { width: 260, overflow: "truncate", fontSize: 12, interval: 0 } },
       dataZoom: [
