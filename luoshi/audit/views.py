@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
+from luoshi.audit.labels import annotate, type_label
 from luoshi.audit.models import AuditEntry
 from luoshi.orgs.access import require_admin
 
@@ -39,4 +40,5 @@ def entry_list(request):
     types = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
     query = params.copy()
     query.pop("page", None)
-    return render(request, "audit/list.html", {"page": page, "types": sorted(types), "params": params, "query": query.urlencode()})
+    page.object_list = annotate(page.object_list)
+    return render(request, "audit/list.html", {"page": page, "types": sorted((t, type_label(t)) for t in types), "params": params, "query": query.urlencode()})

@@ -59,7 +59,8 @@ def label_of(key, labels=None) -> str:
 
 def pairs(values, labels=None) -> list[tuple[str, str]]:
     """[(label, formatted value)] of a record, in the record's order."""
-    return [(label_of(k, labels), format_value(v, labels)) for k, v in (values or {}).items()]
+    labels = labels or {}
+    return [(label_of(k, labels), format_value(v, labels.get(f"{k}.", labels))) for k, v in (values or {}).items()]
 
 
 def describe(values, labels=None, sep="；") -> str:

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from luoshi.core import labels
 from luoshi.core.exports import Export
 from luoshi.daily import rules, services
 
@@ -37,8 +38,7 @@ class DayExport(Export):
 
 
 def _cell(value):
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    return value
+    """Numbers stay numbers in the sheet; yes/no and the rest as the pages write them (core.labels)."""
+    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return labels.format_value(value)
