@@ -38,9 +38,9 @@ def test_the_demo_built_today_has_green_yellow_and_red_tasks_and_no_milestone_mo
     lights = Counter(t["light"] for t in board.tasks)
     assert lights["green"] > 0 and lights["yellow"] > 0 and lights["red"] > 0, lights
     assert lights["green"] > lights["red"]
-    # the key-work plan's milestones (the meeting's follow-up tasks are dated by luoshi/briefings/demo.py)
+    # every milestone of the demo: the plan's and the meetings' follow-up items (2020's were carried out in 2020)
     late = {m.task.title: workdays.working_days_late(m.due, today) for m in Milestone.objects.filter(
-        done_on__isnull=True, due__lt=today, task__campaign__name__in=CAMPAIGN_NAMES).select_related("task")}
+        done_on__isnull=True, due__lt=today).select_related("task")}
     assert max(late.values()) <= 60, {k: v for k, v in late.items() if v > 60}
     plan = Task.objects.filter(campaign__name__in=CAMPAIGN_NAMES)
     assert {t.start.year for t in plan} == {today.year} and {t.deadline.year for t in plan} == {today.year}
