@@ -262,4 +262,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LUOSHI_LOG_LEVEL", "WARNING")},
+    # an expected refusal (PermissionDenied, 403) is one line, not a traceback (luoshi.web.logfilters)
+    "filters": {"expected_403": {"()": "luoshi.web.logfilters.ExpectedForbidden"}},
+    "loggers": {"django.request": {"filters": ["expected_403"]}},
 }

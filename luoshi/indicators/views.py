@@ -20,6 +20,7 @@ from luoshi.indicators.responsibility import region_units, resolve_unit, respons
 from luoshi.indicators.transfers import (LONG_COLUMNS, MONTH_COLUMNS, TARGET_COLUMNS, TEMPLATES, check_figure_records,
                                          import_indicators, import_targets)
 from luoshi.orgs.access import access_for
+from luoshi.orgs.models import Region
 
 
 def _period(request, region):
@@ -115,8 +116,12 @@ def _cells_html(row):
 @login_required
 def matrix(request):
     city, period, data = _matrix_data(request)
+    readable = access.readable_region_ids(request.user)
+    if readable is not None:  # link only the districts the reader may open (the others answer 403)
+        readable = set(Region.objects.filter(pk__in=readable).values_list("code", flat=True))
     for row in data["rows"]:
         row["cells_html"] = _cells_html(row)
+        row["may_open"] = readable is None or row["region"] in readable
     periods = [period_code(p) for p in Figure.objects.filter(region__parent=city, current=True).values_list("period", flat=True)
                .distinct().order_by("-period")[:36]]
     return render(request, "indicators/matrix.html", {"city": city, "period": period, "period_code": period_code(period),
