@@ -46,6 +46,30 @@ def test_reporter_on_a_phone_sends_a_zero_report_with_one_tap_then_corrects_it(p
     assert DailyReport.objects.count() == 2 and DailyReport.objects.get(is_current=True).values["new_cases"] == 2
 
 
+def test_a_zero_report_over_a_real_report_asks_first_on_the_phone_and_keeps_the_checkpoint(phone_page, live_server):
+    cast = build_cast()
+    build_form(cast)
+    page = phone_page
+    sign_in(page, live_server, "wu_cunju", cast.password)
+    page.goto(f"{live_server.url}/daily/report/")
+    page.fill("#f-yiqing-new_cases", "3")
+    page.check("input[name=f_checkpoint][value=是]")
+    page.select_option("#f-yiqing-risk", "高")
+    with page.expect_navigation():
+        page.locator("button.send").tap()
+    with page.expect_navigation():
+        page.locator("button.zero").first.tap()
+    box = page.locator("#confirm-zero-yiqing")
+    assert "新增病例：3 → 0" in box.inner_text() and DailyReport.objects.count() == 1
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(screenshot_dir() / "daily-zero-confirm-phone.png"), full_page=True)
+    with page.expect_navigation():
+        box.locator("button", has_text="确认用零报告替换").tap()
+    current = DailyReport.objects.get(is_current=True)
+    assert current.zero_report and current.version == 2
+    assert (current.values["checkpoint"], current.values["risk"], current.values["new_cases"]) == (True, "高", 0)
+
+
 def test_a_required_field_left_empty_is_stopped_on_the_phone_and_nothing_is_saved(phone_page, live_server):
     cast = build_cast()
     build_form(cast)
