@@ -166,20 +166,32 @@ def _rebaseline_people():
     return [name for name in ("requested_by", "decided_by", "changed_by", "unit") if name in _rebaseline_fields()]
 
 
+def _holders(task, entries):
+    """(entry, before, after) with before/after = (lead unit id, leader name) for each audit entry, oldest first;
+    before is None for the entry that created the task. An entry holds only the fields that changed
+    (work.services records what really changed), so a missing field keeps the value it had."""
+    current = None
+    for entry in entries:
+        before, after = entry.before or {}, entry.after or {}
+        if entry.action == TASK_CREATED:
+            current = (after.get("lead_unit"), after.get("leader_name") or "")
+            yield entry, None, current
+            continue
+        if current is None:  # no creation entry: what the first change found
+            current = (before.get("lead_unit", task.lead_unit_id), before.get("leader_name", task.leader_name) or "")
+        old = (before.get("lead_unit", current[0]), before.get("leader_name", current[1]) or "")
+        current = (after.get("lead_unit", old[0]), after.get("leader_name", old[1]) or "")
+        yield entry, old, current
+
+
 def _responsibility(task, entries, names):
     """The lead unit and responsible leader at each point, from the task's audit entries (oldest first)."""
     periods = []
-
-    def holder(values):
-        return values.get("lead_unit"), values.get("leader_name") or ""
-
-    for entry in entries:
+    for entry, before, after in _holders(task, entries):
         day = _local_day(entry.at)
-        if entry.action == TASK_CREATED:
-            unit_id, leader = holder(entry.after or {})
-            periods = [Responsibility(day, names.get(unit_id, ""), leader, unit_id)]
+        if before is None:
+            periods = [Responsibility(day, names.get(after[0], ""), after[1], after[0])]
             continue
-        before, after = holder(entry.before or {}), holder(entry.after or {})
         if not periods:
             periods.append(Responsibility(None, names.get(before[0], ""), before[1], before[0]))
         if after != (periods[-1].lead_unit_id, periods[-1].leader_name):
@@ -200,25 +212,21 @@ def _chain(loaded, task, milestone=None):
     events = []
     unit_ids = {r.lead_unit_id for r in responsibility if r.lead_unit_id}
     # The plan and who led it
-    for entry in entries:
+    for entry, before, after in _holders(task, entries):
         day = _local_day(entry.at)
-        if entry.action == TASK_CREATED:
-            after = entry.after or {}
-            leader = after.get("leader_name") or "未定"
+        if before is None:
+            values = entry.after or {}
             events.append(Event(day, "plan", "重点任务列入计划",
-                                f"{task.number} {task.title}；牵头单位 {names.get(after.get('lead_unit'), '')}，责任领导 {leader}，"
-                                f"完成时限 {after.get('deadline', '')}", unit=names.get(after.get("lead_unit"), ""),
+                                f"{task.number} {task.title}；牵头单位 {names.get(after[0], '')}，责任领导 {after[1] or '未定'}，"
+                                f"完成时限 {values.get('deadline', '')}", unit=names.get(after[0], ""),
                                 person=entry.actor_label, at=entry.at))
         else:
-            before, after = entry.before or {}, entry.after or {}
-            if before.get("lead_unit") != after.get("lead_unit"):
-                events.append(Event(day, "lead", "牵头单位变更",
-                                    f"{names.get(before.get('lead_unit'), '')} → {names.get(after.get('lead_unit'), '')}",
-                                    unit=names.get(after.get("lead_unit"), ""), person=entry.actor_label, at=entry.at))
-            if (before.get("leader_name") or "") != (after.get("leader_name") or ""):
-                events.append(Event(day, "leader", "责任领导变更",
-                                    f"{before.get('leader_name') or '未定'} → {after.get('leader_name') or '未定'}",
-                                    unit=names.get(after.get("lead_unit"), ""), person=entry.actor_label, at=entry.at))
+            if before[0] != after[0]:
+                events.append(Event(day, "lead", "牵头单位变更", f"{names.get(before[0], '')} → {names.get(after[0], '')}",
+                                    unit=names.get(after[0], ""), person=entry.actor_label, at=entry.at))
+            if before[1] != after[1]:
+                events.append(Event(day, "leader", "责任领导变更", f"{before[1] or '未定'} → {after[1] or '未定'}",
+                                    unit=names.get(after[0], ""), person=entry.actor_label, at=entry.at))
         for values in (entry.before or {}, entry.after or {}):
             unit_ids.update(uid for uid, role in values.get("units", []) if role in REPORTING_ROLES)
     unit_ids.update(tu.unit_id for tu in task.task_units.all() if tu.role in REPORTING_ROLES)

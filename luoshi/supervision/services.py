@@ -90,6 +90,12 @@ def unit_users(unit_ids):
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 
+def notice_readers(notice):
+    """The people of the notice's unit who may open it (supervision.access): a message links to the notice, and a
+    person of that unit in another role (the 发改局's analysis office) must not get a link that answers 403."""
+    return [user for user in unit_users([notice.unit_id]) if access.visible_notices(user).filter(pk=notice.pk).exists()]
+
+
 def escalation_users(notice):
     """The task's responsible leader (a Person with an account); else the leaders of the notice's region."""
     leader = notice.task.leader or notice.leader
@@ -239,7 +245,7 @@ def return_notice(actor, notice, text, *, on=None):
     notice, before = _decide(actor, notice, on, NoticeState.RETURNED, "退回")
     _add_step(notice, StepKind.RETURNED, text, on, actor)
     record(actor, "退回督办单", notice, before=before, after=snapshot(notice, NOTICE_FIELDS), note=text[:200])
-    notify(unit_users([notice.unit_id]), f"{notice.number}被退回，请重新答复", text, key=f"n{notice.pk}:returned",
+    notify(notice_readers(notice), f"{notice.number}被退回，请重新答复", text, key=f"n{notice.pk}:returned",
            day=on, link=_link(notice), actor=actor)
     return notice
 
@@ -295,7 +301,7 @@ def remind_awaiting(notice, on, occasion, actor=None):
     escalation): once per person and day. A reminder sent adds a 提醒 step. Returns how many messages were new."""
     subject = REMIND_SUBJECTS[occasion].format(number=notice.number, due=_fmt(notice.reply_due))
     body = f"重点任务「{notice.task.number} {notice.task.title}」。{notice.reason}"
-    new = notify(unit_users([notice.unit_id]), subject, body, key=f"n{notice.pk}:{occasion}", day=on,
+    new = notify(notice_readers(notice), subject, body, key=f"n{notice.pk}:{occasion}", day=on,
                  link=_link(notice), actor=actor)
     if new and occasion != "opened":
         _add_step(notice, StepKind.REMINDED, subject, on, actor)

@@ -135,3 +135,21 @@ def test_only_the_office_of_the_tasks_region_opens_a_notice(plan, cast, lixia_of
             services.open_notice(user, plan.t1, on=date(2020, 5, 12))
     assert services.open_notice(cast.liu_ducha, plan.t3, on=date(2020, 5, 12)).region == cast.lixia
     assert Notice.objects.count() == 1
+
+
+def test_notice_messages_reach_only_people_who_may_open_the_notice(plan, cast, may_12):
+    """赵发改 is a person of 区发展和改革局 in the analysis role, which does not read notices: a message linking to a
+    notice on a task 发改局 leads would answer him 403, so he gets none; 周商务 (unit role) gets his unit's."""
+    from luoshi.notify.models import Message
+    from luoshi.supervision import services
+    from luoshi.work import services as work_services
+
+    task, _ = work_services.save_task(None, campaign=plan.zs, number="9", title="外资招引专班", lead_unit=cast.units.fagai,
+                                      start=date(2020, 3, 1), deadline=date(2020, 6, 30))
+    work_services.save_milestone(None, task=task, number="9.1", title="组建专班", due=date(2020, 4, 10))
+    notice = services.open_notice(cast.li_ducha, task, on=may_12)
+    services.remind_awaiting(notice, may_12, "opened")
+    assert not Message.objects.filter(recipient=cast.zhao_fagai).exists()
+    other = services.open_notice(cast.li_ducha, plan.t1, on=may_12)
+    services.remind_awaiting(other, may_12, "opened")
+    assert Message.objects.filter(recipient=cast.zhou_shangwu, link__contains=f"/supervision/notices/{other.pk}/").exists()
