@@ -44,6 +44,7 @@ def build(ctx):
     now = timezone.now() if today == timezone.localdate() else timezone.make_aware(datetime.combine(today, time(12)))
     reports = []
     for index, village in enumerate(villages):
+        last = None  # the village's latest values: a zero report keeps its yes/no and 选项 answers (rules.zero_values)
         for offset in range(DAYS):
             day = start + timedelta(days=offset)
             if (village.pk, day) in have:
@@ -57,9 +58,10 @@ def build(ctx):
             if at > now:
                 continue
             zero = rng.random() < 0.25
-            values = rules.zero_values(specs) if zero else {
+            values = rules.zero_values(specs, last) if zero else {
                 "new_cases": 0, "suspected": int(rng.random() < 0.05), "returnees": rng.randint(0, 30),
                 "home_quarantine": rng.randint(0, 12), "checkpoint": rng.random() < 0.9, "risk": "低", "note": None}
+            last = values
             reports.append(DailyReport(
                 form=form, form_version=version, village=village, day=day, version=1, is_current=True, values=values,
                 zero_report=zero, late=rules.is_late(day, timezone.localtime(at), version.deadline), first_submitted_at=at,

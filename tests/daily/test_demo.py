@@ -26,3 +26,18 @@ def test_demo_builds_two_weeks_with_late_and_missing_and_runs_twice_without_dupl
     assert reports.filter(village__code="370115001201", submitted_by=ctx["users"]["cunju"]).exists()
     daily_demo.build(ctx)
     assert DailyReport.objects.count() == count
+
+
+def test_the_demos_zero_reports_keep_the_yes_no_and_level_answers_of_the_villages_last_report():
+    ctx = orgs_demo.build({})
+    daily_demo.build(ctx)
+    checked = 0
+    for village_id in DailyReport.objects.values_list("village_id", flat=True).distinct():
+        previous = None
+        for report in DailyReport.objects.filter(village_id=village_id).order_by("day"):
+            if report.zero_report and previous is not None:
+                assert report.values["returnees"] == 0
+                assert report.values["checkpoint"] == previous["checkpoint"] and report.values["risk"] == previous["risk"]
+                checked += 1
+            previous = report.values
+    assert checked > 10
