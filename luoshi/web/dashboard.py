@@ -174,7 +174,7 @@ def unit_home(user, today):
     """A unit: its milestones due within two weeks (or already late) and its open notices."""
     from luoshi.supervision import access as supervision_access
     from luoshi.supervision.models import OPEN_STATES
-    from luoshi.work import access
+    from luoshi.work import access, rules
     from luoshi.work.models import Milestone
 
     if not access.can_read_work(user):
@@ -182,8 +182,8 @@ def unit_home(user, today):
     due = list(Milestone.objects.filter(task__in=access.reporting_task_ids(user), done_on__isnull=True,
                                         due__lte=today + timedelta(days=DUE_SOON_DAYS))
                .select_related("task").order_by("due", "number")[:10])
-    for m in due:
-        m.late = m.due < today
+    for m in due:  # late as key work judges it: past the effective due date (a holiday moves it)
+        m.late = rules.milestone_status(due=m.due, as_of=today).status in (rules.OVERDUE, rules.SERIOUSLY_OVERDUE)
     notices = []
     if supervision_access.can_read_supervision(user):
         notices = list(supervision_access.visible_notices(user).filter(state__in=OPEN_STATES)

@@ -202,3 +202,16 @@ def test_favicon_is_a_small_icon_served_without_signing_in(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
     assert response.content[:4] == b"\x00\x00\x01\x00" and len(response.content) < 4096
+
+
+def test_a_units_milestone_due_on_a_holiday_is_not_late_before_its_effective_due_date(cast):
+    """1.2 is due Fri 1 May 2020 (五一 1–5 May, effective Wed 6 May): on Wed 6 May it is not late yet; 1.1 (due Thu
+    30 Apr) is one working day late."""
+    from datetime import date
+
+    from luoshi.web.dashboard import unit_home
+    from tests.work.conftest import build_plan
+
+    build_plan(cast)
+    late = {m.number: m.late for m in unit_home(cast.zhou_shangwu, date(2020, 5, 6))["due"]}
+    assert late["1.1"] is True and late["1.2"] is False

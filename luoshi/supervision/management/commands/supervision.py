@@ -1,6 +1,6 @@
 """luoshi supervision sweep [--on YYYY-MM-DD] — the daily sweep; other subcommands (league) plug in below."""
 
-from django.core.management.base import BaseCommand
+from luoshi.core.commands import SubcommandTable
 
 
 def _sweep_arguments(parser):
@@ -23,13 +23,6 @@ from luoshi.supervision.cli_league import SUBCOMMAND as LEAGUE  # noqa: E402  (l
 SUBCOMMANDS["league"] = LEAGUE
 
 
-class Command(BaseCommand):
+class Command(SubcommandTable):
     help = "督查督办：每日巡查（sweep）等。"
-
-    def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True)
-        for name, (help_text, add_arguments, _) in SUBCOMMANDS.items():
-            add_arguments(sub.add_parser(name, help=help_text))
-
-    def handle(self, action, **options):
-        SUBCOMMANDS[action][2](self, **options)
+    subcommands = SUBCOMMANDS
