@@ -33,5 +33,7 @@ echo "== 临时 PostgreSQL：$PGBIN，127.0.0.1:$PGPORT" >&2
   -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGTMP -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB" \
   start >/dev/null
 export DATABASE_URL="postgres://luoshi@127.0.0.1:$PGPORT/luoshi"
+# With a shared database luoshi needs its secret key from the environment (settings.py); a throwaway one here.
+export LUOSHI_SECRET_KEY="${LUOSHI_SECRET_KEY:-throwaway-$(python3 -c 'import secrets; print(secrets.token_urlsafe(40))')}"
 "${RUNAS[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U luoshi luoshi
 "$@"
