@@ -19,10 +19,36 @@ DATA_DIR = Path(os.environ.get("LUOSHI_DATA_DIR", "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
+DEBUG = env_bool("LUOSHI_DEBUG", False)
+# SQLite is one host by construction; any other database may have several app servers in front of it.
+SHARED_DATABASE = not (os.environ.get("DATABASE_URL") or "sqlite:").startswith("sqlite:")
+
+
 def _secret_key():
-    key = os.environ.get("LUOSHI_SECRET_KEY")
+    """LUOSHI_SECRET_KEY, else the file LUOSHI_SECRET_KEY_FILE names; one generated into the data folder only for a
+    single host (debug, or SQLite): servers sharing a database must share one key, or a session or a signed link made
+    by one server is refused by the next."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    key = os.environ.get("LUOSHI_SECRET_KEY", "").strip()
+    key_file = os.environ.get("LUOSHI_SECRET_KEY_FILE", "").strip()
+    if not key and key_file:
+        try:
+            key = Path(key_file).read_text().strip()
+        except OSError as error:
+            raise ImproperlyConfigured(f"无法读取 LUOSHI_SECRET_KEY_FILE 指定的密钥文件 {key_file}：{error.strerror}") from None
+    production = SHARED_DATABASE and not DEBUG
     if key:
+        if production and len(key) < 32:
+            raise ImproperlyConfigured(
+                f"密钥过短（{len(key)} 个字符）：生产环境中 LUOSHI_SECRET_KEY / LUOSHI_SECRET_KEY_FILE 的密钥至少 32 个字符，"
+                "可用 python3 -c 'import secrets; print(secrets.token_urlsafe(50))' 生成。")
         return key
+    if production:
+        raise ImproperlyConfigured(
+            "未设置密钥：使用共享数据库（DATABASE_URL）且 LUOSHI_DEBUG=0 时，必须通过环境变量 LUOSHI_SECRET_KEY "
+            "或 LUOSHI_SECRET_KEY_FILE（密钥文件路径）提供密钥。多台应用服务器必须使用同一个密钥，"
+            "否则在一台服务器上的登录和签名链接到另一台服务器上会失效。")
     path = DATA_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
@@ -31,7 +57,6 @@ def _secret_key():
 
 
 SECRET_KEY = _secret_key()
-DEBUG = env_bool("LUOSHI_DEBUG", False)
 # Plain-HTTP serving (make run on 127.0.0.1) turns this off; production behind TLS keeps it on.
 HTTPS = env_bool("LUOSHI_HTTPS", not DEBUG)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("LUOSHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
@@ -63,6 +88,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "luoshi.web.guards.RequestGuard",  # NUL bytes, oversized bodies, API errors as JSON, 503 while the database restarts
+    "luoshi.web.replica.PinToPrimaryMiddleware",  # after a write, that browser reads from the primary a few seconds
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,22 +119,31 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'luoshi.sqlite3'}",
-        conn_max_age=int(os.environ.get("LUOSHI_DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
+def _database(url):
+    database = dj_database_url.parse(url, conn_max_age=int(os.environ.get("LUOSHI_DB_CONN_MAX_AGE", "60")),
+                                     conn_health_checks=True)
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["CONN_MAX_AGE"] = 0
+        database["OPTIONS"] = {
+            # Writers queue on BEGIN IMMEDIATE instead of failing with "database is locked" mid-transaction.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        }
+    return database
+
+
+DATABASES = {"default": _database(os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'luoshi.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        # Writers queue on BEGIN IMMEDIATE instead of failing with "database is locked" mid-transaction.
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
-    }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-luoshi.sqlite3")}
+# A streaming replica of the primary for heavy read-only pages (luoshi.core.dbrouter, docs/configuration.md "Read
+# replica"). The tests mirror it onto the primary: the same test database under a second connection.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = _database(os.environ["DATABASE_REPLICA_URL"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["luoshi.core.dbrouter.ReplicaRouter"]
+# After a write (any unsafe request), that browser reads from the primary this long (luoshi.web.replica).
+LUOSHI_REPLICA_PIN_SECONDS = int(os.environ.get("LUOSHI_REPLICA_PIN_SECONDS", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -204,12 +239,32 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
+    # Attachments: the data folder's media/ on one host; S3-compatible object storage when several servers share
+    # them (LUOSHI_S3_*, docs/configuration.md). Downloads always go through luoshi's permission-checked views.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+if os.environ.get("LUOSHI_S3_BUCKET"):
+    _s3_endpoint = os.environ.get("LUOSHI_S3_ENDPOINT_URL") or None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["LUOSHI_S3_BUCKET"],
+            "endpoint_url": _s3_endpoint,
+            "region_name": os.environ.get("LUOSHI_S3_REGION") or "us-east-1",
+            # unset: boto3's usual chain (environment, ~/.aws, instance role)
+            "access_key": os.environ.get("LUOSHI_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("LUOSHI_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("LUOSHI_S3_PREFIX", "media"),
+            "addressing_style": os.environ.get("LUOSHI_S3_ADDRESSING_STYLE") or ("path" if _s3_endpoint else None),
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
 WHITENOISE_USE_FINDERS = True
-MEDIA_ROOT = DATA_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600

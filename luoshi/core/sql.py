@@ -7,8 +7,10 @@ LUOSHI_DB_PREPARED=0 behind a pooler that cannot keep prepared statements (PgBou
 1.21); these statements then run like any other.
 """
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Func, IntegerField
+
+from luoshi.core.dbrouter import read_alias
 
 
 def prepared_statements_enabled():
@@ -141,18 +143,22 @@ class DayNumber(Func):
 def all_rows(queryset):
     """The rows of a values_list() queryset, fetched in one call (iterating a queryset fetches 100 rows at a time,
     a call into the driver each). Only for columns that need no conversion on either database: ids, numbers,
-    strings, DayNumber; not dates, decimals, booleans or JSON."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
+    strings, DayNumber; not dates, decimals, booleans or JSON. Read where the queryset reads (the replica inside
+    a replica-read view)."""
+    alias = queryset.db
+    sql, params = queryset.query.get_compiler(alias).as_sql()
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
 def list_rows(sql, params=()):
     """Every row of a statement as a list, to be filled in place (the Gantt chart turns 25,000 milestone rows into
-    its own rows this way instead of copying each). On PostgreSQL the driver makes the lists itself."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    its own rows this way instead of copying each). On PostgreSQL the driver makes the lists itself. A read:
+    on the replica inside a replica-read view."""
+    reader = connections[read_alias()]
+    with reader.cursor() as cursor:
+        if reader.vendor == "postgresql":
             cursor.cursor.row_factory = _make_lists
             cursor.execute(sql, params)
             return cursor.fetchall()
