@@ -7,6 +7,7 @@ from ninja.errors import HttpError
 
 from luoshi.briefings import access_pack, pack as packs, pack_docx
 from luoshi.briefings.api import router
+from luoshi.core.dbrouter import reads_replica
 from luoshi.core.periods import PeriodError, parse_period
 
 FORMATS = ("docx", "json")
@@ -37,12 +38,14 @@ def _answer(built, format):
 
 
 @router.get("/pack", summary="会议材料（按地区、期间即时生成）：format=docx 下载 Word 文档，format=json 返回内容")
+@reads_replica
 def region_pack(request, region: str, period: str, format: str = "docx"):
     region_obj = access_pack.get_pack_region_for_user(request.user, region)
     return _answer(packs.build(region_obj, _month(period)), format)
 
 
 @router.get("/meetings/{meeting_id}/pack", summary="某次会议的会议材料（含各单位分析材料）：format=docx 或 json")
+@reads_replica
 def meeting_pack(request, meeting_id: int, format: str = "docx"):
     meeting = access_pack.get_pack_meeting_for_user(request.user, meeting_id)
     return _answer(packs.build(meeting.region, _month(meeting.period), meeting=meeting), format)

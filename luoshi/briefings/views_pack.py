@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from luoshi.briefings import access_pack, pack as packs, pack_docx
 from luoshi.briefings.access import can_organise
+from luoshi.core.dbrouter import reads_replica
 from luoshi.core.periods import PeriodError, parse_period
 from luoshi.orgs.access import visible_regions
 
@@ -68,6 +69,7 @@ def _meeting_pack(request, pk):
 
 
 @login_required
+@reads_replica
 def meeting_pack(request, pk):
     built, meeting, problem = _meeting_pack(request, pk)
     if problem:
@@ -76,6 +78,7 @@ def meeting_pack(request, pk):
 
 
 @login_required
+@reads_replica
 def meeting_pack_docx(request, pk):
     built, meeting, problem = _meeting_pack(request, pk)
     if problem:
@@ -104,6 +107,7 @@ def _region_pack(request):
 
 
 @login_required
+@reads_replica
 def region_pack(request):
     built, problems, form = _region_pack(request)
     if built is None:
@@ -115,6 +119,7 @@ def region_pack(request):
 
 
 @login_required
+@reads_replica
 def region_pack_docx(request):
     built, problems, form = _region_pack(request)
     if built is None:

@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import django_auth
 
+from luoshi.core.dbrouter import reads_replica
 from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
 from luoshi.daily import access as daily_access
@@ -93,6 +94,7 @@ def _form(user, code):
 
 
 @router.get("/status", summary="某天的报送情况：给出镇（街道）时列出其每个村（社区），否则按镇（街道）汇总")
+@reads_replica
 def status(request, date: str | None = None, form: str | None = None, town: str | None = None, area: str | None = None):
     daily_access.require_reader(request.user)
     form_obj = _form(request.user, form)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from luoshi.core import labels
+from luoshi.core.dbrouter import reads_replica
 from luoshi.core.exports import http_response
 from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
@@ -59,6 +60,7 @@ def _village_q(area):
 
 
 @login_required
+@reads_replica
 def index(request):
     """The district (or any region above a town) roll-up by town; towns go to their own page."""
     daily_access.require_reader(request.user)
@@ -88,6 +90,7 @@ def index(request):
 
 
 @login_required
+@reads_replica
 def town(request, code):
     daily_access.require_reader(request.user)
     area = daily_access.get_area_for_user(request.user, code)
@@ -228,6 +231,7 @@ def _zero_would_replace(user, form_code, village_code, day):
 
 
 @login_required
+@reads_replica
 def export(request):
     daily_access.require_reader(request.user)
     area = _area(request)

@@ -3,6 +3,7 @@
 from django.utils import timezone
 from ninja import Router, Schema
 
+from luoshi.core.dbrouter import reads_replica
 from luoshi.core.periods import PeriodError, parse_period, parse_year
 from luoshi.core.problems import Rejected
 from luoshi.indicators import access, queries, services
@@ -55,6 +56,7 @@ def table(request, region: str, period: str):
 
 
 @router.get("/matrix", summary="全市各区县对比（增长与位次）")
+@reads_replica
 def matrix(request, city: str, period: str, sort: str | None = None):
     found = access.get_city_for_user(request.user, city)
     return queries.matrix(found, _period(period), sort=sort)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from luoshi.core.dbrouter import reads_replica
 from luoshi.core.exports import http_response
 from luoshi.core.periods import PeriodError, parse_period, period_code, period_label, previous_month
 from luoshi.core.limits import read_upload
@@ -114,6 +115,7 @@ def _cells_html(row):
 
 
 @login_required
+@reads_replica
 def matrix(request):
     city, period, data = _matrix_data(request)
     readable = access.readable_region_ids(request.user)
@@ -130,6 +132,7 @@ def matrix(request):
 
 
 @login_required
+@reads_replica
 def matrix_xlsx(request):
     _, _, data = _matrix_data(request)
     return http_response(MatrixExport(data), "xlsx")

@@ -4,6 +4,7 @@ chains. A ninja Router added to the supervision API (luoshi/supervision/api.py) 
 from django.utils import timezone
 from ninja import Router
 
+from luoshi.core.dbrouter import reads_replica
 from luoshi.core.periods import parse_day
 from luoshi.supervision import access_league, chain, rules
 from luoshi.supervision import league as league_queries
@@ -16,6 +17,7 @@ def _today():
 
 
 @router.get("/league", summary="单位考核排名：某月各牵头单位的节点、报送、督办与得分（与 luoshi supervision league --json 同样的字段）")
+@reads_replica
 def league(request, period: str | None = None, region: str | None = None):
     region_obj = access_league.get_league_region_for_user(request.user, region)
     first = rules.parse_month(period, "考核月份") if period else rules.previous_month(_today().replace(day=1))

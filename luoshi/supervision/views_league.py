@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.shortcuts import render
 from django.utils import timezone
 
+from luoshi.core.dbrouter import reads_replica
 from luoshi.core.exports import http_response
 from luoshi.core.problems import Rejected
 from luoshi.supervision import access_league, rules
@@ -37,6 +38,7 @@ def _table(request):
 
 
 @login_required
+@reads_replica
 def league_page(request):
     region, period, table, problems = _table(request)
     regions = list(access_league.league_regions(request.user).order_by("code"))
@@ -54,6 +56,7 @@ def league_page(request):
 
 
 @login_required
+@reads_replica
 def league_export(request):
     region, period, table, problems = _table(request)
     if table is None:

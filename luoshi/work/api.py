@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from luoshi.core.dbrouter import reads_replica
 from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
 from luoshi.work import access as work_access
@@ -79,6 +80,7 @@ def plan(request, campaign: str | None = None):
 
 
 @router.get("/status", summary="按日期判定每个节点（与 luoshi work status --json 同样的字段）；against=baseline 按原定计划判定滞后")
+@reads_replica
 def status(request, on: date | None = None, against: str | None = None):
     work_access.require_reader(request.user)
     against = _against(against)
@@ -88,6 +90,7 @@ def status(request, on: date | None = None, against: str | None = None):
 
 
 @router.get("/rollup", summary="按攻坚战和牵头单位汇总的状态与亮灯")
+@reads_replica
 def rollup(request, on: date | None = None, against: str | None = None):
     work_access.require_reader(request.user)
     board = queries.board(_on(on), work_access.task_filter(request.user), against=_against(against))
@@ -100,6 +103,7 @@ def rollup(request, on: date | None = None, against: str | None = None):
 
 
 @router.get("/gantt", summary="横道图数据（日期为 1970-01-01 起的天数）")
+@reads_replica
 def gantt(request, on: date | None = None, campaign: int | None = None, unit: int | None = None, light: str | None = None,
           against: str | None = None):
     work_access.require_reader(request.user)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from luoshi.core.dbrouter import reads_replica
 from luoshi.core.exports import http_response
 from luoshi.core.limits import read_upload
 from luoshi.core.periods import parse_day
@@ -57,6 +58,7 @@ def _int(value):
 
 
 @login_required
+@reads_replica
 def index(request):
     work_access.require_reader(request.user)
     access = access_for(request.user)
@@ -260,6 +262,7 @@ def attachment(request, pk):
 
 
 @login_required
+@reads_replica
 def gantt(request):
     work_access.require_reader(request.user)
     as_of, against = _as_of(request), _against(request)
@@ -277,6 +280,7 @@ def _filters(request):
 
 
 @login_required
+@reads_replica
 def gantt_data(request):
     work_access.require_reader(request.user)
     data, _ = gantt_rows(_as_of(request), request.user, **_filters(request))
@@ -284,6 +288,7 @@ def gantt_data(request):
 
 
 @login_required
+@reads_replica
 def gantt_xlsx(request):
     work_access.require_reader(request.user)
     board = queries.board(_as_of(request), work_access.task_filter(request.user), **_filters(request))
