@@ -150,7 +150,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL: the hot statements of luoshi.core.sql are prepared once per connection (off behind old PgBouncers).
 LUOSHI_DB_PREPARED = env_bool("LUOSHI_DB_PREPARED", True)
 
-# Per-process memory cache (site flags, web.models.SiteFlag); nothing in it needs sharing.
+# Per-process memory cache: only site flags (web.models.SiteFlag, 30 s; the demo banner), which need no sharing
+# between app servers (docs/architecture.md "Several app servers").
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 200}}}
 
 PASSWORD_HASHERS = [

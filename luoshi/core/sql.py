@@ -152,11 +152,17 @@ def all_rows(queryset):
         return cursor.fetchall()
 
 
+def read_connection():
+    """The connection reads go to now (core.dbrouter: the replica inside a replica-read view): for fixed-text
+    SELECTs, which the router never sees. Writes keep `connection` (the primary)."""
+    return connections[read_alias()]
+
+
 def list_rows(sql, params=()):
     """Every row of a statement as a list, to be filled in place (the Gantt chart turns 25,000 milestone rows into
     its own rows this way instead of copying each). On PostgreSQL the driver makes the lists itself. A read:
     on the replica inside a replica-read view."""
-    reader = connections[read_alias()]
+    reader = read_connection()
     with reader.cursor() as cursor:
         if reader.vendor == "postgresql":
             cursor.cursor.row_factory = _make_lists

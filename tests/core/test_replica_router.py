@@ -97,6 +97,7 @@ def test_the_fixed_sql_helpers_read_on_the_replica_inside_a_replica_view_and_on_
                 with replica_reads():
                     rows = sql.all_rows(Region.objects.values_list("code", "name"))
                     listed = sql.list_rows("SELECT code, name FROM orgs_region")
+                    assert sql.read_connection() is connections["replica"]
             else:
                 rows = sql.all_rows(queryset)
                 listed = sql.list_rows("SELECT code, name FROM orgs_region")
