@@ -12,6 +12,8 @@
         s.start_server(0)                # start it again on the same port, wait until it answers
         s.s3                             # S3Info(endpoint_url, bucket, region, access_key, secret_key, prefix)
         s.s3_client()                    # a boto3 client for the bucket's server
+        with s.replica_paused(): ...     # the replica stops applying WAL inside the block (lags), then catches up
+        s.replica_lag_bytes(), s.wait_replica_caught_up()
         s.nginx_access_log               # path of nginx's access log (names the upstream of every request)
         s.server_log(i), s.folder        # app server i's log; the temporary folder holding everything
     # on leaving (also on an exception): every process stopped, the temporary folder removed
@@ -54,6 +56,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -338,14 +341,40 @@ class Stack:
                 raise StackError("副本 60 秒内未开始流复制。日志末尾：\n" + tail(pg / "replica.log"))
             time.sleep(0.2)
         if self.synchronous_replica:
-            self._psql(self.pg_port, "ALTER SYSTEM SET synchronous_standby_names = 'luoshi_replica'")
-            self._psql(self.pg_port, "ALTER SYSTEM SET synchronous_commit = 'remote_apply'")
-            self._psql(self.pg_port, "SELECT pg_reload_conf()")
-            deadline = time.monotonic() + 30
-            while self._psql(self.pg_port, "SELECT sync_state FROM pg_stat_replication") != "sync":
-                if time.monotonic() > deadline:
-                    raise StackError("副本 30 秒内未成为同步副本。日志末尾：\n" + tail(pg / "primary.log"))
-                time.sleep(0.2)
+            self._set_synchronous(True)
+
+    @contextmanager
+    def replica_paused(self):
+        """The replica stops applying WAL (it lags as far as one likes) inside the block, then catches up. A synchronous
+        replica is made asynchronous meanwhile (else every commit would wait for it)."""
+        if self.synchronous_replica:
+            self._set_synchronous(False)
+        self._psql(self.replica_port, "SELECT pg_wal_replay_pause()")
+        try:
+            yield self
+        finally:
+            self._psql(self.replica_port, "SELECT pg_wal_replay_resume()")
+            self.wait_replica_caught_up()
+            if self.synchronous_replica:
+                self._set_synchronous(True)
+
+    def _set_synchronous(self, on):
+        self._psql(self.pg_port, f"ALTER SYSTEM SET synchronous_standby_names = '{'luoshi_replica' if on else ''}'")
+        self._psql(self.pg_port, f"ALTER SYSTEM SET synchronous_commit = '{'remote_apply' if on else 'on'}'")
+        self._psql(self.pg_port, "SELECT pg_reload_conf()")
+        wanted = "sync" if on else "async"
+        deadline = time.monotonic() + 30
+        while self._psql(self.pg_port, "SELECT sync_state FROM pg_stat_replication") != wanted:
+            if time.monotonic() > deadline:
+                raise StackError(f"副本 30 秒内未切换为 {wanted}。日志末尾：\n" + tail(self.folder / "pg" / "primary.log"))
+            time.sleep(0.1)
+
+    def wait_replica_caught_up(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while self.replica_lag_bytes() > 0:
+            if time.monotonic() > deadline:
+                raise StackError(f"副本 {timeout} 秒内未追上主库")
+            time.sleep(0.1)
 
     def replica_lag_bytes(self):
         """WAL the replica has not applied yet (0 when caught up)."""
