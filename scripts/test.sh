@@ -15,6 +15,10 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt_install chromium fonts-noto-cjk
 fi
 if [ -z "$(fc-list :lang=zh 2>/dev/null | head -1)" ]; then apt_install fonts-noto-cjk || true; fi
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  echo "== 安装 Debian nginx（多服务器部署测试 tests/deploy 需要）"
+  apt_install nginx
+fi
 
 mkdir -p test-output
 export LUOSHI_DATA_DIR="$PWD/var/test"
