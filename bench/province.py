@@ -325,7 +325,7 @@ def reads(stack, built, servers, workers, db_ports, marker):
             cold, body = _get(stack, paths[name], built.leader_token)
             out[name] = {"cold_ms": cold * 1000, "bytes": len(body), "shape": _shape(name, body)}
         for name in READS:
-            for _ in range(servers * workers * 2):
+            for _ in range(servers * workers):
                 _get(stack, paths[name], built.leader_token)
             times = [_get(stack, paths[name], built.leader_token)[0] for _ in range(WARM_RUNS)]
             out[name]["warm_ms"] = statistics.median(times) * 1000
@@ -404,7 +404,7 @@ def main():
         print(f"建立用时 {build_s:.0f} 秒；数据库 {db_bytes / 2**20:.0f} MiB")
         db_ports = _ports(stack)
         marker = str(getattr(stack, "folder", "") or getattr(stack, "root", "") or "") or None
-        workers = args.workers * args.threads
+        workers = args.workers * 2  # requests per server before "warm": every worker process served one, likely
         results = {}
         for run, servers in zip(province_data.RUNS, counts):
             restart_app(stack, servers)
@@ -424,7 +424,10 @@ def main():
               "pg_version": pg_version, "county": built.county, "county_towns": built.county_towns,
               "county_villages": built.county_villages, "county_tasks": built.county_tasks, "total_s": total_s,
               "machine": f"{platform.node()} · {os.cpu_count()} 核 · Python {platform.python_version()}",
-              "date": built.today.isoformat(), "results": results}
+              "date": built.today.isoformat(), "results": results,
+              "stack": ("直连 gunicorn（--local）" if args.local else
+                        f"nginx → gunicorn {args.workers} worker × {args.threads} 线程/服务器；PostgreSQL 主库 + "
+                        f"{'同步' if args.sync_replica else '异步'}流复制副本；moto S3")}
     print_table(report)
     if args.json:
         Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str))
@@ -441,6 +444,7 @@ def print_table(report):
     print(f"数据：{n['figure_counties']} 县 × 60 指标 × 60 月；{n['towns']} 镇，{n['villages']} 村；{n['tasks']} 项任务、"
           f"{n['tasks'] * 5} 个节点；测量的县 {report['county']}：{report['county_towns']} 镇、{report['county_villages']} 村、"
           f"{report['county_tasks']} 项任务")
+    print(f"部署：{report['stack']}")
     print(f"建立数据 {report['build_s']:.0f} 秒；建成后数据库 {report['db_bytes'] / 2**20:.0f} MiB；全程 {report['total_s'] / 60:.1f} 分钟")
     head = "| 项目 | " + " | ".join(f"{s} 个应用服务器" for s in servers) + " |"
     print(head)
