@@ -10,6 +10,7 @@
         s.run_luoshi("demo", "--no-accounts")   # a `luoshi` command with s.env (CalledProcessError on failure)
         s.kill_server(0)                 # SIGKILL app server 0 (its whole process group), as if its host died
         s.start_server(0)                # start it again on the same port, wait until it answers
+        s.route_to([1])                  # nginx's upstream list rewritten to these servers and nginx reloaded
         s.s3                             # S3Info(endpoint_url, bucket, region, access_key, secret_key, prefix)
         s.s3_client()                    # a boto3 client for the bucket's server
         with s.replica_paused(): ...     # the replica stops applying WAL inside the block (lags), then catches up
@@ -174,6 +175,19 @@ def read_env_file(path):
             key, value = line.split("=", 1)
             env[key.strip()] = value.strip()
     return env
+
+
+def _children(pid):
+    """Process ids whose parent is pid (from /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
 
 
 def http_ok(url, timeout=2.0):
@@ -483,14 +497,30 @@ class Stack:
         return self._servers[i] is not None and self._servers[i].alive()
 
     # ---------------------------------------------------------------- nginx
+    def _write_nginx_site(self, servers):
+        (self.folder / "nginx" / "luoshi.conf").write_text(render_nginx(
+            listen=f"127.0.0.1:{self.nginx_port}", upstreams=[f"127.0.0.1:{self.server_ports[i]}" for i in servers],
+            server_name="127.0.0.1 localhost", access_log=self.nginx_access_log))
+
+    def route_to(self, servers):
+        """nginx sends requests only to these app servers (indexes) from now on: the upstream list is rewritten and
+        nginx reloaded (SIGHUP; requests in flight finish on the old workers), as an operator takes a host out."""
+        self._write_nginx_site(list(servers))
+        nginx = self._nginx
+        old = set(_children(nginx.popen.pid))
+        nginx.popen.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 30  # reloaded when new worker processes have replaced the old ones
+        while not (set(_children(nginx.popen.pid)) - old) or old & set(_children(nginx.popen.pid)):
+            if time.monotonic() > deadline or not nginx.alive():
+                raise StackError("nginx 未能重新加载配置。日志末尾：\n" + tail(self.folder / "nginx" / "error.log"))
+            time.sleep(0.05)
+
     def _start_nginx(self):
         prefix = self.folder / "nginx"
         (prefix / "temp").mkdir(parents=True)
-        port = free_port()
+        port = self.nginx_port = free_port()
         self.nginx_access_log = prefix / "access.log"
-        (prefix / "luoshi.conf").write_text(render_nginx(
-            listen=f"127.0.0.1:{port}", upstreams=[f"127.0.0.1:{p}" for p in self.server_ports],
-            server_name="127.0.0.1 localhost", access_log=self.nginx_access_log))
+        self._write_nginx_site(range(self.servers))
         temp = prefix / "temp"
         user = "user root root;\n" if os.geteuid() == 0 else ""  # workers write the temp folders below
         (prefix / "nginx.conf").write_text(
@@ -505,8 +535,8 @@ class Stack:
                                capture_output=True, text=True)
         if check.returncode != 0:
             raise StackError("nginx 配置有误：" + check.stderr[-2000:])
-        proc = Process("nginx", [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
-                       prefix / "nginx.log")
+        proc = self._nginx = Process("nginx", [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
+                                               "-g", "daemon off;"], prefix / "nginx.log")
         self._others.append(proc)
         self.url = f"http://127.0.0.1:{port}"
         proc.wait_until(lambda: http_ok(self.url + "/healthz"), "/healthz ")
