@@ -219,13 +219,20 @@ class Process:
             pass
 
     def stop(self, sig=signal.SIGTERM, timeout=15):
+        self.terminate(sig)
+        self.finish(timeout)
+
+    def terminate(self, sig=signal.SIGTERM):
         if self.alive():
             self.kill(sig)
-            try:
-                self.popen.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                pass
-        self.kill(signal.SIGKILL)  # whatever is left of the group
+
+    def finish(self, timeout=15):
+        """Wait for the process to end after terminate(); then SIGKILL whatever is left of its group."""
+        try:
+            self.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass
+        self.kill(signal.SIGKILL)
         try:
             self.popen.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -292,8 +299,12 @@ class Stack:
         return self
 
     def stop(self):
-        for proc in [*self._others[::-1], *(p for p in self._servers if p)]:
-            proc.stop()
+        processes = [*self._others[::-1], *(p for p in self._servers if p)]
+        for proc in processes:  # all at once: a worker finishing its job does not hold up the others
+            proc.terminate()
+        deadline = time.monotonic() + 15
+        for proc in processes:
+            proc.finish(max(0.1, deadline - time.monotonic()))
         self._others, self._servers = [], [None] * len(self._servers)
         for data in self._pg_dirs[::-1]:
             subprocess.run(self._pg_user([str(self._pgbin / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
