@@ -331,6 +331,9 @@ def reads(stack, built, servers, workers, db_ports, marker):
             out[name]["warm_ms"] = statistics.median(times) * 1000
             out[name]["warm_best_ms"] = min(times) * 1000
     out["cpu"] = cpu.result()
+    _, body = _get(stack, paths["pack"].replace("format=docx", "format=json"), built.leader_token)  # what is in it
+    data = json.loads(body)
+    out["pack"]["shape"] += f"，{len(data['rows'])} 项指标，{len(data['charts'])} 张图"
     return out
 
 

@@ -170,8 +170,13 @@ def _figures(built, counties, period):
     rows = ((region.pk, indicator.pk, p, 1, True, Decimal(100 + r % 50 + k), Decimal((r * 7 + i * 3 + k) % 25 - 5), "基准", now, None)
             for r, region in enumerate(counties) for i, indicator in enumerate(indicators) for k, p in enumerate(periods))
     services._insert(rows)  # COPY, the import's own fast insert
-    Target.objects.bulk_create([Target(region=region, indicator=indicator, year=period.year, value=Decimal(2000),
-                                       growth=Decimal(6)) for region in counties for indicator in indicators], batch_size=BATCH)
+    # This year's targets near where each county stands (from 6 % behind to 8 % ahead), so that, as in a real county,
+    # some indicators are on track and some are not (the pack draws a chart for each 短板 indicator).
+    last = len(periods) - 1
+    Target.objects.bulk_create([Target(region=region, indicator=indicator, year=period.year,
+                                       value=Decimal(100 + r % 50 + last) * Decimal(100 + (r * 5 + i * 3) % 15 - 6) / 100,
+                                       growth=Decimal(6))
+                                for r, region in enumerate(counties) for i, indicator in enumerate(indicators)], batch_size=BATCH)
     peers.rebuild_all()  # what `luoshi indicators rebuild-peers` does after a raw load
 
 
