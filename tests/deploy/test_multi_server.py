@@ -203,9 +203,9 @@ def test_killing_an_app_server_mid_burst_loses_no_acknowledged_report(stack):
     deadline = time.monotonic() + 60
     while len(acknowledged) < len(codes) * ROUNDS // 4 and time.monotonic() < deadline:
         time.sleep(0.01)
-    mark = log_mark(stack)
     stack.kill_server(0)
     killed.set()
+    mark = log_mark(stack)  # what nginx logs from here was sent after the kill, or was in flight (one per client)
     for t in threads:
         t.join(timeout=120)
     total = len(codes) * ROUNDS
@@ -218,8 +218,10 @@ def test_killing_an_app_server_mid_burst_loses_no_acknowledged_report(stack):
     later = upstreams_since(stack, mark, "POST /api/v1/daily/reports")
     lost_in_flight = [(u, status) for u, status in later if status >= 300]
     assert len(lost_in_flight) <= THREADS and {u for u, _ in lost_in_flight} <= {server_addr(stack, 0)}, lost_in_flight
-    answered = [(u, status) for u, status in later if status < 300]
-    assert len(answered) >= total // 2 and {u for u, _ in answered} == {server_addr(stack, 1)}
+    answered = [u for u, status in later if status < 300]
+    assert answered.count(server_addr(stack, 0)) <= THREADS  # finished just before the kill
+    assert answered.count(server_addr(stack, 1)) >= total // 2
+    print(f"burst: {total} reports, {len(failed)} failed in flight, {after_kill.count(True)} answered after the kill")
 
     # The clients retry what failed, with the same keys; and resend some acknowledged ones (a lost answer).
     for code, key, round_ in failed:
