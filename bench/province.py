@@ -266,6 +266,7 @@ def submissions(stack, built, run, db_ports, marker):
             mixed.append(retries.pop(0))
     mixed.extend(retries)
     size_before = _sizes()
+    load = os.getloadavg()[0]
     port = urlsplit(stack.url).port
     with CpuSampler(db_ports, marker) as cpu:
         seconds, latencies, statuses, failures = send_all(
@@ -278,7 +279,7 @@ def submissions(stack, built, run, db_ports, marker):
     return {"requests": len(mixed), "reports": len(jobs), "seconds": seconds, "rate": len(mixed) / seconds,
             "p50_ms": percentile(latencies, 50) * 1000, "p99_ms": percentile(latencies, 99) * 1000,
             "http": {str(k): v for k, v in sorted(statuses.items())}, "failures": failures[:5],
-            "lost": len(jobs) - with_report, "duplicated": count - with_report, "cpu": cpu.result(),
+            "load": load, "lost": len(jobs) - with_report, "duplicated": count - with_report, "cpu": cpu.result(),
             "bytes_per_report": (size_after["db"] - size_before["db"]) / max(1, count),
             "table_bytes_per_report": (size_after["tables"] - size_before["tables"]) / max(1, count)}
 
@@ -459,6 +460,7 @@ def print_table(report):
     row("日报报送（次/秒）", lambda r: f"{r['submissions']['rate']:.0f}")
     row("报送 p50 / p99（ms）", lambda r: f"{r['submissions']['p50_ms']:.0f} / {r['submissions']['p99_ms']:.0f}")
     row("丢失 / 重复", lambda r: f"{r['submissions']['lost']} / {r['submissions']['duplicated']}")
+    row("报送用时（秒）；开始时负载", lambda r: f"{r['submissions']['seconds']:.0f}；{r['submissions']['load']:.1f}")
     for name in READS:
         row(f"{READ_LABELS[name]}：首次 / 预热后（ms）",
             lambda r, name=name: f"{r['reads'][name]['cold_ms']:.0f} / {r['reads'][name]['warm_ms']:.0f}")
