@@ -7,9 +7,11 @@
         s.server_urls                    # each gunicorn app server directly: ["http://127.0.0.1:P1", ...]
         s.database_url, s.replica_url    # PostgreSQL primary and its streaming replica
         s.env                            # environment for `luoshi` commands / Django code against the primary
-        s.run_luoshi("demo", "--no-accounts")   # a `luoshi` command with s.env (CalledProcessError on failure)
+        s.env_file                       # the same, as /etc/luoshi/luoshi.env would hold it (without the data folder)
+        s.run_luoshi("demo", "--no-accounts")   # a `luoshi` command with s.env; its stdout (StackError on failure)
         s.kill_server(0)                 # SIGKILL app server 0 (its whole process group), as if its host died
         s.start_server(0)                # start it again on the same port, wait until it answers
+        s.server_alive(0)                # whether app server 0 is running
         s.route_to([1])                  # nginx's upstream list rewritten to these servers and nginx reloaded
         s.s3                             # S3Info(endpoint_url, bucket, region, access_key, secret_key, prefix)
         s.s3_client()                    # a boto3 client for the bucket's server
@@ -18,6 +20,7 @@
         s.nginx_access_log               # path of nginx's access log (names the upstream of every request)
         s.server_log(i), s.folder        # app server i's log; the temporary folder holding everything
     # on leaving (also on an exception): every process stopped, the temporary folder removed
+    # a part that does not start raises StackError with the tail of its log
 
 Stack(servers=2, synchronous_replica=True, replica=True, s3=True, web_workers=2, web_threads=2, job_workers=0,
       extra_env=None, pg_settings=None, keep=False)
@@ -31,12 +34,16 @@ Stack(servers=2, synchronous_replica=True, replica=True, s3=True, web_workers=2,
   for the writer by the replica pin (docs/deploy.md). replica=False leaves the replica out (DATABASE_REPLICA_URL
   unset). fsync is off: the data is thrown away.
 - Object storage: moto's S3 server (`moto_server`), a bucket created with boto3; s3=False keeps files local.
-- migrate runs once (the ExecStart of deploy/systemd/luoshi-migrate.service), collectstatic once per app server's
-  data folder (luoshi-collectstatic.service); each app server is the ExecStart of luoshi-web@.service with its own
-  LUOSHI_DATA_DIR, the shared environment written as an env file (the stack's luoshi.env) as systemd would read it.
+- migrate runs once (the ExecStart of deploy/systemd/luoshi-migrate.service), collectstatic once
+  (luoshi-collectstatic.service) and its result copied into each app server's data folder; each app server is the
+  ExecStart of luoshi-web@.service with its own LUOSHI_DATA_DIR and the shared environment, written as an env file
+  (the stack's luoshi.env) as systemd would read it.
 - nginx: the Debian package (apt-installed when missing), deploy/nginx/luoshi.conf rendered with the upstreams,
   run as `nginx -p PREFIX -c CONF -g 'daemon off;'` with pid, temp and logs in the temporary folder.
 - job_workers=N starts N `luoshi worker` processes (luoshi-worker.service's ExecStart).
+- web_workers, web_threads: gunicorn processes per app server and threads per process (LUOSHI_WEB_WORKERS/THREADS).
+  extra_env: more variables for every host (e.g. {"LUOSHI_REPLICA_PIN_SECONDS": "2"}); pg_settings: more
+  postgresql.conf lines for the primary (e.g. {"fsync": "on"}); keep=True leaves the folder behind for reading.
 
 Command line:
     .venv/bin/python deploy/stack.py up --servers 2        # start, print the URLs, wait for Ctrl-C
@@ -152,7 +159,7 @@ def render_nginx(*, listen, upstreams, server_name="_", access_log="/var/log/ngi
 
 
 def unit_command(unit, **values):
-    """The ExecStart line of a unit in deploy/systemd, as a list, with this checkout for /opt/luoshi and %i etc. filled."""
+    """The ExecStart line of a unit in deploy/systemd as a list: this checkout for /opt/luoshi, %i etc. filled in."""
     for line in (DEPLOY / "systemd" / unit).read_text().splitlines():
         if line.startswith("ExecStart="):
             command = line.split("=", 1)[1].replace(INSTALL_PREFIX, str(ROOT))
@@ -244,7 +251,8 @@ class Process:
             if ready():
                 return
             if not self.alive():
-                raise StackError(f"{self.name} 已退出（{self.popen.returncode}），{what}未就绪。日志末尾：\n{tail(self.log)}")
+                raise StackError(f"{self.name} 已退出（{self.popen.returncode}），{what}未就绪。"
+                                 f"日志末尾：\n{tail(self.log)}")
             time.sleep(0.2)
         raise StackError(f"{self.name} {timeout} 秒内{what}未就绪。日志末尾：\n{tail(self.log)}")
 
@@ -356,7 +364,8 @@ class Stack:
                  "-R", "-X", "stream", "-c", "fast")
         with open(replica / "postgresql.auto.conf", "a") as conf:  # later lines win over what -R wrote
             conf.write(f"port = {self.replica_port}\n"
-                       f"primary_conninfo = 'host=127.0.0.1 port={self.pg_port} user=luoshi application_name=luoshi_replica'\n")
+                       f"primary_conninfo = 'host=127.0.0.1 port={self.pg_port} user=luoshi "
+                       "application_name=luoshi_replica'\n")
         self._pg("pg_ctl", "-D", str(replica), "-l", str(pg / "replica.log"), "-w", "-t", "60", "start")
         self._pg_dirs.append(replica)
         self.replica_url = f"postgres://luoshi@127.0.0.1:{self.replica_port}/luoshi"
@@ -391,7 +400,8 @@ class Stack:
         deadline = time.monotonic() + 30
         while self._psql(self.pg_port, "SELECT sync_state FROM pg_stat_replication") != wanted:
             if time.monotonic() > deadline:
-                raise StackError(f"副本 30 秒内未切换为 {wanted}。日志末尾：\n" + tail(self.folder / "pg" / "primary.log"))
+                raise StackError(f"副本 30 秒内未切换为 {wanted}。日志末尾：\n"
+                                 + tail(self.folder / "pg" / "primary.log"))
             time.sleep(0.1)
 
     def wait_replica_caught_up(self, timeout=60):
@@ -460,7 +470,8 @@ class Stack:
         done = subprocess.run([str(VENV_BIN / "luoshi"), *args], env=env or self.env, cwd=ROOT, capture_output=True,
                               text=True, timeout=timeout)
         if done.returncode != 0:
-            raise StackError(f"luoshi {' '.join(args)} 失败（{done.returncode}）：\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+            raise StackError(f"luoshi {' '.join(args)} 失败（{done.returncode}）：\n"
+                             f"{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
         return done.stdout
 
     def _run_unit(self, unit, env):
@@ -539,15 +550,17 @@ class Stack:
             "events { worker_connections 1024; }\n"
             "http {\n    include /etc/nginx/mime.types;\n    default_type application/octet-stream;\n"
             f"    client_body_temp_path {temp}/body;\n    proxy_temp_path {temp}/proxy;\n"
-            f"    fastcgi_temp_path {temp}/fastcgi;\n    uwsgi_temp_path {temp}/uwsgi;\n    scgi_temp_path {temp}/scgi;\n"
+            f"    fastcgi_temp_path {temp}/fastcgi;\n    uwsgi_temp_path {temp}/uwsgi;\n"
+            f"    scgi_temp_path {temp}/scgi;\n"
             f"    include {prefix}/luoshi.conf;\n}}\n")
         binary = nginx_binary()
-        check = subprocess.run([binary, "-t", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
-                               capture_output=True, text=True)
+        # -e: nginx's own error log in the folder from the first moment (not /var/log/nginx, unwritable when not root)
+        check = subprocess.run([binary, "-t", "-e", str(prefix / "error.log"), "-p", str(prefix),
+                                "-c", str(prefix / "nginx.conf")], capture_output=True, text=True)
         if check.returncode != 0:
             raise StackError("nginx 配置有误：" + check.stderr[-2000:])
-        proc = self._nginx = Process("nginx", [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
-                                               "-g", "daemon off;"], prefix / "nginx.log")
+        proc = self._nginx = Process("nginx", [binary, "-e", str(prefix / "error.log"), "-p", str(prefix),
+                                               "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"], prefix / "nginx.log")
         self._others.append(proc)
         self.url = f"http://127.0.0.1:{port}"
         proc.wait_until(lambda: http_ok(self.url + "/healthz"), "/healthz ")

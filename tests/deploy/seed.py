@@ -57,7 +57,8 @@ def main(villages_n):
                                       fields=FIELDS)
     daily_services.assign_villages(cast.li_ducha, form, ["370115001"], today - timedelta(days=7))
     print(json.dumps({"password": PASSWORD, "task": task.pk, "milestones": [m1.pk, m2.pk], "form": form.code,
-                      "town": cast.town.code, "district": cast.jiyang.code, "tokens": tokens, "today": today.isoformat()}))
+                      "town": cast.town.code, "district": cast.jiyang.code, "tokens": tokens,
+                      "today": today.isoformat()}))
 
 
 if __name__ == "__main__":
