@@ -466,6 +466,8 @@ def print_table(report):
             lambda r, name=name: f"{r['reads'][name]['cold_ms']:.0f} / {r['reads'][name]['warm_ms']:.0f}")
     for phase, key in (("报送时", "submissions"), ("读取时", "reads")):
         row(f"{phase} CPU（核：PostgreSQL / gunicorn / nginx / 压测 / 其他）", lambda r, key=key: _cores(r[key]["cpu"]))
+    row("每次报送请求的 CPU（ms：gunicorn / PostgreSQL / nginx）", lambda r: " / ".join(
+        f"{r['submissions']['cpu'][g] / r['submissions']['requests'] * 1000:.1f}" for g in ("gunicorn", "postgres", "nginx")))
     row("每份日报占用（字节，库增量 / 日报+审计表增量）",
         lambda r: f"{r['submissions']['bytes_per_report']:.0f} / {r['submissions']['table_bytes_per_report']:.0f}")
 
