@@ -19,7 +19,8 @@ threads = int(os.environ.get("LUOSHI_WEB_THREADS", "2"))
 timeout = int(os.environ.get("LUOSHI_WEB_TIMEOUT", "120"))
 # On SIGTERM (systemctl stop/restart, a new release) requests in flight have this long to finish.
 graceful_timeout = int(os.environ.get("LUOSHI_WEB_GRACEFUL_TIMEOUT", "30"))
-# Matches nginx's upstream keepalive: idle connections from nginx are kept a little longer than nginx keeps them.
+# With threads > 1 gunicorn runs the gthread worker, which keeps nginx's upstream connections open between requests;
+# a little longer than nginx keeps them idle (keepalive_timeout 60s), so gunicorn never closes one nginx reuses.
 keepalive = int(os.environ.get("LUOSHI_WEB_KEEPALIVE", "75"))
 backlog = int(os.environ.get("LUOSHI_WEB_BACKLOG", "2048"))
 # A worker is replaced after this many requests (with jitter, so they do not all restart at once): bounds any
