@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Q
 
+from luoshi.core.sql import read_connection
 from luoshi.indicators import rules
 from luoshi.indicators.models import Figure, PeerGrowth
 from luoshi.orgs.models import Region
@@ -104,7 +105,7 @@ def ranks_of(region, indicator_ids, periods):
         return {}
     sql = _RANKS_SQL.format(indicators=", ".join(["%s"] * len(indicators)), periods=", ".join(["%s"] * len(months)))
     result = {}
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:  # the replica inside a @reads_replica view
         cursor.execute(sql, [region.pk, region.parent_id, region.level, *indicators, *months])
         for indicator_id, period, growths, total, growth in cursor.fetchall():
             ranked = rules.peer_rank(float(growth), json.loads(growths) if isinstance(growths, str) else growths,

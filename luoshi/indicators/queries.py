@@ -7,12 +7,12 @@ same competition ranking as core.ranking, which the matrix uses on the figures; 
 from collections import defaultdict
 from datetime import date
 
-from django.db import connection
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from luoshi.core.periods import period_code, period_label
 from luoshi.core.ranking import competition_ranks
+from luoshi.core.sql import read_connection
 from luoshi.indicators import rules
 from luoshi.indicators.models import Figure, Indicator, Target
 from luoshi.indicators.peers import ranks_of
@@ -105,7 +105,7 @@ def matrix(city, period, sort=None):
                     CAST(ROUND(growth, 2) AS DOUBLE PRECISION)
              FROM indicators_figure WHERE current = TRUE AND period = %s
                AND region_id IN (SELECT r.id FROM orgs_region r WHERE r.parent_id = %s AND r.level = %s)"""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:  # the replica inside a @reads_replica view
         cursor.execute(sql, [period, city.pk, "county"])
         fetched = cursor.fetchall()
     for region_id, indicator_id, value, growth, shown in fetched:
