@@ -253,6 +253,28 @@ def test_killing_an_app_server_mid_burst_loses_no_acknowledged_report(stack):
     assert request(stack.server_urls[0], "GET", "/healthz").status == 200
 
 
+def test_nginx_refuses_in_chinese_json_for_the_api_and_a_page_for_people(stack):
+    too_big = b"x" * (26 * 1024 * 1024)  # past client_max_body_size: nginx answers, no app server sees it
+    api = request(stack.url, "POST", "/api/v1/daily/reports", too_big, {"Content-Type": "application/json"})
+    assert (api.status, api.headers["Content-Type"]) == (413, "application/json; charset=utf-8")
+    assert api.json() == {"error": "请求内容过大（不能超过 25 MB）"}
+    page = request(stack.url, "POST", f"/work/tasks/{stack.seed['task']}/report", too_big,
+                   {"Content-Type": "application/x-www-form-urlencoded"})
+    assert page.status == 413 and "文件过大" in page.text and page.headers["Content-Type"] == "text/html; charset=utf-8"
+
+    stack.kill_server(0)
+    stack.route_to([0])  # nginx has no app server left that answers
+    try:
+        api = request(stack.url, "GET", "/api/v1/daily/status")
+        assert api.status == 502 and "同一幂等键" in api.json()["error"] and api.headers["Retry-After"] == "5"
+        page = request(stack.url, "GET", "/")
+        assert page.status == 502 and "服务暂时不可用" in page.text
+    finally:
+        stack.start_server(0)
+        stack.route_to([0, 1])
+    assert request(stack.url, "GET", "/healthz").status == 200
+
+
 def test_the_replica_streams_and_heavy_pages_read_it_except_right_after_ones_own_write(stack):
     import psycopg
 
