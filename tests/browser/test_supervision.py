@@ -2,6 +2,7 @@
 answers on a phone, the office sends it back, the unit answers again, the office accepts it; both print it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from luoshi.supervision.models import Notice
 from tests.browser.conftest import screenshot_dir, sign_in
@@ -60,12 +61,13 @@ def test_a_notice_goes_from_opening_to_closure_between_the_office_and_the_unit_a
     assert notice.state == "closed"
 
     office.click("#print-link")
+    office.wait_for_load_state()  # the print stylesheet applied before its rules are checked (a loaded machine is slow)
     assert office.locator("#notice-sheet h1").inner_text() == "督 办 单"
     assert notice.number in office.locator("#notice-sheet .number").inner_text()
     assert office.locator(".mainnav").count() == 0
     assert "6月10日签约" in office.locator("#notice-sheet").inner_text()
     office.emulate_media(media="print")
-    assert office.locator(".back").is_hidden()
+    expect(office.locator(".back")).to_be_hidden()
     office.screenshot(path=str(screenshot_dir() / "supervision-notice-print.png"), full_page=True)
     office.emulate_media(media="screen")
 
