@@ -1,6 +1,6 @@
 """Province benchmark (issue #16): one installation for a province, measured through nginx with 1 and 2 app servers.
 
-    .venv/bin/python bench/province.py                      # the province: 140 counties, 70,000 villages (~25 min)
+    .venv/bin/python bench/province.py                      # the province: 140 counties, 70,000 villages (~15 min)
     .venv/bin/python bench/province.py --size county        # one county's share, for the growth county → province
     .venv/bin/python bench/province.py --scale 0.02         # a quick development run
 
