@@ -114,7 +114,7 @@ def month_counts(first: date, as_of: date, region=None) -> tuple[dict, dict, lis
             key = MILESTONE_KEYS.get(m["status"])
             if key:
                 row[key] += 1
-    for unit_id, periods in queries.report_periods_by_unit(first, last, as_of).items():
+    for unit_id, periods in queries.report_periods_by_unit(first, last, as_of, task_q).items():
         if unit_id in counts:
             row = counts[unit_id]
             row["reports_due"], row["reports_late"], row["reports_missing"] = periods["due"], periods["late"], periods["missing"]

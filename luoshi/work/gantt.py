@@ -105,7 +105,12 @@ def gantt_rows(as_of, user, *, campaign_id=None, unit_id=None, light=None, again
         tasks = [part.task for part in shown]
         unit_ids = set().union(*[task[8] for task in tasks])
         campaign_ids = {task[1] for task in tasks}
-        names = {uid: short or name for uid, name, short in Unit.objects.order_by().values_list("id", "name", "short_name")}
+        # Only the shown tasks' units (a province has tens of thousands, villages' committees included); past a few
+        # thousand ids one read of every unit is cheaper than a long IN list.
+        units = Unit.objects.order_by()
+        if len(unit_ids) <= 5000:
+            units = units.filter(pk__in=unit_ids)
+        names = {uid: short or name for uid, name, short in units.values_list("id", "name", "short_name")}
         fallback_years = workdays.fallback_years(date(year, 1, 1) for year in years)
         head = orjson.dumps({
             "as_of": _day(as_of), "against": against,

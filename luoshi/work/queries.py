@@ -97,11 +97,15 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
     task_rows = sorted(tasks_qs.order_by().values_list("id", "number", "title", "campaign_id", "lead_unit_id", "leader_name", "start",
                                             "deadline", "order", "original_deadline"),
                        key=lambda r: (campaigns[r[3]]["order"], r[3], r[8], r[0]))
-    units = {u["id"]: u["short_name"] or u["name"] for u in Unit.objects.values("id", "name", "short_name")}
+    subquery = tasks_qs.values("id")
+    # The names of the units taking part in these tasks only: a province has tens of thousands of units.
+    unit_qs = Unit.objects.filter(Q(pk__in=tasks_qs.values("lead_unit_id"))
+                                  | Q(pk__in=TaskUnit.objects.filter(task__in=subquery).values("unit_id")))
+    units = ({u["id"]: u["short_name"] or u["name"] for u in unit_qs.values("id", "name", "short_name")}
+             if task_rows else {})
     result = Board(as_of=as_of, campaigns=campaigns, units=units)
     if not task_rows:
         return result
-    subquery = tasks_qs.values("id")
 
     milestone_qs = Milestone.objects.all()
     # Missed periods count back to the latest report before the current period, so that date is all we need:
@@ -360,25 +364,27 @@ def task_report_periods(task, as_of):
                                 task_start=task.start, as_of=as_of, finished=finished)[::-1]
 
 
-def report_periods_by_unit(first_day, last_day, as_of):
+def report_periods_by_unit(first_day, last_day, as_of, task_q=Q()):
     """{unit id: {"due": n, "late": n, "missing": n}} over the report periods whose due date
     (rules.report_due_date) falls in [first_day, last_day], for the tasks each unit LEADS (Task.lead_unit; responsible
     and cooperating units are not counted), judged as of `as_of` (rules.report_periods: a report dated after `as_of`
     is not known; a period not ended by `as_of` counts as due but neither late nor missing; a task whose milestones are
     all done by `as_of` owes none). "late": filed inside the period after its due date; "missing": none by the end of
-    the period. Units leading tasks with no period due in the span are absent. For the league table (supervision)."""
+    the period. Units leading tasks with no period due in the span are absent. For the league table (supervision).
+    task_q keeps only some tasks (e.g. a county's: supervision.league.region_filter)."""
     campaigns = {cid: (cycle, due_day) for cid, cycle, due_day in
                  Campaign.objects.values_list("id", "report_cycle", "report_due_day")}
-    tasks = list(Task.objects.filter(start__isnull=False, start__lte=as_of).order_by()
-                 .values_list("id", "lead_unit_id", "campaign_id", "start"))
+    task_qs = Task.objects.filter(task_q, start__isnull=False, start__lte=as_of).order_by()
+    tasks = list(task_qs.values_list("id", "lead_unit_id", "campaign_id", "start"))
     if not tasks:
         return {}
+    ids = task_qs.values("id")
     reports = defaultdict(set)
-    for task_id, day in ProgressReport.objects.filter(is_current=True, reported_on__lte=as_of).order_by().values_list(
-            "task_id", "reported_on"):
+    for task_id, day in ProgressReport.objects.filter(task__in=ids, is_current=True, reported_on__lte=as_of).order_by(
+            ).values_list("task_id", "reported_on"):
         reports[task_id].add(day)
     done = defaultdict(list)
-    for task_id, done_on in Milestone.objects.order_by().values_list("task_id", "done_on"):
+    for task_id, done_on in Milestone.objects.filter(task__in=ids).order_by().values_list("task_id", "done_on"):
         done[task_id].append(done_on is not None and done_on <= as_of)
     result = {}
     for task_id, unit_id, campaign_id, start in tasks:
