@@ -17,7 +17,9 @@ CONTENT = b"%PDF-1.4\n" + bytes(range(256)) * 40
 
 
 @pytest.fixture
-def bucket(settings):
+def bucket(settings, tmp_path):
+    # An empty local media folder of its own, to show that nothing lands there (other tests store files locally).
+    settings.MEDIA_ROOT = tmp_path / "media"
     with mock_aws():
         s3 = boto3.client("s3", region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
         s3.create_bucket(Bucket=BUCKET)
@@ -44,7 +46,7 @@ def test_an_attachment_uploaded_with_a_report_is_stored_in_the_bucket_under_the_
     assert keys == [f"media/{attachment.file.name}"]
     assert attachment.file.name.startswith(f"work/reports/{plan.t1.pk}/")
     assert bucket.get_object(Bucket=BUCKET, Key=keys[0])["Body"].read() == CONTENT
-    assert not (settings.MEDIA_ROOT / "work").exists()  # nothing written to the local folder
+    assert not settings.MEDIA_ROOT.exists() or not any(settings.MEDIA_ROOT.rglob("*"))  # nothing in the local folder
 
 
 def test_permitted_readers_download_the_same_bytes_through_the_page_and_others_are_refused(client_for, plan, bucket):
