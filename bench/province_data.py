@@ -14,16 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from bench.daily import FIELDS as FORM_FIELDS  # the same form as the county daily bench
+
 PROVINCE = {"cities": 14, "counties": 140, "figure_counties": 140, "towns": 1800, "villages": 70000, "tasks": 20000}
 COUNTY = {"cities": 1, "counties": 1, "figure_counties": 10, "towns": 13, "villages": 500, "tasks": 143}
 INDICATORS, MONTHS, MILESTONES_PER_TASK, DEPARTMENTS = 60, 60, 5, 20
 CAMPAIGNS = 8
-FORM_FIELDS = """new_cases | 新增病例 | 整数 | 必填 | 0-1000
-returnees | 返乡人员 | 整数 | 必填 | 0-
-quarantine | 居家观察 | 整数 | 必填 | 0-
-checkpoint | 卡口值守 | 是否 | 必填
-risk | 风险等级 | 选项 | 必填 | 低/中/高
-note | 其他情况 | 文本"""
 # One form per city and per submission run, so the run with one app server and the run with two each send every
 # village's first report of the day (the fast path), on the same data.
 RUNS = ("a", "b")
