@@ -8,6 +8,7 @@ from pathlib import Path
 from luoshi.core import limits as bounds
 from luoshi.core.exports import FORMULA_STARTS
 from luoshi.core.problems import Problem, Rejected
+from luoshi.core.text import refuse_in_sheets
 
 
 HEADER_SEARCH_ROWS = 20  # title rows (the table's name, 填报单位, 日期) may stand above the header
@@ -88,7 +89,8 @@ def read_sheets(source, filename: str | None = None) -> list[Sheet]:
 
     `source` is a path or bytes; `filename` (or the path) decides the format. A file over the size limit, an xlsx
     that unzips beyond its limit or whose cells reach beyond the row, column or cell caps, is refused (Rejected)
-    before its grid is read. Merged xlsx cells give their value to every cell of their range (Sheet.merged).
+    before its grid is read. Merged xlsx cells give their value to every cell of their range (Sheet.merged). A text cell
+    holding a character core.text refuses (a control character, a non-character) is refused with its sheet, row, column.
     """
     limit = bounds.limits()
     if isinstance(source, (str, Path)):
@@ -104,7 +106,7 @@ def read_sheets(source, filename: str | None = None) -> list[Sheet]:
         if "'" in text:
             rows = _unquote_formulas(rows)
         rows = _clean_rows(rows)
-        return [Sheet(Path(filename).stem if filename else "CSV", rows)]
+        return refuse_in_sheets([Sheet(Path(filename).stem if filename else "CSV", rows)])
     if name.endswith(".xlsx") or name.endswith(".xlsm") or name.endswith(".xls") or not name:
         bounds.check_xlsx(data, limit)
         try:
@@ -122,7 +124,7 @@ def read_sheets(source, filename: str | None = None) -> list[Sheet]:
                                f"上限为 {limit.rows} 行、{limit.columns} 列、{limit.cells} 个单元格。")
             rows = _clean_rows(sheet.to_python(skip_empty_area=False))
             result.append(Sheet(sheet.name, rows, _fill_merged(rows, sheet.merged_cell_ranges or [])))
-        return result
+        return refuse_in_sheets(result)
     raise Rejected(f"不支持的文件类型：{filename}（请使用 xlsx 或 csv）。")
 
 

@@ -1,9 +1,12 @@
-"""Before any view: refuse NUL bytes and bodies over the limit. After: the API answers every error as JSON,
-and a database that is restarting is a 503 with Retry-After, not a 500.
+"""Before any view: refuse NUL bytes, bodies over the limit, and fields holding characters core.text refuses. After:
+the API answers every error as JSON, and a database that is restarting is a 503 with Retry-After, not a 500.
 
-NUL is refused because PostgreSQL cannot store it in text (a DataError, a 500) and no person types it.
+NUL is refused because PostgreSQL cannot store it in text (a DataError, a 500) and no person types it. Lone surrogates,
+other control characters and non-characters (core.text) are refused in every form field and every JSON string (keys
+too) of a request's body: this is where the text of every page and API write comes in.
 """
 
+import json
 import logging
 import sys
 
@@ -15,6 +18,8 @@ from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
+
+from luoshi.core import text
 
 API_PREFIX = "/api/"
 RETRY_AFTER_SECONDS = 30
@@ -76,6 +81,40 @@ def _has_nul(request):
     return b"\x00" in body or b"\\u0000" in body
 
 
+def _refused_text(request):
+    """Why the body's text is refused (core.text.problem, with the field's name), or None. A body that is neither a
+    form nor JSON is left to the view, which cannot read it either."""
+    if request.method not in BODY_METHODS:
+        return None
+    if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fields = ((key, value) for key, values in request.POST.lists() for value in [key, *values])
+    else:
+        try:
+            fields = _json_texts(json.loads(request.body))
+        except (ValueError, RecursionError):
+            return None
+    for name, value in fields:
+        if message := text.problem(value):
+            name = text.for_documents(name)[:40]
+            return (f"「{name}」" if name else "提交的内容") + message
+    return None
+
+
+def _json_texts(value):
+    """(the nearest key, text) for every string of a parsed JSON body, keys included; without recursion."""
+    stack = [("", value)]
+    while stack:
+        name, value = stack.pop()
+        if isinstance(value, str):
+            yield name, value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield key, key
+                stack.append((key, item))
+        elif isinstance(value, list):
+            stack.extend((name, item) for item in value)
+
+
 def _too_big(request):
     """A body over DATA_UPLOAD_MAX_MEMORY_SIZE, told by its Content-Length before it is read (uploads in
     multipart/form-data have their own limit, core.limits)."""
@@ -99,6 +138,8 @@ class RequestGuard:
         try:
             if _has_nul(request):
                 return refusal(request, 400, NUL_REFUSED)
+            if message := _refused_text(request):
+                return refusal(request, 400, message)
         except RequestDataTooBig:
             return refusal(request, 413)
         except (MultiPartParserError, TooManyFieldsSent, TooManyFilesSent):
