@@ -4,6 +4,9 @@ when the reader chooses 编辑数据), linked from an inline drawing in a paragr
 
 One kind is enough for the pack: a clustered horizontal bar chart, categories top to bottom, one or more series,
 values labelled, optionally one category highlighted (the region among its peers).
+
+Names and titles are people's text (regions, indicators): in the XML they are escaped and lose the characters
+core.text refuses; in the workbook they are text cells, never formulas (core.exports.append_as_data).
 """
 
 from io import BytesIO
@@ -16,6 +19,9 @@ from docx.oxml import parse_xml
 from docx.shared import Cm
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+
+from luoshi.core.exports import append_as_data
+from luoshi.core.text import for_documents
 
 CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,8 +40,12 @@ def _text_props(size=1000, bold=False):
             '</a:defRPr></a:pPr><a:endParaRPr lang="zh-CN"/></a:p></c:txPr>')
 
 
+def _xml_text(value):
+    return escape(for_documents(str(value)), {'"': "&quot;"})
+
+
 def _str_cache(ref, values):
-    points = "".join(f'<c:pt idx="{i}"><c:v>{escape(str(v))}</c:v></c:pt>' for i, v in enumerate(values))
+    points = "".join(f'<c:pt idx="{i}"><c:v>{_xml_text(v)}</c:v></c:pt>' for i, v in enumerate(values))
     return f'<c:strRef><c:f>{ref}</c:f><c:strCache><c:ptCount val="{len(values)}"/>{points}</c:strCache></c:strRef>'
 
 
@@ -76,7 +86,7 @@ def chart_xml(title, names, series, highlight=None, external_rid=None):
         '<c:date1904 val="0"/><c:lang val="zh-CN"/><c:roundedCorners val="0"/><c:chart>'
         '<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="1200" b="1"/></a:pPr>'
         f'<a:r><a:rPr lang="zh-CN" sz="1200" b="1"><a:latin typeface="Times New Roman"/><a:ea typeface="{FONT}"/></a:rPr>'
-        f'<a:t>{escape(title)}</a:t></a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title>'
+        f'<a:t>{_xml_text(title)}</a:t></a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title>'
         '<c:autoTitleDeleted val="0"/><c:plotArea><c:layout/>'
         '<c:barChart><c:barDir val="bar"/><c:grouping val="clustered"/><c:varyColors val="0"/>'
         + "".join(sers) +
@@ -99,9 +109,9 @@ def workbook_bytes(names, series):
     wb = Workbook()
     ws = wb.active
     ws.title = "Sheet1"
-    ws.append([""] + [label for label, _ in series])
+    append_as_data(ws, [""] + [label for label, _ in series])
     for i, name in enumerate(names):
-        ws.append([str(name)] + [values[i] for _, values in series])
+        append_as_data(ws, [str(name)] + [values[i] for _, values in series])
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -126,7 +136,7 @@ def add_bar_chart(document, paragraph, title, names, series, highlight=None, wid
         'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
         f'<wp:extent cx="{int(width)}" cy="{int(height)}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
-        f'<wp:docPr id="{shape_id}" name="图表 {number}" descr="{escape(title)}"/><wp:cNvGraphicFramePr/>'
+        f'<wp:docPr id="{shape_id}" name="图表 {number}" descr="{_xml_text(title)}"/><wp:cNvGraphicFramePr/>'
         '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
         f'<c:chart r:id="{chart_rid}"/></a:graphicData></a:graphic></wp:inline>')
     run = paragraph.add_run()

@@ -1,7 +1,8 @@
 """The meeting pack as a Word file, laid out by the conventions of government documents (GB/T 9704 in spirit):
 A4, the title in 方正小标宋简体 2号, headings 黑体 3号, body 仿宋_GB2312 3号, tables 五号 with the header row repeated
 on each page, page numbers "— N —" in the footer. A reader without those fonts gets the named fallbacks (the font
-table's altName: 宋体, 仿宋, 黑体). Charts are native Word charts (docx_charts)."""
+table's altName: 宋体, 仿宋, 黑体). Charts are native Word charts (docx_charts). People's text (names, titles, the
+units' sections) goes in through core.text.for_documents, so a character XML cannot hold never stops the pack."""
 
 from io import BytesIO
 
@@ -16,6 +17,7 @@ from lxml import etree
 
 from luoshi.briefings import docx_charts
 from luoshi.briefings.pack import number, points
+from luoshi.core.text import for_documents
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TITLE_FONT, BODY_FONT, HEADING_FONT, KAI_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
@@ -46,7 +48,7 @@ def _para(container, text="", font=BODY_FONT, size=SIZE_3, bold=False, align=Non
     if align is not None:
         p.alignment = align
     if text:
-        _fonts(p.add_run(text), font, size, bold)
+        _fonts(p.add_run(for_documents(text)), font, size, bold)
     return p
 
 
@@ -117,7 +119,7 @@ def _page_numbers(section):
 def _cell(cell, text, bold=False, align=WD_ALIGN_PARAGRAPH.CENTER, fill=None, size=SIZE_5):
     p = cell.paragraphs[0]
     p.alignment = align
-    _fonts(p.add_run(str(text)), HEADING_FONT if bold else BODY_FONT, size, bold)
+    _fonts(p.add_run(for_documents(str(text))), HEADING_FONT if bold else BODY_FONT, size, bold)
     if fill:
         shd = OxmlElement("w:shd")
         shd.set(qn("w:val"), "clear")
@@ -243,7 +245,7 @@ def render(pack) -> bytes:
                     if s[key]:
                         p = _para(document, "", BODY_FONT, SIZE_4)
                         _fonts(p.add_run(f"{label}："), BODY_FONT, SIZE_4, bold=True)
-                        _fonts(p.add_run(s[key]), BODY_FONT, SIZE_4)
+                        _fonts(p.add_run(for_documents(s[key])), BODY_FONT, SIZE_4)
 
     work = pack.work
     next_heading("重点工作推进情况")

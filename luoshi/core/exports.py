@@ -2,12 +2,16 @@
 
 Every cell a person typed may reach Excel on an office PC, so no exported text is ever a live formula: xlsx text
 cells are written as text (never as formulas), and a csv text cell that Excel or WPS would read as a formula is
-prefixed with an apostrophe (OWASP's rule for CSV injection). Numbers stay numbers.
+prefixed with an apostrophe (OWASP's rule for CSV injection). Numbers stay numbers. Characters that core.text refuses
+(control characters but tab and line breaks, non-characters) are dropped from every cell and the file's name: text
+stored before that check still gives a file Excel, WPS and openpyxl open.
 """
 
 import csv
 import io
 from datetime import date, datetime
+
+from luoshi.core.text import for_documents
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv; charset=utf-8"
@@ -50,12 +54,12 @@ class Export:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = self.sheet_title[:31]
-        _append_as_data(sheet, self.headers)
+        append_as_data(sheet, self.headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
         for row in self.rows():
-            _append_as_data(sheet, [_xlsx_value(v) for v in row])
+            append_as_data(sheet, [_xlsx_value(v) for v in row])
         sheet.freeze_panes = "A2"
         for index, header in enumerate(self.headers, start=1):
             width = self.column_widths.get(index) or max(8, min(40, len(str(header)) * 2 + 4))
@@ -78,11 +82,12 @@ def _csv_value(value):
     if value is None:
         return ""
     value = _plain(value)
-    return neutralise_csv_text(value) if isinstance(value, str) else value
+    return neutralise_csv_text(for_documents(value)) if isinstance(value, str) else value
 
 
-def _append_as_data(sheet, values):
+def append_as_data(sheet, values):
     """Append a row; openpyxl makes any text starting with '=' a formula, so such cells are set back to text."""
+    values = [for_documents(v) if isinstance(v, str) else v for v in values]
     sheet.append(values)
     row = sheet.max_row
     for column, value in enumerate(values, start=1):
@@ -112,7 +117,7 @@ def http_response(export, fmt="xlsx"):
 
     filename, mime, data = export.render(fmt)
     response = HttpResponse(data, content_type=mime)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(for_documents(filename))}"
     return response
 
 

@@ -7,6 +7,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from luoshi.core.text import for_documents
+
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -41,7 +43,9 @@ def step_lines(notice):
     return lines
 
 
-def _font(run, size, bold=False):
+def _text(paragraph, text, size, bold=False):
+    """A run of 宋体 text, less the characters core.text refuses (stored before that check, or around it)."""
+    run = paragraph.add_run(for_documents(text))
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.name = "SimSun"
@@ -57,29 +61,29 @@ def notice_docx(notice) -> bytes:
 
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(title.add_run("督 办 单"), 22, bold=True)
+    _text(title, "督 办 单", 22, bold=True)
     number = doc.add_paragraph()
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(number.add_run(notice.number), 14)
+    _text(number, notice.number, 14)
 
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"
     for label, value in facts(notice) + [("督办事由", notice.reason)]:
         cells = table.add_row().cells
         cells[0].width, cells[1].width = Cm(3.2), Cm(12.6)
-        _font(cells[0].paragraphs[0].add_run(label), 12, bold=True)
-        _font(cells[1].paragraphs[0].add_run(value), 12)
+        _text(cells[0].paragraphs[0], label, 12, bold=True)
+        _text(cells[1].paragraphs[0], value, 12)
 
     heading = doc.add_paragraph()
-    _font(heading.add_run("办理情况"), 12, bold=True)
+    _text(heading, "办理情况", 12, bold=True)
     for line in step_lines(notice):
-        _font(doc.add_paragraph().add_run(line), 10.5)
+        _text(doc.add_paragraph(), line, 10.5)
 
     ask = doc.add_paragraph()
-    _font(ask.add_run(f"请{notice.unit.name}于{_fmt(notice.reply_due)}前将办理情况书面报{office_name(notice)}。"), 12)
+    _text(ask, f"请{notice.unit.name}于{_fmt(notice.reply_due)}前将办理情况书面报{office_name(notice)}。", 12)
     sign = doc.add_paragraph()
     sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _font(sign.add_run(f"{office_name(notice)}\n{_fmt(notice.opened_on)}"), 12)
+    _text(sign, f"{office_name(notice)}\n{_fmt(notice.opened_on)}", 12)
 
     out = BytesIO()
     doc.save(out)

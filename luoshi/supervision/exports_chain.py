@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from luoshi.core.exports import Export
 from luoshi.core.registry import register_exporter
+from luoshi.core.text import for_documents
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -36,7 +37,8 @@ class OverdueChainsExport(Export):
 
 
 def overdue_docx(items, as_of) -> tuple[str, str, bytes]:
-    """(filename, mime type, bytes): one section per item — what, who led it when due and now, and its timeline."""
+    """(filename, mime type, bytes): one section per item — what, who led it when due and now, and its timeline.
+    People's text goes in through core.text.for_documents (python-docx refuses a control character)."""
     from docx import Document
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
@@ -52,7 +54,7 @@ def overdue_docx(items, as_of) -> tuple[str, str, bytes]:
     doc.add_paragraph(f"共 {len(items)} 项。" if items else "截至该日没有严重滞后的节点。")
     for number, item in enumerate(items, start=1):
         t, m, holder = item.task, item.milestone, item.due_holder
-        doc.add_heading(f"{number}. {t['number']} {t['title']} / {m['title']}", level=2)
+        doc.add_heading(for_documents(f"{number}. {t['number']} {t['title']} / {m['title']}"), level=2)
         facts = [("攻坚战", t["campaign"]), ("完成时限", f"{_day(m['due'])}（应完成 {_day(m['effective_due'])}）"),
                  ("滞后", f"{m['working_days_late']} 个工作日" + (f"，缺报 {t['missed_periods']} 期" if t["missed_periods"] else "")),
                  ("现牵头单位 / 责任领导", f"{t['lead_unit']} / {t['leader_name'] or '未定'}"),
@@ -61,7 +63,7 @@ def overdue_docx(items, as_of) -> tuple[str, str, bytes]:
         table.style = "Table Grid"
         for label, value in facts:
             cells = table.add_row().cells
-            cells[0].text, cells[1].text = label, str(value)
+            cells[0].text, cells[1].text = label, for_documents(str(value))
         timeline = doc.add_table(rows=1, cols=4)
         timeline.style = "Table Grid"
         for cell, text in zip(timeline.rows[0].cells, ["日期", "环节", "事项", "单位 / 经办人"]):
@@ -70,8 +72,8 @@ def overdue_docx(items, as_of) -> tuple[str, str, bytes]:
             cells = timeline.add_row().cells
             cells[0].text = event.on.isoformat()
             cells[1].text = event.kind_label
-            cells[2].text = f"{event.title}：{event.text}" if event.text else event.title
-            cells[3].text = " / ".join(x for x in (event.unit, event.person) if x)
+            cells[2].text = for_documents(f"{event.title}：{event.text}" if event.text else event.title)
+            cells[3].text = for_documents(" / ".join(x for x in (event.unit, event.person) if x))
     buffer = BytesIO()
     doc.save(buffer)
     return f"严重滞后事项倒查-{as_of:%Y-%m-%d}.docx", DOCX_MIME, buffer.getvalue()
