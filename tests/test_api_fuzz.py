@@ -8,6 +8,10 @@ never a server error, and every 4xx is the API's one error shape, {"error": "<Ch
 Bounded: a handful of examples per operation, no deadline, no shrinking beyond Hypothesis's default phases
 (about half a minute on two cores). It runs on the test database of the run (SQLite, or PostgreSQL under
 scripts/with-postgres.sh).
+
+Hostile text (core.text): schemathesis writes UTF-8 text, never a lone surrogate and a control character only by
+chance, so half the generated JSON bodies get one such character (a lone surrogate, a C0 or C1 control, a
+non-character) at the end of every string they hold.
 """
 
 import json
@@ -18,6 +22,7 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
 
 from luoshi.daily import services as daily_services
 from luoshi.orgs import services as org_services
@@ -28,6 +33,25 @@ from tests.indicators.test_table import make_scene
 from tests.work.conftest import build_plan
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+HOSTILE = st.sampled_from(["\ud800", "\udfff", "\x07", "\x08", "\x0b", "\x1f", "\x7f", "\x85", "\ufffe", "\uffff"])
+
+
+def with_char(value, char):
+    """The JSON value with `char` after each of its strings (keys left as they are)."""
+    if isinstance(value, str):
+        return value + char
+    if isinstance(value, dict):
+        return {key: with_char(item, char) for key, item in value.items()}
+    if isinstance(value, list):
+        return [with_char(item, char) for item in value]
+    return value
+
+
+@schema.hook
+def flatmap_body(context, body):
+    return st.one_of(st.just(body), HOSTILE.map(lambda char: with_char(body, char)))
+
 
 ROLES = ["wang_admin", "qian_tongji", "wu_cunju"]
 # A longer hunt: LUOSHI_FUZZ_EXAMPLES=200 (make test keeps the default).
