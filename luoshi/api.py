@@ -59,6 +59,8 @@ def on_invalid(request, exc):
         resolve_pending_token(request)
     except AuthenticationError:
         return on_unauthenticated(request, exc)
+    except PermissionDenied as denied:  # a token whose person must first change a one-time password
+        return on_forbidden(request, denied)
     return error(request, "请求数据格式不正确", 422, details=exc.errors)
 
 
@@ -80,6 +82,8 @@ def on_http_error(request, exc):
                 resolve_pending_token(request)
             except AuthenticationError:
                 return on_unauthenticated(request, exc)
+            except PermissionDenied as denied:
+                return on_forbidden(request, denied)
         message = next((chinese for english, chinese in NINJA_MESSAGES.items() if message.startswith(english)),
                        MESSAGES.get(exc.status_code, "请求无效"))
     return error(request, message, exc.status_code)

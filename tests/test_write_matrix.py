@@ -3,7 +3,9 @@
 Each case signs in as one role, sends one write and checks the answer's status and the database: a write that is
 allowed changes it, a write that is refused leaves every table of the app exactly as it was (audit trail included).
 The cast (tests/conftest.py) is joined by 刘督查 (liu_ducha), the supervision office of 历下区: the office of another
-district, which must not change 济阳区's plan. `anonymous` is not signed in.
+district, which must not change 济阳区's plan, and by the administrators of 济阳区 (jiyang_admin) and of 历下区
+(lixia_admin; tests/orgs/admins.py): a county's administrator manages that county's people, units and robots,
+and is no administrator of anything else. `anonymous` is not signed in.
 """
 
 import json
@@ -24,11 +26,12 @@ from luoshi.notify import services as notify_services
 from luoshi.orgs import services as org_services
 from luoshi.work import services as work_services
 from tests.daily.conftest import FIELDS
+from tests.orgs.admins import add_region_admins
 from tests.work.conftest import add_lixia_office, build_plan
 from tests.work.test_transfers import row, xlsx
 
 USERS = ["wang_admin", "sun_leader", "li_ducha", "zhao_fagai", "qian_tongji", "zhou_shangwu", "zheng_caizheng", "sun_jiedao",
-         "wu_cunju", "chen_cunju", "ma_lixia", "nobody", "liu_ducha", "anonymous"]
+         "wu_cunju", "chen_cunju", "ma_lixia", "nobody", "liu_ducha", "jiyang_admin", "lixia_admin", "anonymous"]
 WRITE = "written"  # the expected answer of an allowed write: its success status, and the database changed
 
 
@@ -178,16 +181,28 @@ ROUTES = [
     Route("orgs: add a person with an account", False,
           lambda c, s: c.post("/orgs/people/add", {"username": "xin_ren", "password": "Xin-ren-2020!", "full_name": "新人",
                                                    "unit": "370115D03", "role": "unit", "scope": "370115D03"}),
-          {"wang_admin": 302}),
+          {"wang_admin": 302, "jiyang_admin": 302}),
     Route("orgs: grant a role", False,
           lambda c, s: c.post(f"/orgs/people/{s.cast.zhou_shangwu.pk}/role", {"role": "leader", "scope": "370115"}),
+          {"wang_admin": 302, "jiyang_admin": 302}),
+    Route("orgs: grant 周商务 a global admin role", False,
+          lambda c, s: c.post(f"/orgs/people/{s.cast.zhou_shangwu.pk}/role", {"role": "admin", "scope": ""}),
           {"wang_admin": 302}),
+    Route("orgs: switch off 马区长's account (历下区)", False,
+          lambda c, s: c.post(f"/orgs/people/{s.cast.ma_lixia.pk}/role", {"active": "0"}),
+          {"wang_admin": 302, "lixia_admin": 302}),
     Route("orgs: reset 周商务's password (one-time password)", False,
-          lambda c, s: c.post(f"/orgs/people/{s.cast.zhou_shangwu.pk}/password"), {"wang_admin": 302}),
+          lambda c, s: c.post(f"/orgs/people/{s.cast.zhou_shangwu.pk}/password"), {"wang_admin": 302, "jiyang_admin": 302}),
+    Route("orgs: reset 王管理's password (a global administrator)", False,
+          lambda c, s: c.post(f"/orgs/people/{s.cast.wang_admin.pk}/password"), {},
+          refused_as={"wang_admin": 302}),  # not one's own on the people page (a message, nothing changed)
+    Route("orgs: reset 济阳管理's password (济阳区's administrator)", False,
+          lambda c, s: c.post(f"/orgs/people/{s.cast.jiyang_admin.pk}/password"), {"wang_admin": 302},
+          refused_as={"jiyang_admin": 302}),
     Route("orgs: import units", False,
           lambda c, s: c.post("/orgs/import/", {"file": upload("单位.csv", csv_bytes(
               [["代码", "名称", "类别", "上级代码"], ["370115D09", "区审计局", "区直部门", "370115"]]))}),
-          {"wang_admin": 302}),
+          {"wang_admin": 302, "jiyang_admin": 302}, refused_as={"lixia_admin": 400}),
     # 账号与消息
     Route("web: create one's own API token", False,
           lambda c, s: c.post("/account/tokens/new", {"name": "我的令牌"}),
@@ -201,15 +216,16 @@ ROUTES = [
     Route("notify: add a 工作群 robot to 商务局 on the page", False,
           lambda c, s: c.post("/inbox/robots/add", {"owner": "370115D03", "kind": "dingtalk", "secret": "SECmatrix",
                                                     "url": "https://oapi.dingtalk.com/robot/send?access_token=matrix"}),
-          {"wang_admin": 302}),
+          {"wang_admin": 302, "jiyang_admin": 302}),
     Route("notify: add a robot to 济阳区 by API", True,
           lambda c, s: post_json(c, "/api/v1/notify/robots", {"owner": "370115", "kind": "wecom",
                                                              "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=m"}),
-          {"wang_admin": 201}),
+          {"wang_admin": 201, "jiyang_admin": 201}),
     Route("notify: switch 商务局's robot off by API", True,
-          lambda c, s: post_json(c, f"/api/v1/notify/robots/{s.robot.pk}/active", {"active": False}), {"wang_admin": 200}),
+          lambda c, s: post_json(c, f"/api/v1/notify/robots/{s.robot.pk}/active", {"active": False}),
+          {"wang_admin": 200, "jiyang_admin": 200}),
     Route("notify: delete 商务局's robot on the page", False,
-          lambda c, s: c.post(f"/inbox/robots/{s.robot.pk}/delete"), {"wang_admin": 302}),
+          lambda c, s: c.post(f"/inbox/robots/{s.robot.pk}/delete"), {"wang_admin": 302, "jiyang_admin": 302}),
     Route("notify: resend a failed message (重新发送)", False,
           lambda c, s: c.post(f"/inbox/outbox/{s.failed_message.pk}/resend"), {"wang_admin": 302}),
     Route("notify: save one's own 消息设置", False,
@@ -244,6 +260,7 @@ def scene(cast):
     from types import SimpleNamespace
 
     add_lixia_office(cast)
+    add_region_admins(cast)
     plan = build_plan(cast)
     lead_report = work_services.submit_report(cast.zhou_shangwu, plan.t1, percent=30, done_text="洽谈中")
     work_services.set_plan(cast.wang_admin, plan.hc)

@@ -4,7 +4,6 @@ outbox's failures and 重新发送. Webhook URLs and secrets are never returned,
 from ninja import Router, Schema, Status
 
 from luoshi.notify import access, channels, services
-from luoshi.notify.models import Robot
 
 router = Router(tags=["消息通知"])
 
@@ -56,10 +55,9 @@ def save_settings(request, payload: SettingsIn):
     return my_settings(request)
 
 
-@router.get("/robots", summary="群机器人列表（系统管理员；地址已遮盖）")
+@router.get("/robots", summary="群机器人列表（系统管理员；地区的管理员只见本地区的；地址已遮盖）")
 def robots(request, unit: str | None = None):
-    access.require_notify_admin(request.user)
-    rows = Robot.objects.select_related("unit", "region")
+    rows = access.visible_robots(request.user)
     if unit:
         rows = rows.filter(unit__code=unit) | rows.filter(region__code=unit)
     return [robot_out(r) for r in rows.order_by("id")]
@@ -67,7 +65,7 @@ def robots(request, unit: str | None = None):
 
 @router.post("/robots", response={201: dict}, summary="添加群机器人（系统管理员）")
 def add_robot(request, payload: RobotIn):
-    access.require_notify_admin(request.user)
+    access.require_robot_admin(request.user)
     unit, region = access.owner_from_code(payload.owner)
     robot = services.add_robot(request.user, kind=payload.kind, url=payload.url, secret=payload.secret,
                                name=payload.name, unit=unit, region=region)

@@ -337,6 +337,14 @@ def _require_admin(actor):
             raise PermissionDenied("只有系统管理员可以配置群机器人和重新发送消息")
 
 
+def _require_robot_admin(actor, unit=None, region=None):
+    """An administrator of the robot's region (notify.access); actor None is the server's own command line."""
+    if actor is not None:
+        from luoshi.notify.access import check_robot_owner
+
+        check_robot_owner(actor, unit, region)
+
+
 # --- robots --------------------------------------------------------------------------------------------------------
 
 def _robot_audit(robot):
@@ -346,10 +354,10 @@ def _robot_audit(robot):
 
 def add_robot(actor, *, kind, url, secret="", name="", unit=None, region=None):
     """Configure a robot for a unit or a region (administrators). Refuses a URL that is not allowed (see channels)."""
-    _require_admin(actor)
     url, secret, name = (url or "").strip(), (secret or "").strip(), (name or "").strip()
     if (unit is None) == (region is None):
         raise Rejected("机器人须属于一个单位或一个地区")
+    _require_robot_admin(actor, unit, region)
     reason = channels.check_url(url, kind)
     if reason:
         raise Rejected(reason)
@@ -364,7 +372,7 @@ def add_robot(actor, *, kind, url, secret="", name="", unit=None, region=None):
 
 
 def set_robot_active(actor, robot, active):
-    _require_admin(actor)
+    _require_robot_admin(actor, robot.unit, robot.region)
     with transaction.atomic():
         before = _robot_audit(robot)
         robot.active = bool(active)
@@ -374,7 +382,7 @@ def set_robot_active(actor, robot, active):
 
 
 def delete_robot(actor, robot):
-    _require_admin(actor)
+    _require_robot_admin(actor, robot.unit, robot.region)
     with transaction.atomic():
         record(actor, "删除群机器人", robot, before=_robot_audit(robot))
         robot.delete()
@@ -382,7 +390,7 @@ def delete_robot(actor, robot):
 
 def test_robot(actor, robot):
     """Send a test message now (not through the outbox). Returns (ok, answer) with the answer masked."""
-    _require_admin(actor)
+    _require_robot_admin(actor, robot.unit, robot.region)
     text = f"**luoshi 测试消息**\n\n这是「{robot.owner_name}」群机器人的测试消息，发送人：{(actor.get_full_name() or actor.username) if actor else '命令行'}。"
     try:
         answer = channels.post_robot(robot, "luoshi 测试消息", text)
@@ -438,10 +446,3 @@ def mark_read(user, ids=None, now=None):
     if ids is not None:
         messages = messages.filter(pk__in=ids)
     return messages.update(read_at=now or timezone.now())
-
-
-def require_robot_admin(user):
-    from luoshi.orgs.access import access_for
-
-    if not access_for(user).is_admin:
-        raise PermissionDenied("只有系统管理员可以配置群机器人")

@@ -17,13 +17,13 @@ def inbox(request):
         return redirect("notify:inbox")
     return render(request, "notify/inbox.html",
                   {"items": services.inbox(request.user)[:100], "unread": services.unread_count(request.user),
-                   "is_admin": _is_admin(request.user)})
+                   "is_admin": _admin(request.user).is_any_admin, "sees_outbox": _admin(request.user).is_admin})
 
 
-def _is_admin(user):
+def _admin(user):
     from luoshi.orgs.access import access_for
 
-    return access_for(user).is_admin
+    return access_for(user)
 
 
 @login_required
@@ -50,8 +50,7 @@ def settings_page(request):
 
 @login_required
 def robots(request, form=None, status=200):
-    access.require_notify_admin(request.user)
-    rows = Robot.objects.select_related("unit", "region").order_by("unit__code", "region__code", "id")
+    rows = access.visible_robots(request.user).order_by("unit__code", "region__code", "id")
     code = request.GET.get("unit", "").strip()
     if code:
         rows = rows.filter(unit__code=code) | rows.filter(region__code=code)
@@ -62,7 +61,7 @@ def robots(request, form=None, status=200):
 @login_required
 @require_POST
 def robot_add(request):
-    access.require_notify_admin(request.user)
+    access.require_robot_admin(request.user)
     data = request.POST
     try:
         unit, region = access.owner_from_code(data.get("owner"))

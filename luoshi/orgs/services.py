@@ -6,13 +6,14 @@ import threading
 import time
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from luoshi.audit.services import record, snapshot
 from luoshi.core.problems import Rejected
 from luoshi.core.sql import columns_of, hot_cursor, model_from_row
-from luoshi.orgs.models import ApiToken, Person, Region, RoleAssignment, Unit
+from luoshi.orgs.models import AccountState, ApiToken, Person, Region, RoleAssignment, Unit
 
 REGION_FIELDS = ["code", "name", "level", "parent"]
 UNIT_FIELDS = ["code", "name", "short_name", "kind", "region"]
@@ -91,34 +92,68 @@ def one_time_password(length=12):
 
 @transaction.atomic
 def reset_password(actor, user):
-    """An administrator resets a person's password: a one-time password (returned, shown once, never stored in
-    clear nor in the audit log) that the person must change at the next sign-in. Every open session of the person
-    ends (Django's session hash follows the password). Only administrators."""
-    from luoshi.orgs.access import require_admin
-    from luoshi.orgs.models import AccountState
+    """An administrator of the person (orgs.access.check_account) resets the password: a one-time password
+    (returned, shown once, never stored in clear nor in the audit log) that signs in once and must then be
+    changed. Every API token of the person is revoked and every session of theirs ends (deleted; Django's session
+    hash follows the password too)."""
+    from luoshi.orgs.access import check_account
 
-    require_admin(actor)
+    check_account(actor, user)
     raw = one_time_password()
     user.set_password(raw)
     user.save(update_fields=["password"])
     AccountState.objects.update_or_create(user=user, defaults={
         "must_change_password": True, "password_reset_at": timezone.now(), "password_reset_by": actor})
-    record(actor, "重置密码", user, after={"must_change_password": True},
+    tokens = [revoke_api_token(actor, token) for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True)]
+    sessions = end_sessions(user)
+    record(actor, "重置密码", user, after={"must_change_password": True, "tokens_revoked": len(tokens),
+                                          "sessions_ended": sessions},
            note=f"为 {user.get_full_name() or user.username} 生成一次性密码，首次登录须修改")
     return raw
 
 
-def must_change_password(user):
-    from luoshi.orgs.models import AccountState
+def end_sessions(user):
+    """Delete every session of the user (sessions live in the database and are signed, not indexed by user: the
+    unexpired ones are read; with a 12-hour session that is about the people who signed in today). Returns how
+    many ended."""
+    from importlib import import_module
 
+    from django.conf import settings
+    from django.contrib.auth import SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    model = store.get_model_class()
+    user_id, decoder = str(user.pk), store()
+    ended = 0
+    for key, data in model.objects.filter(expire_date__gt=timezone.now()).values_list("session_key", "session_data").iterator():
+        if str(decoder.decode(data).get(SESSION_KEY)) == user_id:
+            store(session_key=key).delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def spend_one_time_password(user):
+    """The first sign-in with a one-time password uses it up: from then on it signs nobody in, and the person
+    stays signed in on that one session, held on the change page until they choose a password. False when
+    another sign-in spent it first (two at once): that one keeps it, this one must not."""
+    User = get_user_model()
+    unusable = User(password=user.password)
+    unusable.set_unusable_password()
+    if not User.objects.filter(pk=user.pk, password=user.password).update(password=unusable.password):
+        return False
+    user.password = unusable.password
+    record(user, "使用一次性密码登录", user, note="一次性密码已失效，须设置新密码")
+    return True
+
+
+def must_change_password(user):
     return AccountState.objects.filter(user=user, must_change_password=True).exists()
 
 
 @transaction.atomic
 def password_changed(user):
     """The person chose a new password: the one-time password no longer binds them."""
-    from luoshi.orgs.models import AccountState
-
     if AccountState.objects.filter(user=user, must_change_password=True).update(must_change_password=False):
         record(user, "修改密码", user, before={"must_change_password": True}, after={"must_change_password": False})
     else:
@@ -136,8 +171,18 @@ def assign_role(actor, *, user, role, region=None, unit=None):
     return assignment
 
 
+def _by_person(actor):
+    """Whether a signed-in person acts (checked by orgs.access), not the server itself (actor None: the command
+    line, the demo)."""
+    return getattr(actor, "is_authenticated", False)
+
+
 @transaction.atomic
 def remove_role(actor, assignment):
+    if _by_person(actor):
+        from luoshi.orgs.access import check_role
+
+        check_role(actor, assignment.user, assignment.role, assignment.region, assignment.unit)
     before = {"user": assignment.user.username, "role": assignment.role, "region": assignment.region_id, "unit": assignment.unit_id}
     record(actor, "撤销角色", assignment, before=before)
     assignment.delete()
@@ -178,40 +223,52 @@ def _token_sql():
     if sql is None:
         User = get_user_model()
         sql = _token_sqls[connection.vendor] = (
-            f"SELECT {columns_of(ApiToken, 't')}, {columns_of(User, 'u')} FROM {ApiToken._meta.db_table} t "
-            f"JOIN {User._meta.db_table} u ON u.{User._meta.pk.column} = t.user_id WHERE t.digest = %s")
+            f"SELECT {columns_of(ApiToken, 't')}, {columns_of(User, 'u')}, "
+            f"COALESCE(s.must_change_password, %s) FROM {ApiToken._meta.db_table} t "
+            f"JOIN {User._meta.db_table} u ON u.{User._meta.pk.column} = t.user_id "
+            f"LEFT JOIN {AccountState._meta.db_table} s ON s.user_id = t.user_id WHERE t.digest = %s")
     return sql
 
 
+# A token works only for a person free to use the site: not while a one-time password waits to be changed
+# (web.passwords). A reset revokes the person's tokens anyway; this also covers one made afterwards.
+MUST_CHANGE_FOR_API = "该 API 令牌所属账号的密码已由管理员重置，须先在网页上修改密码，之后才能使用 API"
+
+
 def user_for_token(raw):
-    """The active user behind a raw token, or None (missing, unknown, revoked, inactive)."""
+    """The active user behind a raw token, or None (missing, unknown, revoked, inactive). PermissionDenied while
+    the person must change a one-time password."""
     if not raw:
         return None
     with hot_cursor() as cursor:
-        cursor.execute(_token_sql(), [ApiToken.digest_of(raw.strip())])
+        cursor.execute(_token_sql(), [False, ApiToken.digest_of(raw.strip())])
         row = cursor.fetchone()
     if row is None:
         return None
     split = len(ApiToken._meta.concrete_fields)
     token = model_from_row(ApiToken, row[:split])
-    token.user = model_from_row(get_user_model(), row[split:])
+    token.user = model_from_row(get_user_model(), row[split:-1])
     if token.revoked_at is not None or not token.user.is_active:
         return None
+    if row[-1]:
+        raise PermissionDenied(MUST_CHANGE_FOR_API)
     note_token_use(token.pk, token.last_used_at, timezone.now())
     return token.user
 
 
 def token_user_sql():
     """SQL (one %s: the raw token's digest, ApiToken.digest_of) selecting the user behind a usable token — not
-    revoked, account active, the rule of user_for_token — as user_id, label (the audit trail's actor label, as
-    audit.services.new_entry writes it), token_id and last_used_at; no row otherwise. For a PostgreSQL statement that
-    authenticates and writes at once (the daily submission); it must then call note_token_use."""
+    revoked, account active, no one-time password waiting to be changed: the rule of user_for_token — as user_id,
+    label (the audit trail's actor label, as audit.services.new_entry writes it), token_id and last_used_at; no row
+    otherwise. For a PostgreSQL statement that authenticates and writes at once (the daily submission); it must then
+    call note_token_use."""
     User = get_user_model()
     return (f"SELECT u.{User._meta.pk.column} AS user_id, "
             "LEFT(COALESCE(NULLIF(BTRIM(u.first_name || ' ' || u.last_name), ''), u.username), 150) AS label, "
             f"t.id AS token_id, t.last_used_at FROM {ApiToken._meta.db_table} t "
             f"JOIN {User._meta.db_table} u ON u.{User._meta.pk.column} = t.user_id "
-            "WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active")
+            "WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active AND NOT EXISTS (SELECT 1 FROM "
+            f"{AccountState._meta.db_table} s WHERE s.user_id = t.user_id AND s.must_change_password)")
 
 
 # Last-used times are kept per process and written together, at most once every LAST_USED_FLUSH_SECONDS, instead
@@ -293,6 +350,10 @@ def resolve_scope(role, scope_code):
 @transaction.atomic
 def grant_role(actor, user, role, scope_code):
     region, unit = resolve_scope(role, scope_code)
+    if _by_person(actor):
+        from luoshi.orgs.access import check_role
+
+        check_role(actor, user, role, region, unit)
     return assign_role(actor, user=user, role=role, region=region, unit=unit)
 
 
@@ -329,13 +390,18 @@ def add_person_with_account(actor, *, username, password, full_name, title="", u
         validate_password(password or "")
     except ValidationError as error:
         problems.extend(error.messages)
+    scope = (None, None)
     if role:
         try:
-            resolve_scope(role, scope_code)
+            scope = resolve_scope(role, scope_code)
         except Rejected as rejected:
             problems.extend(rejected.messages)
     if problems:
         raise Rejected(problems)
+    if _by_person(actor):
+        from luoshi.orgs.access import check_new_person
+
+        check_new_person(actor, unit, role, *scope)
     user = create_account(actor, username=username, password=password, full_name=full_name)
     save_person(actor, name=full_name, title=title, unit=unit, user=user)
     if role:
@@ -345,6 +411,10 @@ def add_person_with_account(actor, *, username, password, full_name, title="", u
 
 @transaction.atomic
 def set_active(actor, user, active):
+    if _by_person(actor):
+        from luoshi.orgs.access import check_account
+
+        check_account(actor, user)
     if user.is_active == active:
         return user
     user.is_active = active

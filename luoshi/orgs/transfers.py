@@ -7,6 +7,7 @@ from luoshi.core.problems import Problem, Rejected
 from luoshi.core.registry import register_exporter, register_importer
 from luoshi.core.tabular import cell, find_header, is_blank, read_sheets, text
 from luoshi.orgs import rules, services
+from luoshi.orgs.access import access_for
 from luoshi.orgs.models import Region, RegionLevel, Unit
 
 COLUMNS = ["代码", "名称", "类别", "上级代码"]
@@ -132,9 +133,44 @@ def save_org_sheet(actor, regions, units):
     return counts
 
 
+def scope_problems(actor, regions, units, sheet_name=None):
+    """What a region's administrator may not import (orgs.access): a region outside the administered regions or
+    under a parent outside them (so not the administered region itself), a unit of a region outside them, or an
+    existing unit that now belongs to a region outside them."""
+    access = access_for(actor)
+    if access.is_admin:
+        return []
+    problems = []
+    outside = f"不在您管理的范围（{access.admin_scope_label}）内"
+    for entry in regions:
+        if not access.administers(Region(code=entry["code"])):
+            problems.append(Problem(f"地区 {entry['code']} {outside}", row=entry["row"], column="代码", sheet=sheet_name))
+        elif not entry["parent_code"] or not access.administers(Region(code=entry["parent_code"])):
+            problems.append(Problem(f"上级代码 {entry['parent_code'] or '（空）'} {outside}，不能修改{entry['name']}",
+                                    row=entry["row"], column="上级代码", sheet=sheet_name))
+    existing = {u.code: u for u in Unit.objects.filter(code__in=[e["code"] for e in units]).select_related("region")}
+    for entry in units:
+        if not access.administers(Region(code=entry["parent_code"])):
+            problems.append(Problem(f"所属地区 {entry['parent_code']} {outside}", row=entry["row"], column="上级代码",
+                                    sheet=sheet_name))
+        elif entry["code"] in existing and not access.administers(existing[entry["code"]].region):
+            problems.append(Problem(f"单位 {entry['code']} 已属于{existing[entry['code']].region.name}，{outside}",
+                                    row=entry["row"], column="代码", sheet=sheet_name))
+    return problems
+
+
 @register_importer("orgs", "组织机构（地区与单位）")
 def import_orgs(source, filename=None, actor=None):
-    regions, units = parse_org_sheet(read_sheets(source, filename))
+    """Import regions and units. actor: the person importing (a global administrator, or a region's
+    administrator for rows inside the region); None is the server's command line."""
+    if getattr(actor, "is_authenticated", False) and not access_for(actor).is_any_admin:
+        raise Rejected(f"账号 {actor.username} 不是系统管理员，不能导入组织机构")
+    sheets = read_sheets(source, filename)
+    regions, units = parse_org_sheet(sheets)
+    if getattr(actor, "is_authenticated", False):
+        problems = scope_problems(actor, regions, units, sheets[0].name)
+        if problems:
+            raise Rejected(problems)
     counts = save_org_sheet(actor, regions, units)
     return (f"已导入 {len(regions)} 个地区、{len(units)} 个单位：新增 {counts['created']}，"
             f"更新 {counts['updated']}，未变化 {counts['unchanged']}")

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 from luoshi.core.exports import Export, http_response
 from luoshi.core.limits import read_upload
 from luoshi.core.problems import Rejected
-from luoshi.orgs.access import access_for, require_admin, visible_regions, visible_units
+from luoshi.orgs.access import (access_for, get_account_for_admin, managed_people, managed_regions, managed_units,
+                                require_any_admin, visible_regions, visible_units)
 from luoshi.orgs.transfers import COLUMNS, OrgExport, import_orgs
 
 
@@ -29,12 +30,12 @@ def tree(request):
         region.child_list = children.get(region.pk, [])
     return render(request, "orgs/tree.html", {"roots": roots, "region_count": len(regions),
                                               "unit_count": sum(len(v) for v in units.values()),
-                                              "is_admin": access_for(request.user).is_admin})
+                                              "is_admin": access_for(request.user).is_any_admin})
 
 
 @login_required
 def import_sheet(request):
-    require_admin(request.user)
+    require_any_admin(request.user)
     problems = None
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -53,10 +54,10 @@ def import_sheet(request):
 
 @login_required
 def export_sheet(request, fmt):
-    require_admin(request.user)
+    require_any_admin(request.user)
     if fmt not in ("xlsx", "csv"):
         raise Http404("不支持的导出格式")
-    return http_response(OrgExport(), fmt)
+    return http_response(OrgExport(managed_regions(request.user), managed_units(request.user)), fmt)
 
 
 class OrgTemplate(Export):
@@ -80,30 +81,29 @@ def template(request):
 
 @login_required
 def people(request):
-    require_admin(request.user)
+    """The people and accounts the user administers (a region's administrator: those of the region)."""
+    access = require_any_admin(request.user)
     from luoshi.orgs.models import Person, Role, RoleAssignment
 
-    rows = list(Person.objects.select_related("unit", "user").order_by("unit__code", "id"))
     assignments = defaultdict(list)
-    for a in RoleAssignment.objects.select_related("region", "unit"):
+    for a in RoleAssignment.objects.select_related("region", "unit__region"):
         assignments[a.user_id].append(a)
+    rows = managed_people(request.user, Person.objects.select_related("unit__region", "user").order_by("unit__code", "id"),
+                          assignments)
     for person in rows:
         person.roles = assignments.get(person.user_id, []) if person.user_id else []
     return render(request, "orgs/people.html", {"people": rows, "roles": Role.choices, "form": request.POST or {},
+                                                "scope": access.admin_scope_label, "global_admin": access.is_admin,
                                                 "one_time": request.session.pop("one_time_password", None)})
 
 
 @login_required
 @require_POST
 def person_password(request, user_id):
-    """An administrator resets a person's password: the one-time password is shown once on the people page."""
-    require_admin(request.user)
-    from django.contrib.auth import get_user_model
-    from django.shortcuts import get_object_or_404
-
+    """An administrator of the person resets the password: the one-time password is shown once on the people page."""
     from luoshi.orgs import services
 
-    user = get_object_or_404(get_user_model(), pk=user_id)
+    user = get_account_for_admin(request.user, user_id)
     if user == request.user:
         messages.error(request, "不能在这里重置自己的密码，请在个人菜单中「修改密码」")
         return redirect("orgs:people")
@@ -115,7 +115,7 @@ def person_password(request, user_id):
 
 @login_required
 def person_add(request):
-    require_admin(request.user)
+    require_any_admin(request.user)
     from luoshi.orgs import services
 
     if request.method != "POST":
@@ -135,16 +135,15 @@ def person_add(request):
 
 @login_required
 def person_role(request, user_id):
-    require_admin(request.user)
-    from django.contrib.auth import get_user_model
     from django.shortcuts import get_object_or_404
 
     from luoshi.orgs import services
     from luoshi.orgs.models import RoleAssignment
 
+    require_any_admin(request.user)
     if request.method != "POST":
         return redirect("orgs:people")
-    user = get_object_or_404(get_user_model(), pk=user_id)
+    user = get_account_for_admin(request.user, user_id)
     if request.POST.get("remove"):
         assignment = get_object_or_404(RoleAssignment, pk=request.POST["remove"], user=user)
         services.remove_role(request.user, assignment)

@@ -1,36 +1,49 @@
 """Passwords in the web pages: change one's own (Django's PasswordChangeView, the validators of
 AUTH_PASSWORD_VALIDATORS with their Chinese messages), and the one-time password an administrator hands over
-(orgs.services.reset_password), which must be changed at the next sign-in.
+(orgs.services.reset_password), which signs in once and must then be changed.
 
 At sign-in the account's flag (orgs.AccountState) is copied into the session, so that the middleware below
-reads the session only — no query per request; changing the password clears both.
+reads the session only — no query per request; changing the password clears both. The first sign-in with the
+one-time password spends it (orgs.services.spend_one_time_password): that session is the only one, and it is held
+on the change page, which then asks for the new password only. The API refuses such a session, and a token of a
+person who must change the password (orgs.services.user_for_token), with 403.
 """
 
 from django.contrib import messages
+from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 
 SESSION_KEY = "luoshi_must_change_password"
 # Pages a person with a one-time password may still open: the change page itself, signing out, static files.
-_ALLOWED = ("/account/password/", "/logout/", "/static/", "/healthz", "/api/", "/favicon.ico")
+_ALLOWED = ("/account/password/", "/logout/", "/static/", "/healthz", "/favicon.ico")
+API_REFUSAL = "您正在使用管理员重置的一次性密码，请先在网页上修改密码（/account/password/），之后才能使用 API"
 
 
 @receiver(user_logged_in)
 def note_one_time_password(sender, request, user, **kwargs):
-    from luoshi.orgs.services import must_change_password
+    from luoshi.orgs.services import must_change_password, spend_one_time_password
 
-    if request is not None and hasattr(request, "session"):
-        if must_change_password(user):
-            request.session[SESSION_KEY] = True
-        else:
-            request.session.pop(SESSION_KEY, None)
+    if request is None or not hasattr(request, "session"):
+        return
+    if not must_change_password(user):
+        request.session.pop(SESSION_KEY, None)
+        return
+    if not spend_one_time_password(user):
+        request.session.flush()  # another sign-in spent it a moment earlier: this one does not count
+        return
+    # The password changed under this session: it keeps the session (the others were ended by the reset).
+    request.session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    request.session[SESSION_KEY] = True
 
 
 class OneTimePasswordMiddleware:
-    """Until a one-time password is changed, every page leads to the change page."""
+    """Until a one-time password is changed, every page leads to the change page and the API answers 403."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -39,6 +52,8 @@ class OneTimePasswordMiddleware:
         path = request.path
         if not path.startswith(_ALLOWED) and getattr(request, "session", None) is not None \
                 and request.session.get(SESSION_KEY):
+            if path.startswith("/api/"):
+                return JsonResponse({"error": API_REFUSAL}, status=403, json_dumps_params={"ensure_ascii": False})
             return redirect(reverse("password_change"))
         return self.get_response(request)
 
@@ -46,6 +61,10 @@ class OneTimePasswordMiddleware:
 class PasswordChange(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
     success_url = reverse_lazy("home")
+
+    def get_form_class(self):
+        # The one-time password was spent at sign-in: this session proved it, the new password is all it asks.
+        return SetPasswordForm if self.request.session.get(SESSION_KEY) else PasswordChangeForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
