@@ -45,6 +45,12 @@ def test_the_first_refused_character_is_the_one_named():
 
 def test_documents_keep_everything_but_the_refused_characters():
     assert text.for_documents("督\x07办\x0b单\ufffe\ud800\x85。\n第二行\t止") == "督办单。\n第二行\t止"
+    assert text.for_documents("表情😀\x07\U0010ffff\U0002fffe尾") == "表情😀尾"  # beyond U+FFFF: the full search
+
+
+def test_a_text_beyond_u_ffff_is_searched_for_the_other_planes_non_characters_too():
+    assert text.problem("😀\U0002ffff") == "含有非字符（U+2FFFF），请删除后重试"
+    assert text.problem("😀\x07") == "含有不可见的控制字符（U+0007），请删除后重试"
 
 
 def test_cells_with_refused_characters_are_listed_by_sheet_row_and_column_letter():
