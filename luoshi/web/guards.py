@@ -3,7 +3,8 @@ the API answers every error as JSON, and a database that is restarting is a 503 
 
 NUL is refused because PostgreSQL cannot store it in text (a DataError, a 500) and no person types it. Lone surrogates,
 other control characters and non-characters (core.text) are refused in every form field and every JSON string (keys
-too) of a request's body: this is where the text of every page and API write comes in.
+too) of a request's body: this is where the text of every page and API write comes in. (Django itself drops what is not
+printable from an uploaded file's name.)
 """
 
 import json
