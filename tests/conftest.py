@@ -14,6 +14,7 @@
     nobody        signed in, no role
 """
 
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
@@ -24,12 +25,13 @@ from luoshi.orgs import services
 from luoshi.orgs.models import RegionLevel, Role, UnitKind
 
 PASSWORD = "test-password-123"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # Argon2 is the production hasher (tested on its own); MD5 keeps the suite fast.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -47,62 +49,149 @@ def _no_token_use_from_other_tests():
     services._token_use.clear()
 
 
-def build_cast():
-    s = services
-    city, _ = s.save_region(None, code="370100", name="济南市", level=RegionLevel.CITY)
-    jiyang, _ = s.save_region(None, code="370115", name="济阳区", level=RegionLevel.COUNTY, parent=city)
-    lixia, _ = s.save_region(None, code="370102", name="历下区", level=RegionLevel.COUNTY, parent=city)
-    town, _ = s.save_region(None, code="370115001", name="济阳街道", level=RegionLevel.TOWN, parent=jiyang)
-    other_town, _ = s.save_region(None, code="370115101", name="曲堤镇", level=RegionLevel.TOWN, parent=jiyang)
-    village, _ = s.save_region(None, code="370115001201", name="东关村", level=RegionLevel.VILLAGE, parent=town)
-    other_village, _ = s.save_region(None, code="370115001202", name="西街社区", level=RegionLevel.VILLAGE, parent=town)
-    far_village, _ = s.save_region(None, code="370115101201", name="王家村", level=RegionLevel.VILLAGE, parent=other_town)
+REGIONS = [  # attribute, code, name, level, parent's attribute
+    ("city", "370100", "济南市", RegionLevel.CITY, None),
+    ("jiyang", "370115", "济阳区", RegionLevel.COUNTY, "city"),
+    ("lixia", "370102", "历下区", RegionLevel.COUNTY, "city"),
+    ("town", "370115001", "济阳街道", RegionLevel.TOWN, "jiyang"),
+    ("other_town", "370115101", "曲堤镇", RegionLevel.TOWN, "jiyang"),
+    ("village", "370115001201", "东关村", RegionLevel.VILLAGE, "town"),
+    ("other_village", "370115001202", "西街社区", RegionLevel.VILLAGE, "town"),
+    ("far_village", "370115101201", "王家村", RegionLevel.VILLAGE, "other_town"),
+]
+UNITS = [  # attribute, code, name, kind, region's attribute, short name
+    ("ducha", "370115B03", "区委区政府督查室", UnitKind.OFFICE, "jiyang", "督查室"),
+    ("fagai", "370115D01", "区发展和改革局", UnitKind.DEPARTMENT, "jiyang", "发改局"),
+    ("tongji", "370115D02", "区统计局", UnitKind.DEPARTMENT, "jiyang", "统计局"),
+    ("shangwu", "370115D03", "区商务局", UnitKind.DEPARTMENT, "jiyang", "商务局"),
+    ("caizheng", "370115D04", "区财政局", UnitKind.DEPARTMENT, "jiyang", "财政局"),
+    ("town", "370115001", "济阳街道办事处", UnitKind.TOWNSHIP, "town", "济阳街道"),
+    ("other_town", "370115101", "曲堤镇人民政府", UnitKind.TOWNSHIP, "other_town", "曲堤镇"),
+    ("village", "370115001201", "济阳街道东关村村民委员会", UnitKind.VILLAGE, "village", "东关村"),
+    ("other_village", "370115001202", "济阳街道西街社区居民委员会", UnitKind.VILLAGE, "other_village", "西街社区"),
+    ("far_village", "370115101201", "曲堤镇王家村村民委员会", UnitKind.VILLAGE, "far_village", "王家村"),
+    ("lixia_gov", "370102B02", "历下区政府办公室", UnitKind.OFFICE, "lixia", "历下区府办"),
+]
+PEOPLE = [  # username, full name, title, role, unit's attribute, scope: region's or unit's attribute
+    ("wang_admin", "王管理", "信息中心工程师", Role.ADMIN, "ducha", None, None),
+    ("sun_leader", "孙区长", "区长", Role.LEADER, "ducha", "jiyang", None),
+    ("li_ducha", "李督查", "督查室主任", Role.SUPERVISION, "ducha", "jiyang", None),
+    ("zhao_fagai", "赵发改", "发改局局长", Role.ANALYSIS, "fagai", "jiyang", None),
+    ("qian_tongji", "钱统计", "统计局副局长", Role.STATISTICS, "tongji", "jiyang", None),
+    ("zhou_shangwu", "周商务", "商务局办公室主任", Role.UNIT, "shangwu", None, "shangwu"),
+    ("zheng_caizheng", "郑财政", "财政局办公室主任", Role.UNIT, "caizheng", None, "caizheng"),
+    ("sun_jiedao", "孙街道", "党政办主任", Role.UNIT, "town", None, "town"),
+    ("wu_cunju", "吴村居", "村文书", Role.REPORTER, "village", None, "village"),
+    ("chen_cunju", "陈村居", "社区网格员", Role.REPORTER, "other_village", None, "other_village"),
+    ("ma_lixia", "马区长", "历下区区长", Role.LEADER, "lixia_gov", "lixia", None),
+    ("nobody", "无角色", "", None, None, None, None),
+]
 
-    def unit(code, name, kind, region, short=""):
-        return s.save_unit(None, code=code, name=name, kind=kind, region=region, short_name=short)[0]
 
-    units = SimpleNamespace(
-        ducha=unit("370115B03", "区委区政府督查室", UnitKind.OFFICE, jiyang, "督查室"),
-        fagai=unit("370115D01", "区发展和改革局", UnitKind.DEPARTMENT, jiyang, "发改局"),
-        tongji=unit("370115D02", "区统计局", UnitKind.DEPARTMENT, jiyang, "统计局"),
-        shangwu=unit("370115D03", "区商务局", UnitKind.DEPARTMENT, jiyang, "商务局"),
-        caizheng=unit("370115D04", "区财政局", UnitKind.DEPARTMENT, jiyang, "财政局"),
-        town=unit("370115001", "济阳街道办事处", UnitKind.TOWNSHIP, town, "济阳街道"),
-        other_town=unit("370115101", "曲堤镇人民政府", UnitKind.TOWNSHIP, other_town, "曲堤镇"),
-        village=unit("370115001201", "济阳街道东关村村民委员会", UnitKind.VILLAGE, village, "东关村"),
-        other_village=unit("370115001202", "济阳街道西街社区居民委员会", UnitKind.VILLAGE, other_village, "西街社区"),
-        far_village=unit("370115101201", "曲堤镇王家村村民委员会", UnitKind.VILLAGE, far_village, "王家村"),
-        lixia_gov=unit("370102B02", "历下区政府办公室", UnitKind.OFFICE, lixia, "历下区府办"),
-    )
-    cast = SimpleNamespace(city=city, jiyang=jiyang, lixia=lixia, town=town, other_town=other_town, village=village,
-                           other_village=other_village, far_village=far_village, units=units, password=PASSWORD)
-
-    def person(username, full_name, title, role, unit_obj, region=None, scoped_unit=None):
-        user = s.create_account(None, username=username, password=PASSWORD, full_name=full_name)
-        s.save_person(None, name=full_name, title=title, unit=unit_obj, user=user)
-        if role:
-            s.assign_role(None, user=user, role=role, region=region, unit=scoped_unit)
+def _cast_namespace(regions, units, users):
+    cast = SimpleNamespace(units=SimpleNamespace(**units), password=PASSWORD, **regions)
+    for username, user in users.items():
         setattr(cast, username, user)
-        return user
-
-    person("wang_admin", "王管理", "信息中心工程师", Role.ADMIN, units.ducha)
-    person("sun_leader", "孙区长", "区长", Role.LEADER, units.ducha, region=jiyang)
-    person("li_ducha", "李督查", "督查室主任", Role.SUPERVISION, units.ducha, region=jiyang)
-    person("zhao_fagai", "赵发改", "发改局局长", Role.ANALYSIS, units.fagai, region=jiyang)
-    person("qian_tongji", "钱统计", "统计局副局长", Role.STATISTICS, units.tongji, region=jiyang)
-    person("zhou_shangwu", "周商务", "商务局办公室主任", Role.UNIT, units.shangwu, scoped_unit=units.shangwu)
-    person("zheng_caizheng", "郑财政", "财政局办公室主任", Role.UNIT, units.caizheng, scoped_unit=units.caizheng)
-    person("sun_jiedao", "孙街道", "党政办主任", Role.UNIT, units.town, scoped_unit=units.town)
-    person("wu_cunju", "吴村居", "村文书", Role.REPORTER, units.village, scoped_unit=units.village)
-    person("chen_cunju", "陈村居", "社区网格员", Role.REPORTER, units.other_village, scoped_unit=units.other_village)
-    person("ma_lixia", "马区长", "历下区区长", Role.LEADER, units.lixia_gov, region=lixia)
-    person("nobody", "无角色", "", None, None)
     return cast
+
+
+def build_cast():
+    """Save the cast through luoshi's services (as an administrator would) and return it."""
+    s = services
+    regions, units, users = {}, {}, {}
+    for attr, code, name, level, parent in REGIONS:
+        regions[attr], _ = s.save_region(None, code=code, name=name, level=level, parent=regions.get(parent))
+    for attr, code, name, kind, region, short in UNITS:
+        units[attr], _ = s.save_unit(None, code=code, name=name, kind=kind, region=regions[region], short_name=short)
+    for username, full_name, title, role, unit, region, scoped_unit in PEOPLE:
+        user = s.create_account(None, username=username, password=PASSWORD, full_name=full_name)
+        s.save_person(None, name=full_name, title=title, unit=units.get(unit), user=user)
+        if role:
+            s.assign_role(None, user=user, role=role, region=regions.get(region), unit=units.get(scoped_unit))
+        users[username] = user
+    return _cast_namespace(regions, units, users)
+
+
+def load_cast():
+    """The cast as the database holds it, or None when it does not (a transactional test emptied the database)."""
+    from django.contrib.auth import get_user_model
+
+    from luoshi.orgs.models import Region, Unit
+
+    by_code = {r.code: r for r in Region.objects.filter(code__in=[r[1] for r in REGIONS])}
+    unit_by_code = {u.code: u for u in Unit.objects.filter(code__in=[u[1] for u in UNITS])}
+    by_name = {u.username: u for u in get_user_model().objects.filter(username__in=[p[0] for p in PEOPLE])}
+    if len(by_code) < len(REGIONS) or len(unit_by_code) < len(UNITS) or len(by_name) < len(PEOPLE):
+        return None
+    return _cast_namespace({attr: by_code[code] for attr, code, *_ in REGIONS},
+                           {attr: unit_by_code[code] for attr, code, *_ in UNITS},
+                           {p[0]: by_name[p[0]] for p in PEOPLE})
+
+
+def commit_cast():
+    """The cast saved for good (outside any test's transaction), with the fast test hasher."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        build_cast()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # The cast is saved once per test database; each test runs in a transaction rolled back afterwards, so every
+    # test starts from the same cast. A transactional test starts from an empty database instead (see below).
+    with django_db_blocker.unblock():
+        commit_cast()
+
+
+def _is_transactional(request):
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    return "transactional_db" in names or "live_server" in names or bool(
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+
+
+@pytest.fixture(autouse=True)
+def _transactional_tests_start_empty(request):
+    # Transactional tests commit, and Django empties the database after each one; the first of them empties it
+    # before too, so that each sees the database as it was before the session cast existed.
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        from django.core.management import call_command
+
+        if load_cast() is not None:
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@contextmanager
+def committed_data(django_db_blocker, build):
+    """For a module's fixture: the database emptied, `build()` committed, and afterwards emptied again with the cast
+    restored. Tests inside still run in their own rolled-back transactions."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        built = build()
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+            commit_cast()
 
 
 @pytest.fixture
 def cast(db):
-    return build_cast()
+    return load_cast() or build_cast()
+
+
+@pytest.fixture
+def empty_database(db):
+    """For tests that build a whole district themselves (the demo): the database emptied inside the test's own
+    transaction, which is rolled back afterwards."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
 
 
 ROLE_USERS = ["wang_admin", "sun_leader", "li_ducha", "zhao_fagai", "qian_tongji", "zhou_shangwu", "sun_jiedao", "wu_cunju"]
@@ -119,3 +208,27 @@ def client_for(client, cast):
         return c
 
     return make
+
+
+# Which database ran how many tests: `make test` runs every test on SQLite and again, on PostgreSQL, those marked
+# both_databases (pyproject.toml); the summary says so for each stage.
+_ran = {"tests": 0, "both_databases": 0, "skipped": 0}
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" or (report.when == "setup" and report.skipped):
+        if report.skipped:
+            _ran["skipped"] += 1
+            return
+        _ran["tests"] += 1
+        _ran["both_databases"] += "both_databases" in report.keywords
+
+
+def pytest_terminal_summary(terminalreporter):
+    import os
+
+    url = os.environ.get("DATABASE_URL", "")
+    database = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    terminalreporter.write_line(
+        f"数据库 {database}：运行 {_ran['tests']} 个测试，其中标记 both_databases 的 {_ran['both_databases']} 个"
+        f"（两个数据库都运行），跳过 {_ran['skipped']} 个")

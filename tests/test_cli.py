@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.both_databases
+
 HEADER = "代码,名称,类别,上级代码\n"
 
 

@@ -16,7 +16,7 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 
 from luoshi.briefings import services as briefing_services
 from luoshi.daily import services as daily_services
@@ -252,8 +252,22 @@ def database_state():
     return state
 
 
-@pytest.fixture
-def scene(cast):
+@pytest.fixture(scope="module")
+def scene(django_db_setup, django_db_blocker):
+    """Built once for the module, inside a transaction that each case's own transaction nests in (a savepoint rolled
+    back after the case) and that is rolled back after the last case. """
+    from django.db import transaction
+
+    from tests.conftest import FAST_HASHERS, build_cast, load_cast
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        with time_machine.travel("2020-04-14 09:00 +0800", tick=False), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            built = build_scene(load_cast() or build_cast())
+        yield built
+        transaction.set_rollback(True)
+
+
+def build_scene(cast):
     """济阳区's plan (tests/work/conftest.py) with one report by the lead unit, 合村并点's plan set and 财政局's pending
     request to move 2.1, the indicator catalog, 济阳区's daily form,
     one unread message for 周商务 and an API token of 王管理's."""
@@ -301,9 +315,8 @@ def client_as(cast, username, api):
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", USERS)
 @pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
-def test_each_role_writes_only_where_it_may(route, username, request):
+def test_each_role_writes_only_where_it_may(route, username, scene):
     with time_machine.travel("2020-04-14 09:00 +0800", tick=False):
-        scene = request.getfixturevalue("scene")
         client = client_as(scene.cast, username, route.api)
         before = database_state()
         response = route.send(client, scene)

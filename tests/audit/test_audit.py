@@ -4,7 +4,7 @@ from luoshi.audit.models import AuditEntry
 from luoshi.orgs import services
 from luoshi.orgs.models import Unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]
 
 
 def test_every_write_records_who_what_before_and_after(cast):

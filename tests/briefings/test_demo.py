@@ -2,6 +2,7 @@
 closed and published, three follow-up items in key work; a second run changes nothing. Built around a later day, also
 the meeting on the latest quarter, written from that quarter's figures."""
 
+import pytest
 from datetime import date
 
 from luoshi.audit.models import AuditEntry
@@ -12,8 +13,10 @@ from luoshi.indicators.models import Figure, Responsibility
 from luoshi.orgs import demo as org_demo
 from luoshi.work.models import Task
 
+pytestmark = pytest.mark.both_databases
 
-def test_demo_meeting_has_sections_follow_ups_and_is_idempotent(db):
+
+def test_demo_meeting_has_sections_follow_ups_and_is_idempotent(empty_database):
     ctx = org_demo.build({})
     indicator_demo.build(ctx)
     demo.build(ctx)
@@ -33,7 +36,7 @@ def test_demo_meeting_has_sections_follow_ups_and_is_idempotent(db):
     assert (Section.objects.count(), Task.objects.count(), AuditEntry.objects.count()) == counts
 
 
-def test_demo_built_after_2020_adds_the_latest_quarter_meeting_from_its_figures_and_is_idempotent(db):
+def test_demo_built_after_2020_adds_the_latest_quarter_meeting_from_its_figures_and_is_idempotent(empty_database):
     ctx = org_demo.build({})
     ctx["as_of"] = date(2026, 12, 1)
     indicator_demo.build(ctx)
@@ -58,7 +61,7 @@ def test_demo_built_after_2020_adds_the_latest_quarter_meeting_from_its_figures_
     assert (Meeting.objects.count(), Section.objects.count(), Task.objects.count(), AuditEntry.objects.count()) == counts
 
 
-def test_demo_built_before_the_quarter_meeting_is_held_shows_it_still_collecting(db):
+def test_demo_built_before_the_quarter_meeting_is_held_shows_it_still_collecting(empty_database):
     ctx = org_demo.build({})
     ctx["as_of"] = date(2026, 10, 12)
     indicator_demo.build(ctx)

@@ -17,6 +17,8 @@ from luoshi.orgs.models import RegionLevel
 from tests.indicators.conftest import CITY_COUNTIES
 from tests.indicators.test_table import MAR, make_scene
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def city(cast, catalog):

@@ -1,6 +1,7 @@
 """Headless Chromium (Debian's /usr/bin/chromium) driven by Playwright against the live server."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -21,6 +22,33 @@ def screenshot_dir():
     path = Path(os.environ.get("LUOSHI_TEST_OUTPUT", "test-output")) / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def keep_screenshot(page, name, full_page=True):
+    """A picture of the page as a person sees it, for looking at: taken when LUOSHI_SCREENSHOTS=1
+    (scripts/screenshots.sh takes the whole set). In `make test` pictures are taken only of a failed test's pages
+    (pytest_runtest_makereport below): they cost seconds each and no assertion reads them."""
+    if os.environ.get("LUOSHI_SCREENSHOTS") == "1":
+        page.screenshot(path=str(screenshot_dir() / name), full_page=full_page)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = (yield).get_result()
+    if report.when != "call" or not report.failed:
+        return
+    browser = item.funcargs.get("browser")
+    for name in ("page", "phone_page"):
+        if browser is None and name in item.funcargs:
+            browser = item.funcargs[name].context.browser
+    if browser is None:
+        return
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", item.name).strip("-")[:120]
+    for i, page in enumerate(p for context in browser.contexts for p in context.pages):
+        try:
+            page.screenshot(path=str(screenshot_dir() / f"failed-{stem}-{i}.png"), full_page=True, timeout=5000)
+        except Exception:  # a closed or crashed page: the failure itself is what matters
+            pass
 
 
 @pytest.fixture(scope="session")
@@ -58,5 +86,5 @@ def sign_in(page, live_server, username, password):
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():  # the answer to the form, loaded (no network-idle wait: no page fetches after load)
+        page.click("button[type=submit]")

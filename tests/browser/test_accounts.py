@@ -3,7 +3,7 @@ JavaScript, a reporter's menu without API 令牌, and changing one's password th
 
 import pytest
 
-from tests.browser.conftest import screenshot_dir, sign_in
+from tests.browser.conftest import keep_screenshot, sign_in
 from tests.conftest import build_cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +26,7 @@ def test_a_reporter_opens_the_personal_menu_on_a_phone_and_changes_the_password(
     items = page.locator(".usermenu-items").inner_text()
     assert "修改密码" in items and "消息设置" in items and "退出" in items and "API 令牌" not in items
     assert no_horizontal_scroll(page)
-    page.screenshot(path=str(screenshot_dir() / "personal-menu-phone.png"), full_page=True)
+    keep_screenshot(page, "personal-menu-phone.png")
     with page.expect_navigation():
         page.locator(".usermenu-items a", has_text="修改密码").tap()
     assert page.locator("h1").inner_text() == "修改密码" and no_horizontal_scroll(page)
@@ -42,7 +42,7 @@ def test_a_reporter_opens_the_personal_menu_on_a_phone_and_changes_the_password(
     with page.expect_navigation():
         page.locator("button[type=submit]", has_text="保存新密码").tap()
     assert "密码已修改" in page.locator(".message.success").inner_text()
-    page.screenshot(path=str(screenshot_dir() / "password-changed-phone.png"), full_page=True)
+    keep_screenshot(page, "password-changed-phone.png")
     assert errors == []
 
 

@@ -9,7 +9,7 @@ import pytest
 from luoshi.briefings.models import Meeting, Section
 from luoshi.indicators import services as indicator_services
 from luoshi.indicators.models import Indicator
-from tests.browser.conftest import screenshot_dir, sign_in
+from tests.browser.conftest import keep_screenshot, sign_in
 from tests.conftest import build_cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,7 +49,7 @@ def test_the_office_opens_a_meeting_a_unit_writes_on_a_phone_and_the_office_sees
     with unit.expect_navigation():
         unit.locator("#section-form button[type=submit]").tap()
     assert "已报送实际利用外资材料（第1版）" in unit.locator(".message.success").inner_text()
-    unit.screenshot(path=str(screenshot_dir() / "briefings-section-phone.png"), full_page=True)
+    keep_screenshot(unit, "briefings-section-phone.png")
     assert unit.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert Section.objects.get().reasons_text == "<b>两个新设项目</b>资金到账。"
 
@@ -58,4 +58,4 @@ def test_the_office_opens_a_meeting_a_unit_writes_on_a_phone_and_the_office_sees
     assert "1/1" in row and "已报送" in row
     assert "未报送" in office.locator("#submissions tr[data-unit='370115D04']").inner_text()
     assert "<b>两个新设项目</b>资金到账。" in office.locator("#section-fdi").inner_text()  # shown as text
-    office.screenshot(path=str(screenshot_dir() / "briefings-meeting.png"), full_page=True)
+    keep_screenshot(office, "briefings-meeting.png")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import screenshot_dir, sign_in
+from tests.browser.conftest import keep_screenshot, sign_in
 from tests.browser.test_indicators import seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +30,7 @@ def test_the_print_page_shows_the_table_and_charts_and_prints_without_navigation
     with page.expect_download() as download:
         page.click("#pack-docx")
     assert download.value.suggested_filename.endswith(".docx")
-    page.screenshot(path=str(screenshot_dir() / "briefings-pack.png"), full_page=True)
+    keep_screenshot(page, "briefings-pack.png")
 
 
 def test_the_print_page_fits_a_phone(phone_page, live_server):

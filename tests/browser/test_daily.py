@@ -3,7 +3,7 @@
 import pytest
 
 from luoshi.daily.models import DailyReport
-from tests.browser.conftest import screenshot_dir, sign_in
+from tests.browser.conftest import keep_screenshot, sign_in
 from tests.conftest import build_cast
 from tests.daily.conftest import build_form
 
@@ -22,7 +22,7 @@ def test_reporter_on_a_phone_sends_a_zero_report_with_one_tap_then_corrects_it(p
     assert zero.is_visible()
     box = zero.bounding_box()
     assert box["width"] > 300 and box["height"] >= 44  # a full-width button, easy to tap
-    page.screenshot(path=str(screenshot_dir() / "daily-report-phone.png"), full_page=True)
+    keep_screenshot(page, "daily-report-phone.png")
 
     with page.expect_navigation():
         zero.tap()
@@ -42,7 +42,7 @@ def test_reporter_on_a_phone_sends_a_zero_report_with_one_tap_then_corrects_it(p
     assert page.locator("#f-yiqing-new_cases").input_value() == "2"
     versions = page.locator(".versions").inner_text()
     assert "第1版" in versions and "零报告" in versions and "（已更正）" in versions and "第2版" in versions
-    page.screenshot(path=str(screenshot_dir() / "daily-report-phone-corrected.png"), full_page=True)
+    keep_screenshot(page, "daily-report-phone-corrected.png")
     assert DailyReport.objects.count() == 2 and DailyReport.objects.get(is_current=True).values["new_cases"] == 2
 
 
@@ -62,7 +62,7 @@ def test_a_zero_report_over_a_real_report_asks_first_on_the_phone_and_keeps_the_
     box = page.locator("#confirm-zero-yiqing")
     assert "新增病例：3 → 0" in box.inner_text() and DailyReport.objects.count() == 1
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
-    page.screenshot(path=str(screenshot_dir() / "daily-zero-confirm-phone.png"), full_page=True)
+    keep_screenshot(page, "daily-zero-confirm-phone.png")
     with page.expect_navigation():
         box.locator("button", has_text="确认用零报告替换").tap()
     current = DailyReport.objects.get(is_current=True)

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 from django.core.management import call_command
 
-from tests.browser.conftest import screenshot_dir
+from tests.browser.conftest import keep_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,8 +37,8 @@ def _sign_in(page, base, username):
     page.goto(f"{base}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     assert urlparse(page.url).path != "/login/", f"{username} 未能登录"
 
 
@@ -68,8 +68,9 @@ def _pages(page, base):
 def _visit(page, base, role, path, width_name, problems, responses, console):
     responses.clear()
     console.clear()
+    # goto waits for the load event: every stylesheet, script and picture has answered by then, and no luoshi page
+    # fetches anything after it (charts read their data from json_script), so no network-idle wait is needed.
     page.goto(base + path)
-    page.wait_for_load_state("networkidle")
     where = f"{role} {width_name} {path}"
     for status, url in responses:
         problems.append((where, f"http {status}", urlparse(url).path, url))
@@ -87,7 +88,7 @@ def _visit(page, base, role, path, width_name, problems, responses, console):
         if wide[0] > wide[1] + 1:
             problems.append((where, "sideways scroll", path, f"scrollWidth {wide[0]} > innerWidth {wide[1]}"))
     name = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "home"
-    page.screenshot(path=str(screenshot_dir() / f"every-page-{role}-{width_name}-{name}.png"), full_page=False)
+    keep_screenshot(page, f"every-page-{role}-{width_name}-{name}.png", full_page=False)
 
 
 def test_every_demo_role_opens_every_page_on_a_desktop_and_a_phone_without_errors(browser, live_server):
@@ -137,7 +138,7 @@ def test_the_api_docs_render_their_operations_with_every_other_host_blocked(page
     assert page.locator(".opblock").count() >= 10
     assert "/api/v1/" in page.inner_text("body")
     assert not blocked, blocked
-    page.screenshot(path=str(screenshot_dir() / "api-docs-offline.png"))
+    keep_screenshot(page, "api-docs-offline.png")
 
 
 def test_the_gantt_axis_labels_carry_the_year(page, live_server):

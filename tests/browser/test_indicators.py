@@ -6,7 +6,7 @@ from luoshi.indicators import services
 from luoshi.indicators.models import Indicator
 from luoshi.orgs import services as org_services
 from luoshi.orgs.models import RegionLevel
-from tests.browser.conftest import screenshot_dir, sign_in
+from tests.browser.conftest import keep_screenshot, sign_in
 from tests.conftest import build_cast
 from tests.indicators.conftest import CITY_COUNTIES
 from tests.indicators.test_table import make_scene
@@ -46,7 +46,7 @@ def test_table_page_shows_lights_ranks_and_weaknesses(page, live_server):
     assert page.locator("tr[data-indicator=retail] .light.green").is_visible()
     assert page.locator("tr[data-indicator=industry_va] .light.red").is_visible()
     assert "规模以上工业增加值" in page.locator("#weaknesses").inner_text()
-    page.screenshot(path=str(screenshot_dir() / "indicators-table.png"), full_page=True)
+    keep_screenshot(page, "indicators-table.png")
     page.click("tr[data-indicator=retail] >> text=社会消费品零售总额")
     page.wait_for_load_state("networkidle")
     assert "社会消费品零售总额" in page.locator("h1").inner_text()
@@ -62,7 +62,7 @@ def test_indicator_page_draws_the_three_charts(page, live_server):
     for chart in ("chart-actual", "chart-peers", "chart-rank"):
         assert page.evaluate(CANVAS_DRAWN, chart) > 500, chart
     assert "第1版" in page.locator("#history").inner_text()
-    page.screenshot(path=str(screenshot_dir() / "indicators-charts.png"), full_page=True)
+    keep_screenshot(page, "indicators-charts.png")
 
 
 def test_matrix_page_sorts_by_an_indicator(page, live_server):
@@ -73,4 +73,4 @@ def test_matrix_page_sorts_by_an_indicator(page, live_server):
     page.wait_for_load_state("networkidle")
     first = page.locator("#matrix tbody tr").first.get_attribute("data-region")
     assert first == "370103"
-    page.screenshot(path=str(screenshot_dir() / "indicators-matrix.png"), full_page=True)
+    keep_screenshot(page, "indicators-matrix.png")

@@ -7,7 +7,7 @@ import pytest
 
 from luoshi.work import services
 from luoshi.work.models import Milestone, Rebaseline
-from tests.browser.conftest import screenshot_dir, sign_in
+from tests.browser.conftest import keep_screenshot, sign_in
 from tests.conftest import build_cast
 from tests.work.conftest import build_plan
 
@@ -45,7 +45,7 @@ def test_a_unit_asks_a_leader_approves_on_a_phone_and_the_gantt_shows_the_baseli
     phone_page.wait_for_load_state("networkidle")
     assert "已批准" in phone_page.locator(".message").inner_text()
     assert phone_page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
-    phone_page.screenshot(path=str(screenshot_dir() / "work-rebaselines-phone.png"), full_page=True)
+    keep_screenshot(phone_page, "work-rebaselines-phone.png")
     assert Rebaseline.objects.get().status == "approved" and Milestone.objects.get(pk=plan.m12.pk).due == date(2020, 5, 29)
 
     page.goto(f"{live_server.url}/work/gantt/?on=2020-05-12")
@@ -60,5 +60,5 @@ def test_a_unit_asks_a_leader_approves_on_a_phone_and_the_gantt_shows_the_baseli
     data = page.evaluate("() => JSON.parse(document.getElementById('gantt-data').textContent)")
     m12 = next(m for m in data["milestones"] if m[0] == plan.m12.pk)  # ...but was due 1 May (effective 6 May)
     assert data["against"] == "baseline" and data["statuses"][m12[5]] == "seriously_overdue" and m12[7] is not None
-    page.screenshot(path=str(screenshot_dir() / "work-gantt-baseline.png"), full_page=True)
+    keep_screenshot(page, "work-gantt-baseline.png")
     assert errors == [] and page.title() != "1"

@@ -9,7 +9,7 @@ from luoshi.indicators.models import Indicator
 from luoshi.orgs import services as org_services
 from luoshi.orgs.models import RegionLevel, UnitKind
 from luoshi.work import services
-from tests.browser.conftest import screenshot_dir, sign_in
+from tests.browser.conftest import keep_screenshot, sign_in
 from tests.conftest import build_cast
 from tests.daily.conftest import build_form
 from tests.indicators.conftest import CITY_COUNTIES
@@ -129,7 +129,7 @@ def test_gantt_screenshots_on_desktop_and_phone(page, phone_page, live_server):
             box = shown.locator("#gantt").bounding_box()
             shown.mouse.move(box["x"] + x, box["y"] + y)
             assert f"任务{SCRIPT}" in shown.evaluate(TOOLTIP, "gantt")["text"]
-        shown.screenshot(path=str(screenshot_dir() / name), full_page=True)
+        keep_screenshot(shown, name)
         assert seen["dialogs"] == [] and seen["csp"] == []
 
 

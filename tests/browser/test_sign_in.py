@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import screenshot_dir, sign_in
+from tests.browser.conftest import keep_screenshot, sign_in
 from tests.conftest import build_cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,7 +13,7 @@ def test_leader_signs_in_and_sees_home_page_with_role_and_scope(page, live_serve
     roles = page.locator("#my-roles").inner_text()
     assert "领导" in roles and "济阳区" in roles
     assert page.locator("nav.mainnav").get_by_text("督查督办").is_visible()
-    page.screenshot(path=str(screenshot_dir() / "home-leader.png"), full_page=True)
+    keep_screenshot(page, "home-leader.png")
 
 
 def test_wrong_password_stays_on_login_page_with_chinese_message(page, live_server):
@@ -30,4 +30,4 @@ def test_reporter_on_phone_sees_home_page_and_menu(phone_page, live_server):
     assert not phone_page.locator("nav.mainnav").is_visible()
     phone_page.click("label.navbutton")
     assert phone_page.locator("nav.mainnav").is_visible()
-    phone_page.screenshot(path=str(screenshot_dir() / "home-reporter-phone.png"), full_page=True)
+    keep_screenshot(phone_page, "home-reporter-phone.png")

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from luoshi.supervision.models import Notice
-from tests.browser.conftest import screenshot_dir, sign_in
+from tests.browser.conftest import keep_screenshot, sign_in
 from tests.conftest import build_cast
 from tests.work.conftest import build_plan
 
@@ -28,7 +28,7 @@ def test_a_notice_goes_from_opening_to_closure_between_the_office_and_the_unit_a
     assert "已开具督办〔" in office.locator(".message.success").inner_text()
     notice = Notice.objects.get()
     assert notice.state == "pending" and notice.reason.endswith("请于答复中列明签约时间表。")
-    office.screenshot(path=str(screenshot_dir() / "supervision-notice-opened.png"), full_page=True)
+    keep_screenshot(office, "supervision-notice-opened.png")
 
     unit.goto(f"{live_server.url}/supervision/")
     unit.locator(f"#notices tr[data-notice='{notice.number}'] a").tap()
@@ -38,7 +38,7 @@ def test_a_notice_goes_from_opening_to_closure_between_the_office_and_the_unit_a
         unit.locator("#reply-form button[type=submit]").tap()
     assert "已答复" in unit.locator(".message.success").inner_text()
     assert unit.locator("#reply-form").count() == 0
-    unit.screenshot(path=str(screenshot_dir() / "supervision-notice-phone.png"), full_page=True)
+    keep_screenshot(unit, "supervision-notice-phone.png")
     assert unit.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
 
     office.reload()
@@ -68,10 +68,10 @@ def test_a_notice_goes_from_opening_to_closure_between_the_office_and_the_unit_a
     assert "6月10日签约" in office.locator("#notice-sheet").inner_text()
     office.emulate_media(media="print")
     expect(office.locator(".back")).to_be_hidden()
-    office.screenshot(path=str(screenshot_dir() / "supervision-notice-print.png"), full_page=True)
+    keep_screenshot(office, "supervision-notice-print.png")
     office.emulate_media(media="screen")
 
     unit.goto(f"{live_server.url}/supervision/notices/{notice.pk}/print")
     assert unit.locator("#notice-sheet").is_visible()
-    unit.screenshot(path=str(screenshot_dir() / "supervision-notice-print-phone.png"), full_page=True)
+    keep_screenshot(unit, "supervision-notice-print-phone.png")
     assert unit.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")

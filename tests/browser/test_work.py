@@ -6,7 +6,7 @@ import pytest
 
 from luoshi.work import services
 from luoshi.work.models import Milestone, ProgressReport
-from tests.browser.conftest import screenshot_dir, sign_in
+from tests.browser.conftest import keep_screenshot, sign_in
 from tests.conftest import build_cast
 from tests.work.conftest import build_plan
 
@@ -35,7 +35,7 @@ def test_unit_reports_progress_through_the_form_and_sees_a_chinese_error_first(p
     assert "与两家外资企业完成洽谈" in page.locator("#reports").inner_text()
     assert "洽谈纪要.pdf" in page.locator("#reports").inner_text()
     assert Milestone.objects.get(pk=plan.m11.pk).done_on == date(2020, 4, 29)
-    page.screenshot(path=str(screenshot_dir() / "work-report-form.png"), full_page=True)
+    keep_screenshot(page, "work-report-form.png")
     # A correction keeps the first version visible.
     page.get_by_role("link", name="更正").click()
     page.fill("#id_correction_note", "百分比填错")
@@ -83,7 +83,7 @@ def test_gantt_draws_and_filters_by_campaign_unit_and_light(page, live_server):
     with page.expect_download() as download:
         page.click("#export-png")
     assert download.value.suggested_filename == "横道图.png"
-    page.screenshot(path=str(screenshot_dir() / "work-gantt.png"), full_page=True)
+    keep_screenshot(page, "work-gantt.png")
 
 
 def test_gantt_hash_link_from_the_overview_preselects_a_campaign(page, live_server):

@@ -12,6 +12,8 @@ from luoshi.core import sql
 from luoshi.core.dbrouter import PIN_COOKIE, read_alias, reads_replica, replica_reads
 from luoshi.orgs.models import Region
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture(scope="module", autouse=True)
 def _replica_alias(django_db_setup, django_db_blocker):

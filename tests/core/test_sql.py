@@ -11,7 +11,7 @@ from luoshi.core.sql import DayNumber, day_number_sql
 from luoshi.orgs import services
 from luoshi.orgs.models import Unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]
 
 
 def prepared_statements():

@@ -12,7 +12,7 @@ from luoshi.daily.models import DailyReport
 from luoshi.orgs import services as org_services
 from tests.daily.conftest import DAY, FIELDS, GOOD, at, submit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)

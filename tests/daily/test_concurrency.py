@@ -9,7 +9,7 @@ from luoshi.daily.models import DailyReport
 from tests.conftest import build_cast
 from tests.daily.conftest import DAY, at, build_form, submit
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db(transaction=True)]
 
 
 def run_at_once(count, target):

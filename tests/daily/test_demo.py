@@ -9,7 +9,7 @@ from luoshi.daily import demo as daily_demo
 from luoshi.daily.models import DailyReport
 from luoshi.orgs import demo as orgs_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
 
 def test_demo_builds_two_weeks_with_late_and_missing_and_runs_twice_without_duplicates():

@@ -19,9 +19,9 @@ import pytest
 
 from tests.deploy.web import Browser, request
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.both_databases, pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="多服务器部署测试只在 PostgreSQL 阶段运行（scripts/with-postgres.sh），它自己启动主库和副本")
+    reason="多服务器部署测试只在 PostgreSQL 阶段运行（scripts/with-postgres.sh），它自己启动主库和副本")]
 
 ROOT = Path(__file__).resolve().parents[2]
 VILLAGES = 40

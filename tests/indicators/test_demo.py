@@ -2,14 +2,17 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal
 
+import pytest
 import time_machine
 
 from luoshi.indicators import demo, queries
 from luoshi.indicators.models import Figure, Target
 from luoshi.orgs import demo as org_demo
 
+pytestmark = pytest.mark.both_databases
 
-def test_demo_has_jiyang_first_quarter_fdi_and_is_idempotent(db):
+
+def test_demo_has_jiyang_first_quarter_fdi_and_is_idempotent(empty_database):
     ctx = org_demo.build({})
     demo.build(ctx)
     count = Figure.objects.count()
@@ -28,7 +31,7 @@ def _months(code, year):
     return sorted(set(Figure.objects.filter(indicator__code=code, period__year=year).values_list("period__month", flat=True)))
 
 
-def test_demo_for_a_later_day_adds_that_year_through_the_last_complete_month_and_keeps_2020(db):
+def test_demo_for_a_later_day_adds_that_year_through_the_last_complete_month_and_keeps_2020(empty_database):
     ctx = org_demo.build({})
     demo.build(ctx)
     history = set(Figure.objects.values_list("region_id", "indicator_id", "period", "value", "growth"))
@@ -57,7 +60,7 @@ def test_demo_for_a_later_day_adds_that_year_through_the_last_complete_month_and
     assert Figure.objects.count() == count and not Figure.objects.filter(current=False).exists()
 
 
-def test_table_for_a_demo_built_today_opens_on_last_month_with_lights_of_several_colours(db, client):
+def test_table_for_a_demo_built_today_opens_on_last_month_with_lights_of_several_colours(empty_database, client):
     ctx = org_demo.build({})
     ctx["as_of"] = date(2026, 12, 1)
     demo.build(ctx)
@@ -69,7 +72,7 @@ def test_table_for_a_demo_built_today_opens_on_last_month_with_lights_of_several
     assert len({light for light in ("green", "yellow", "red") if f'data-light="{light}"' in html}) >= 2
 
 
-def test_table_opens_on_the_latest_period_up_to_this_month_not_on_figures_of_later_months(db, client):
+def test_table_opens_on_the_latest_period_up_to_this_month_not_on_figures_of_later_months(empty_database, client):
     ctx = org_demo.build({})
     demo.build(ctx)  # the 2020 demo has figures for the whole of 2020
     client.force_login(ctx["users"]["fagai"])

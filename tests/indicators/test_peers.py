@@ -13,7 +13,7 @@ from luoshi.orgs import services as org_services
 from luoshi.orgs.models import RegionLevel
 from tests.indicators.test_table import MAR, by_code, figures, make_scene
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ from luoshi.indicators import queries, services
 from luoshi.indicators.models import Figure
 from luoshi.indicators.queries import CONTRACT_KEYS
 
+pytestmark = pytest.mark.both_databases
+
 FEB, MAR, APR, JUN = date(2020, 2, 1), date(2020, 3, 1), date(2020, 4, 1), date(2020, 6, 1)
 
 

@@ -16,6 +16,8 @@ from luoshi.jobs.models import JobRun
 from luoshi.notify.models import Message
 from luoshi.notify.services import queue_message
 
+pytestmark = pytest.mark.both_databases
+
 SHANGHAI = timezone.get_fixed_timezone(8 * 60)
 
 

@@ -19,6 +19,8 @@ from luoshi.notify import services as notify
 from luoshi.notify.models import Message
 from tests.notify.conftest import FakeRobot
 
+pytestmark = pytest.mark.both_databases
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 from luoshi.notify import services
 from luoshi.notify.models import Message
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_dispatchers_at_once_send_each_message_exactly_once(cast, fake_robots):

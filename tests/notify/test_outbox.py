@@ -7,7 +7,7 @@ from luoshi.core.problems import Rejected
 from luoshi.notify import services
 from luoshi.notify.models import Message
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]
 
 
 def test_a_queued_message_is_not_in_the_inbox_until_dispatched(cast):

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from luoshi.orgs import services
 from luoshi.orgs.models import ApiToken
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]
 
 
 def token_client(user, name="测试"):

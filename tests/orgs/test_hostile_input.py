@@ -10,7 +10,7 @@ from tests.orgs.test_import import GOOD_ROWS, HEADER, rejected_messages, xlsx
 
 
 @pytest.mark.django_db
-def test_names_longer_than_the_column_are_row_errors_in_the_orgs_import():
+def test_names_longer_than_the_column_are_row_errors_in_the_orgs_import(empty_database):
     rows = GOOD_ROWS + [["370115001202", "西" * 101, "村(社区)", "370115001"],
                         ["370115D02", "统" * 101, "区直部门", "370115"]]
     data = xlsx(rows, header=HEADER + ["简称"])

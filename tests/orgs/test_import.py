@@ -9,6 +9,8 @@ from luoshi.core.problems import Rejected
 from luoshi.orgs.models import Region, Unit
 from luoshi.orgs.transfers import export_orgs, import_orgs
 
+pytestmark = pytest.mark.usefixtures("empty_database")  # an organisation imported into an empty database
+
 HEADER = ["代码", "名称", "类别", "上级代码"]
 GOOD_ROWS = [
     ["370100", "济南市", "市", ""],

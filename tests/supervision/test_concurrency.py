@@ -15,7 +15,7 @@ from luoshi.supervision.models import Notice, NoticeCounter
 from tests.conftest import build_cast
 from tests.work.conftest import build_plan
 
-pytestmark = [pytest.mark.django_db(transaction=True),
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(connection.vendor != "postgresql",
                                  reason="SQLite serializes writers (BEGIN IMMEDIATE): the race needs PostgreSQL")]
 

@@ -18,20 +18,22 @@ from luoshi.notify.models import Message
 from luoshi.supervision.models import Notice, NoticeCounter, NoticeSource, NoticeState, NoticeStep, StepKind
 from luoshi.work.demo import CAMPAIGNS, DEMO_AS_OF
 from luoshi.work.models import Campaign, Milestone, Rebaseline, RebaselineStatus, Task
+from tests.conftest import committed_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MILESTONE_KEYS = ["milestones_due", "done", "done_late", "overdue", "seriously_overdue"]
 
 
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup, django_db_blocker):
-    """`luoshi demo` once for the module (it takes seconds); the database is emptied again afterwards."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        call_command("demo", "--as-of", "2020-05-12", stdout=io.StringIO())
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+    """`luoshi demo` once for the module (it takes seconds) in an emptied database; the cast is back afterwards."""
+    def build():
+        with override_settings(PASSWORD_HASHERS=FAST_HASHER):
+            call_command("demo", "--as-of", "2020-05-12", stdout=io.StringIO())
+
+    with committed_data(django_db_blocker, build):
+        yield
 
 
 def user(username):

@@ -43,6 +43,8 @@ from luoshi.supervision import services as notice_services
 from luoshi.work import rules as work_rules
 from luoshi.work import services as work_services
 
+pytestmark = pytest.mark.both_databases
+
 APRIL = {
     "商务局": {"unit": "商务局", "rank": 1, "rank_change": 1, "score": 100, "milestones_due": 1, "done": 1, "done_late": 0,
             "overdue": 0, "seriously_overdue": 0, "reports_due": 1, "reports_late": 1, "reports_missing": 0, "notices": 0,

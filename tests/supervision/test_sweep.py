@@ -12,7 +12,7 @@ from luoshi.supervision import services, sweep
 from luoshi.supervision.models import Notice, NoticeStep
 from luoshi.work import services as work_services
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]
 
 
 def run(day):

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from luoshi.orgs.models import Region, RoleAssignment, Unit
 from luoshi.web.models import SiteFlag
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
 
 def counts():

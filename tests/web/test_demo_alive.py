@@ -18,7 +18,7 @@ from luoshi.work import queries
 from luoshi.work.demo import CAMPAIGNS
 from luoshi.work.models import Milestone, ProgressReport, Rebaseline, Task
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 CAMPAIGN_NAMES = [c[0] for c in CAMPAIGNS]
 
 

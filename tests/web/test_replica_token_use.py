@@ -9,7 +9,7 @@ from django.db import connection
 from luoshi.orgs import services
 from luoshi.orgs.models import ApiToken
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="several app servers need PostgreSQL")

@@ -7,7 +7,7 @@ from luoshi.work import demo, queries
 from luoshi.work.access import reporting_task_ids
 from luoshi.work.models import Campaign, Milestone, ProgressReport, Task
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
 
 @pytest.fixture

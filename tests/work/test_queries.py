@@ -7,7 +7,7 @@ from luoshi.work import queries, rules, services
 from luoshi.work.access import task_filter
 from luoshi.work.gantt import gantt_rows
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("may_12")]
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db, pytest.mark.usefixtures("may_12")]
 
 
 def test_later_steps_of_a_task_are_not_started_until_the_previous_step_is_due(plan):

@@ -12,7 +12,7 @@ from luoshi.core.dbrouter import PIN_COOKIE
 from tests.core.test_replica_router import _replica_alias, replica  # noqa: F401 (fixtures)
 from tests.daily.conftest import build_form
 
-pytestmark = [pytest.mark.django_db(transaction=True, databases="__all__"), pytest.mark.usefixtures("may_12")]
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db(transaction=True, databases="__all__"), pytest.mark.usefixtures("may_12")]
 
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER)\b", re.I)
 
