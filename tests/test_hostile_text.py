@@ -45,7 +45,7 @@ from tests.test_write_matrix import MEETING, client_as, database_state, post_jso
 from tests.work.conftest import build_plan
 from tests.work.test_transfers import row, xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]  # security round two (#20): on both databases
 
 # One of each class: a lone surrogate (JSON only: a form cannot carry one), C0 controls, DEL, a C1 control and
 # non-characters.

@@ -6,6 +6,8 @@ from luoshi.core import text
 from luoshi.core.problems import Rejected
 from luoshi.core.tabular import Sheet
 
+pytestmark = pytest.mark.both_databases
+
 PLAIN = ["", "招商引资项目签约", "第一行\n第二行", "甲\t乙", "Windows 换行\r\n", "全角　空格", "表情😀", "€ © ß", "\u2028",
          "\ufdcf", "\ufdf0", "\ufffd", "\U0010fffd"]
 

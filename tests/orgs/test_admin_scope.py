@@ -17,7 +17,7 @@ from luoshi.orgs import services
 from luoshi.orgs.models import AccountState, Person, Region, RoleAssignment, Unit
 from tests.orgs.admins import add_region_admins
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]  # security round two (#20): on both databases
 User = get_user_model()
 
 

@@ -17,7 +17,7 @@ from luoshi.orgs import services
 from luoshi.orgs.models import AccountState, ApiToken
 from tests.daily.conftest import DAY, at, build_form
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]  # security round two (#20): on both databases
 NEW = "Xin-mima-2020!"
 MUST_CHANGE_SESSION = "您正在使用管理员重置的一次性密码，请先在网页上修改密码（/account/password/），之后才能使用 API"
 MUST_CHANGE_TOKEN = "该 API 令牌所属账号的密码已由管理员重置，须先在网页上修改密码，之后才能使用 API"
