@@ -11,11 +11,6 @@ def responsible_units(region):
     return {r.indicator_id: r.unit for r in Responsibility.objects.filter(region=region).select_related("unit")}
 
 
-def responsibilities_of(unit):
-    """The (region id, indicator id) pairs this unit answers for."""
-    return set(Responsibility.objects.filter(unit=unit).values_list("region_id", "indicator_id"))
-
-
 def region_units(region):
     """The units that may answer for the region's indicators: those of the region and under it."""
     return Unit.objects.filter(region__code__startswith=region.prefix).order_by("code")

@@ -149,16 +149,6 @@ def send_to_unit(unit, subject, body="", *, link="", dedupe_key=None, actor=None
     return robots, people
 
 
-def send_to_region(region, subject, body="", *, link="", dedupe_key=None, actor=None, kind=Kind.GENERAL):
-    """Queue a message to a region's own robots (its 工作群). Returns how many were queued."""
-    _check(subject, kind)
-    queued = 0
-    for robot in Robot.objects.filter(region=region, active=True).order_by("pk"):
-        key = f"{dedupe_key}:r{robot.pk}" if dedupe_key else None
-        queued += queue_robot(robot, subject, body, link=link, dedupe_key=key, actor=actor, kind=kind)[1]
-    return queued
-
-
 # --- dispatch ----------------------------------------------------------------------------------------------------
 
 class DispatchResult(NamedTuple):
