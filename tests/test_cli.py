@@ -55,3 +55,20 @@ def test_import_orgs_exits_1_with_the_problems_and_0_when_saved(data_dir):
 def test_unknown_import_kind_is_an_error(data_dir):
     result = run(["import", "nonsense", "x.csv"], data_dir)
     assert result.returncode != 0 and "未知的导入种类" in result.stderr
+
+
+def test_work_and_daily_status_without_a_day_judge_today_and_old_flags_still_work(data_dir):
+    for args in (["work", "status"], ["work", "status", "--on", "2020-05-12"], ["daily", "status"],
+                 ["daily", "status", "--on", "2020-04-14"], ["daily", "status", "--date", "2020-04-14"]):
+        result = run(args, data_dir)
+        assert result.returncode == 0, (args, result.stderr)
+        assert "合计：" in result.stdout
+    result = run(["daily", "status", "--date", "2020-04-14", "--json"], data_dir)
+    assert result.returncode == 0 and result.stdout.strip() == "[]"
+
+
+def test_a_command_without_its_subcommand_or_with_a_bad_day_answers_in_chinese(data_dir):
+    result = run(["work"], data_dir)
+    assert result.returncode == 1 and "请指定子命令：status" in result.stderr
+    result = run(["daily", "status", "--date", "2020-02-30"], data_dir)
+    assert result.returncode == 1 and "日期「2020-02-30」不是真实的日期" in result.stderr

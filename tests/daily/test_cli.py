@@ -57,3 +57,23 @@ def test_bad_date_and_unknown_town_are_explained(cast, form):
         status("--date", "2020-4-x")
     with pytest.raises(CommandError, match="镇（街道）370115999 不存在"):
         status("--date", "2020-04-14", "--town", "370115999")
+
+
+def test_on_is_the_day_and_the_old_date_flag_gives_the_same_rows(cast, form):
+    submit(cast, now=at(DAY, 9, 5))
+    by_on = status("--on", "2020-04-14", "--json")
+    assert json.loads(by_on)[0]["status"] == "on_time"
+    assert status("--date", "2020-04-14", "--json") == by_on
+    assert status("--on", "2020-04-15", "--json") != by_on
+    with pytest.raises(CommandError, match="无法识别的日期「2020-4-x」"):
+        status("--on", "2020-4-x")
+
+
+def test_without_a_day_the_status_is_today_in_jinan(cast, form):
+    submit(cast, now=at(DAY, 9, 5))
+    import time_machine
+
+    # 17:00 UTC on 13 April is 01:00 on 14 April in 济南.
+    with time_machine.travel("2020-04-13 17:00 +0000", tick=False):
+        assert status("--json") == status("--on", "2020-04-14", "--json")
+        assert "2020-04-14 合计：" in status()

@@ -1,18 +1,19 @@
-"""luoshi demo [--reset] [--as-of YYYY-MM-DD] — build the illustrative demo district (idempotent).
+"""luoshi demo [--reset] [--on YYYY-MM-DD] — build the illustrative demo district (idempotent).
 
-The demo is dated around one day, ``as_of`` (today unless --as-of says otherwise): every app's demo.py reads
-``ctx["as_of"]`` (a datetime.date). ``luoshi demo --as-of 2020-05-12`` rebuilds the original 2020 demo that
-tests and scripts pin. The day is recorded in the SiteFlag ``demo_as_of``.
+The demo is dated around one day, ``as_of`` (today unless --on says otherwise; its old name --as-of is still
+accepted): every app's demo.py reads ``ctx["as_of"]`` (a datetime.date). ``luoshi demo --on 2020-05-12`` (or
+``--as-of 2020-05-12``) rebuilds the original 2020 demo that tests and scripts pin. The day is recorded in the SiteFlag
+``demo_as_of``.
 """
 
 import importlib
 
 from django.apps import apps
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
+from luoshi.core.commands import add_on_argument, day_on
 from luoshi.orgs.demo import accounts_text
 from luoshi.web.models import SiteFlag
 
@@ -39,24 +40,13 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="仅在数据库中还没有任何地区时生成")
         parser.add_argument("--no-accounts", action="store_true",
                             help="不列出演示账号（make run 随后用 luoshi accounts 列出）")
-        parser.add_argument(
-            "--as-of", default=None, metavar="YYYY-MM-DD",
-            help="演示数据以哪一天为“今天”（默认今天；2020-05-12 为测试所用的 2020 年演示）",
-        )
+        add_on_argument(parser, "演示数据以哪一天为“今天”（默认今天；2020-05-12 为测试所用的 2020 年演示；旧名 --as-of 仍可用）",
+                        "--as-of")
 
-    def handle(self, reset=False, if_empty=False, as_of=None, no_accounts=False, **options):
+    def handle(self, reset=False, if_empty=False, on=None, no_accounts=False, **options):
         from luoshi.orgs.models import Region
 
-        if as_of:
-            from luoshi.core.periods import parse_day
-            from luoshi.core.problems import Rejected
-
-            try:
-                as_of = parse_day(as_of, "演示日期（--as-of）")
-            except Rejected as error:
-                raise CommandError(str(error)) from None
-        else:
-            as_of = timezone.localdate()
+        as_of = day_on(on, "演示日期（--on）")
 
         if if_empty and Region.objects.exists():
             self.stdout.write("数据库已有数据，未生成演示数据。")
