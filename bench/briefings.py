@@ -35,18 +35,18 @@ def main():
     django.setup()
     from django.core.management import call_command
 
-    from luoshi.briefings import pack as packs
-    from luoshi.briefings.pack_docx import render
+    from luoshi.briefings.pack.assemble import build
+    from luoshi.briefings.pack.word import render
     from luoshi.orgs.models import Region
 
     call_command("migrate", "--noinput", verbosity=0)
     call_command("demo", "--if-empty", "--as-of", "2020-05-12", verbosity=0)  # the 2020 demo: the pack of 2020-03
     region, period = Region.objects.get(code="370115"), date(2020, 3, 1)
-    size = len(render(packs.build(region, period)))  # warm-up
+    size = len(render(build(region, period)))  # warm-up
     warm = []
     for _ in range(args.runs):
         started = time.perf_counter()
-        render(packs.build(region, period))
+        render(build(region, period))
         warm.append(time.perf_counter() - started)
     fresh = []
     out = Path(tempfile.mkdtemp()) / "pack.docx"

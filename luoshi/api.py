@@ -9,9 +9,17 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
+from luoshi.briefings import api as briefings
+from luoshi.briefings.pack import api as briefings_pack
+from luoshi.core.errors import MESSAGES, OUT_OF_RANGE, RETRY_AFTER_SECONDS, UNAVAILABLE, out_of_range, too_big_message
 from luoshi.core.problems import Rejected
+from luoshi.daily import api as daily
+from luoshi.indicators import api as indicators
+from luoshi.notify import api as notify
+from luoshi.orgs import api as orgs
 from luoshi.orgs.api_auth import BearerToken, HeaderToken, resolve_pending_token
-from luoshi.web.guards import MESSAGES, OUT_OF_RANGE, RETRY_AFTER_SECONDS, UNAVAILABLE, out_of_range, too_big_message
+from luoshi.supervision import api as supervision
+from luoshi.work import api as work
 
 logger = logging.getLogger("django.request")
 
@@ -33,12 +41,12 @@ def error(request, message, status, **extra):
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return error(request, "未登录或 API 令牌无效（缺失、错误或已吊销）", 401)
+    return error(request, MESSAGES[401], 401)
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
-    return error(request, str(exc) or "无权访问", 403)
+    return error(request, str(exc) or MESSAGES[403], 403)
 
 
 @api.exception_handler(Http404)
@@ -112,18 +120,12 @@ def on_unexpected(request, exc):
     return error(request, MESSAGES[500], 500)
 
 
-from luoshi.briefings.api import router as briefings_router  # noqa: E402
-from luoshi.daily.api import router as daily_router  # noqa: E402
-from luoshi.indicators.api import router as indicators_router  # noqa: E402
-from luoshi.notify.api import router as notify_router  # noqa: E402
-from luoshi.orgs.api import router as orgs_router  # noqa: E402
-from luoshi.supervision.api import router as supervision_router  # noqa: E402
-from luoshi.work.api import router as work_router  # noqa: E402
-
-api.add_router("/", orgs_router)
-api.add_router("/indicators", indicators_router)
-api.add_router("/work", work_router)
-api.add_router("/daily", daily_router)
-api.add_router("/supervision", supervision_router)
-api.add_router("/briefings", briefings_router)
-api.add_router("/notify", notify_router)
+# Every router of every app and room, mounted here and nowhere else (no app module mounts another's router).
+api.add_router("/", orgs.router)
+api.add_router("/indicators", indicators.router)
+api.add_router("/work", work.router)
+api.add_router("/daily", daily.router)
+api.add_router("/supervision", supervision.router)
+api.add_router("/briefings", briefings.router)
+api.add_router("/briefings", briefings_pack.router)  # the meeting pack: /briefings/pack, /briefings/meetings/{id}/pack
+api.add_router("/notify", notify.router)

@@ -373,7 +373,7 @@ def test_the_organisation_export_of_a_stored_hostile_unit_name_opens(stored, cli
 
 
 def test_the_chart_workbook_keeps_a_region_named_like_a_formula_as_text():
-    from luoshi.briefings.docx_charts import workbook_bytes
+    from luoshi.briefings.pack.charts import workbook_bytes
 
     values, formulas = xlsx_cells(workbook_bytes(['=HYPERLINK("http://evil.example","点击")', "济阳\x07区"],
                                                  [("增速", [1.5, 2.0])]))

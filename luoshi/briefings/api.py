@@ -1,14 +1,16 @@
 """/api/v1/briefings: meetings (list, open, close, publish), sections (list, submit), follow-ups (list, add).
-The pack's routes are added to the same router by its own module (imported at the bottom)."""
+The pack's routes are the pack's own router (pack/api.py), mounted beside this one by luoshi/api.py."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from ninja import Router, Schema
 
 from luoshi.briefings import access, queries, services
 from luoshi.briefings.models import MeetingState
 from luoshi.core.problems import Rejected
 from luoshi.indicators.models import Indicator
+from luoshi.indicators.responsibility import responsible_units
 from luoshi.orgs.access import access_for
 from luoshi.orgs.models import Region, Unit
 
@@ -123,8 +125,6 @@ def submit(request, pk: int, body: SectionIn):
         raise Rejected("请指明报送单位（unit）")
     if not access_for(request.user).is_admin and unit not in own:
         raise PermissionDenied(f"您不能以{unit.name}的名义报送材料")
-    from luoshi.indicators.responsibility import responsible_units
-
     owner = responsible_units(found.region).get(indicator.pk)
     if owner is None or owner.pk != unit.pk:
         raise PermissionDenied(f"{unit.name}不是{found.region.name}{indicator.name}的责任单位，不能报送该指标的材料")
@@ -138,8 +138,6 @@ def follow_ups(request, pk: int):
     found = access.get_meeting_for_user(request.user, pk)
     if not access.reads_whole(request.user, found):
         raise PermissionDenied("本会议材料尚未向您的单位发布")
-    from django.utils import timezone
-
     return [{"number": r["follow_up"].number, "title": r["follow_up"].title, "task": r["task"].pk,
              "lead_unit": r["task"].lead_unit.code, "deadline": r["task"].deadline.isoformat(),
              "light": r["light"], "status": r["status"]} for r in queries.follow_up_rows(found, timezone.localdate())]
@@ -155,7 +153,3 @@ def add_follow_up(request, pk: int, body: FollowUpIn):
     item = services.add_follow_up(request.user, found, title=body.title, lead_unit=lead, deadline=body.deadline,
                                   leader_name=body.leader_name.strip()[:100])
     return {"number": item.number, "title": item.title, "task": item.task_id}
-
-
-# "pack" adds its routes to this router from its own module, imported here:
-from luoshi.briefings import api_pack  # noqa: E402,F401

@@ -1,8 +1,8 @@
-from django.urls import include, path  # noqa: F401  (include: the pack's pages, below)
+"""The meeting pages; luoshi/urls.py mounts them with the pack's (pack/urls.py) under /briefings/, namespace briefings."""
+
+from django.urls import path
 
 from luoshi.briefings import views
-
-app_name = "briefings"
 
 urlpatterns = [
     path("", views.meeting_list, name="index"),
@@ -11,5 +11,4 @@ urlpatterns = [
     path("meetings/<int:pk>/state", views.meeting_state, name="meeting_state"),
     path("meetings/<int:pk>/sections/<str:indicator_code>", views.section_edit, name="section"),
     path("meetings/<int:pk>/follow-ups/add", views.follow_up_add, name="follow_up_add"),
-    path("", include("luoshi.briefings.urls_pack")),
 ]

@@ -93,6 +93,11 @@ def latest_period(region):
     return Figure.objects.filter(region=region, current=True).aggregate(p=Max("period"))["p"]
 
 
+def has_figures(region, period) -> bool:
+    """Whether the region has any current figure for the period (the meeting pack's command refuses a period without)."""
+    return Figure.objects.filter(region=region, period=period, current=True).exists()
+
+
 def matrix(city, period, sort=None):
     """Regions × indicators for the county-level regions of a city: growth, value and rank in each cell."""
     regions = list(Region.objects.filter(parent=city, level="county").order_by("code"))

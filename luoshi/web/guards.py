@@ -14,30 +14,18 @@ import sys
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.signals import got_request_exception
-from django.db import DataError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 
 from luoshi.core import text
+from luoshi.core.errors import MESSAGES, OUT_OF_RANGE, RETRY_AFTER_SECONDS, out_of_range, too_big_message
 
 API_PREFIX = "/api/"
-RETRY_AFTER_SECONDS = 30
-UNAVAILABLE = "数据库暂不可用，请稍后重试"
 NUL_REFUSED = "请求中含有空字符（NUL），已拒绝"
 UNREADABLE = "请求内容无法解析（表单格式不正确或字段过多）"
-OUT_OF_RANGE = "请求中的数值超出范围"
-MESSAGES = {
-    400: "请求无效",
-    401: "未登录或 API 令牌无效（缺失、错误或已吊销）",
-    403: "无权访问",
-    404: "不存在：没有这个 API 地址",
-    405: "不支持该请求方法",
-    413: "请求内容过大",
-    500: "服务器内部错误，已记录。请稍后重试",
-    503: UNAVAILABLE,
-}
 TITLES = {400: "请求无效", 405: "不支持该请求方法", 413: "提交的内容过大", 503: "系统暂不可用"}
 DATABASE_DOWN = (OperationalError, InterfaceError)
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -47,11 +35,6 @@ logger = logging.getLogger("django.request")
 
 def is_api(request):
     return request.path.startswith(API_PREFIX)
-
-
-def too_big_message():
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return f"请求内容过大（表单或 JSON 不能超过 {limit / (1024 * 1024):g} MB）" if limit else MESSAGES[413]
 
 
 def refusal(request, status, message=None):
@@ -167,15 +150,6 @@ class RequestGuard:
             logger.warning("Out of range: %s", request.path, exc_info=exception, extra={"status_code": 400, "request": request})
             return refusal(request, 400, OUT_OF_RANGE)
         return None
-
-
-def out_of_range(exception):
-    """A number from the request too large for the database or for Python's dates (an id of 10^30 in a query:
-    OverflowError on SQLite, numeric_value_out_of_range on PostgreSQL). Inputs should be bounded where they are
-    read; this keeps one that is not from being a 500."""
-    if isinstance(exception, OverflowError):
-        return True
-    return isinstance(exception, DataError) and getattr(exception.__cause__, "sqlstate", None) == "22003"
 
 
 @receiver(got_request_exception)

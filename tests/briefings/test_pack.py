@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from docx import Document
 
-from luoshi.briefings import pack as packs
+from luoshi.briefings.pack import assemble
 from luoshi.briefings import services
 from luoshi.indicators import services as indicator_services
 from luoshi.orgs import services as org_services
@@ -77,7 +77,7 @@ def test_the_docx_indicator_table_has_the_cli_tables_numbers_ranks_and_lights(ci
 
 
 def test_the_summary_is_written_from_the_figures(city):
-    built = packs.build(city["370115"], MAR, today=date(2020, 4, 20))
+    built = assemble.build(city["370115"], MAR, today=date(2020, 4, 20))
     # retail green (31.7 against 25), industry_va red (-3.0 against 7.5, 短板), tax_revenue and fdi unlit;
     # ranks: industry_va 3rd of 3, retail 2nd of 6, fdi 1st of 2; 双过半 course: retail on, industry_va off.
     assert built.summary == (
@@ -90,7 +90,7 @@ def test_the_summary_is_written_from_the_figures(city):
 def test_the_summary_in_june_gives_the_half_half_verdict():
     rows = [{"name": "甲", "light": "green", "rank": 1, "band": "strength", "half_half": True, "outlook": None},
             {"name": "乙", "light": "red", "rank": 9, "band": "weakness", "half_half": False, "outlook": None}]
-    text = packs.summary("济阳区", date(2020, 6, 1), rows)
+    text = assemble.summary("济阳区", date(2020, 6, 1), rows)
     assert text.endswith("短板指标为乙。甲1项实现“双过半”；乙1项未实现“双过半”。")
     assert "进度达到要求" not in text
 

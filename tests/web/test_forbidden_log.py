@@ -21,12 +21,12 @@ def test_a_403_is_logged_as_one_line_with_who_what_and_why(client_for, caplog):
 
 
 def test_a_server_error_keeps_its_traceback(client_for, caplog, monkeypatch):
-    from luoshi.audit import views
+    from luoshi.web import audit_log
 
     def broken(*args, **kwargs):
         raise RuntimeError("坏了")
 
-    monkeypatch.setattr(views, "annotate", broken)
+    monkeypatch.setattr(audit_log, "annotate", broken)
     client = client_for("wang_admin")
     client.raise_request_exception = False
     with caplog.at_level(logging.ERROR, logger="django.request"):

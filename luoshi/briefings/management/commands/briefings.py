@@ -1,7 +1,7 @@
 """luoshi briefings pack --region CODE --period YYYY-MM --out FILE.docx — the meeting pack as a Word file.
 Other subcommands plug in below, one line each (subcommand -> help, add_arguments, handle)."""
 
-from luoshi.briefings.cli_pack import SUBCOMMAND as PACK
+from luoshi.briefings.pack.cli import SUBCOMMAND as PACK
 from luoshi.briefings.cli_remind import SUBCOMMAND as REMIND
 from luoshi.core.commands import SubcommandTable
 

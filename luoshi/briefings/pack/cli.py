@@ -20,9 +20,10 @@ def _fail(command, message):
 
 
 def _pack(command, region=None, period=None, meeting=None, out=None, **options):
-    from luoshi.briefings import pack as packs
     from luoshi.briefings.models import Meeting
-    from luoshi.briefings.pack_docx import render
+    from luoshi.briefings.pack.assemble import build
+    from luoshi.briefings.pack.word import render
+    from luoshi.indicators.queries import has_figures
     from luoshi.orgs.models import Region
 
     found_meeting = None
@@ -40,12 +41,12 @@ def _pack(command, region=None, period=None, meeting=None, out=None, **options):
         month = parse_period(period)
     except PeriodError as error:
         _fail(command, str(error))
-    if not packs.has_figures(found, month):
+    if not has_figures(found, month):
         _fail(command, f"{found.name}{period_label(month)}没有指标数据，未生成会议材料")
     target = Path(out)
     if target.suffix.lower() != ".docx":
         _fail(command, "输出文件应以 .docx 结尾")
-    built = packs.build(found, month, meeting=found_meeting)
+    built = build(found, month, meeting=found_meeting)
     try:
         target.write_bytes(render(built))
     except OSError as error:

@@ -2,14 +2,15 @@
 (the default) answers the Word file; `format=json` the pack's content (the indicator rows carry the keys of
 `luoshi indicators table --json` plus rank_text, light_text, band_text, outlook, gap_first and gap_next)."""
 
-from django.http import HttpResponse
+from ninja import Router
 from ninja.errors import HttpError
 
-from luoshi.briefings import access_pack, pack as packs, pack_docx
-from luoshi.briefings.api import router
+from luoshi.briefings.pack import access, word
+from luoshi.briefings.pack.assemble import build
 from luoshi.core.dbrouter import reads_replica
 from luoshi.core.periods import PeriodError, parse_period
 
+router = Router(tags=["会议材料"])  # mounted beside briefings' own router under /briefings (luoshi/api.py)
 FORMATS = ("docx", "json")
 
 
@@ -32,20 +33,18 @@ def _answer(built, format):
                 "sections": [{"indicator": e["row"]["indicator"], "weakness": e["weakness"], "sections": e["sections"]}
                              for e in built.sections],
                 "work": built.work, "daily": built.daily, "follow_ups": built.follow_ups}
-    response = HttpResponse(pack_docx.render(built), content_type=pack_docx.DOCX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{built.region.code}-{built.period_code}.docx"'
-    return response
+    return word.http_response(built)
 
 
 @router.get("/pack", summary="会议材料（按地区、期间即时生成）：format=docx 下载 Word 文档，format=json 返回内容")
 @reads_replica
 def region_pack(request, region: str, period: str, format: str = "docx"):
-    region_obj = access_pack.get_pack_region_for_user(request.user, region)
-    return _answer(packs.build(region_obj, _month(period)), format)
+    region_obj = access.get_pack_region_for_user(request.user, region)
+    return _answer(build(region_obj, _month(period)), format)
 
 
 @router.get("/meetings/{meeting_id}/pack", summary="某次会议的会议材料（含各单位分析材料）：format=docx 或 json")
 @reads_replica
 def meeting_pack(request, meeting_id: int, format: str = "docx"):
-    meeting = access_pack.get_pack_meeting_for_user(request.user, meeting_id)
-    return _answer(packs.build(meeting.region, _month(meeting.period), meeting=meeting), format)
+    meeting = access.get_pack_meeting_for_user(request.user, meeting_id)
+    return _answer(build(meeting.region, _month(meeting.period), meeting=meeting), format)

@@ -1,3 +1,8 @@
+"""The audit log page (/audit/): every write of every app, filtered and read with Chinese labels (audit.labels), for
+global administrators only (orgs.access.require_admin; an administrator of a region is not one). The page lives in the
+shell because it stands above orgs: audit sits below orgs (orgs' services record into it) and may not ask orgs who
+is an administrator."""
+
 from datetime import datetime, time
 
 from django.contrib.auth.decorators import login_required
@@ -41,4 +46,5 @@ def entry_list(request):
     query = params.copy()
     query.pop("page", None)
     page.object_list = annotate(page.object_list)
-    return render(request, "audit/list.html", {"page": page, "types": sorted((t, type_label(t)) for t in types), "params": params, "query": query.urlencode()})
+    return render(request, "web/audit_log.html", {"page": page, "types": sorted((t, type_label(t)) for t in types),
+                                                   "params": params, "query": query.urlencode()})

@@ -1,11 +1,13 @@
 """The meeting pack as a Word file, laid out by the conventions of government documents (GB/T 9704 in spirit):
 A4, the title in 方正小标宋简体 2号, headings 黑体 3号, body 仿宋_GB2312 3号, tables 五号 with the header row repeated
 on each page, page numbers "— N —" in the footer. A reader without those fonts gets the named fallbacks (the font
-table's altName: 宋体, 仿宋, 黑体). Charts are native Word charts (docx_charts). People's text (names, titles, the
+table's altName: 宋体, 仿宋, 黑体). Charts are native Word charts (charts.py). People's text (names, titles, the
 units' sections) goes in through core.text.for_documents, so a character XML cannot hold never stops the pack."""
 
 from io import BytesIO
+from urllib.parse import quote
 
+from django.http import HttpResponse
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -15,8 +17,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from lxml import etree
 
-from luoshi.briefings import docx_charts
-from luoshi.briefings.pack import number, points
+from luoshi.briefings.pack import charts
+from luoshi.briefings.pack.assemble import number, points
 from luoshi.core.text import for_documents
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -162,23 +164,31 @@ def indicator_cells(row):
             number(row["gap_next"]), row["band_text"]]
 
 
-def _heading(document, text, level=1):
-    font = HEADING_FONT if level == 1 else KAI_FONT
-    return _para(document, text, font, SIZE_3, bold=False, space_after=6)
+class _Parts:
+    """The numbered part headings (一、二、…) in the order the parts are written."""
+
+    def __init__(self, document):
+        self.document, self.count = document, 0
+
+    def __call__(self, text):
+        self.count += 1
+        _para(self.document, f"{CHINESE_NUMBERS[self.count - 1]}、{text}", HEADING_FONT, SIZE_3, space_after=6)
 
 
-def render(pack) -> bytes:
+def _new_document():
     document = Document()
     _font_table(document)
     normal = document.styles["Normal"]
     normal.font.name = "Times New Roman"
     normal.font.size = SIZE_3
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    cover = document.sections[0]
-    _page_setup(cover)
-    _page_numbers(cover)
+    first = document.sections[0]
+    _page_setup(first)
+    _page_numbers(first)
+    return document
 
-    # cover
+
+def _cover(document, pack):
     for _ in range(4):
         _para(document, indent=False)
     _para(document, pack.title, TITLE_FONT, SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=24)
@@ -189,66 +199,56 @@ def render(pack) -> bytes:
     _para(document, f"{held.year}年{held.month}月{held.day}日", BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.CENTER)
     document.add_page_break()
 
-    part = 0
 
-    def next_heading(text):
-        nonlocal part
-        part += 1
-        _heading(document, f"{CHINESE_NUMBERS[part - 1]}、{text}")
+def _indicator_table(document, pack, part):
+    """The indicator table on landscape pages of its own."""
+    _page_setup(document.add_section(WD_SECTION.NEW_PAGE), landscape=True)
+    part("主要经济指标完成情况")
+    _para(document, f"{pack.region.name}{pack.period_label}主要经济指标（位次为全市同级地区按增速排名）",
+          BODY_FONT, SIZE_4, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=4)
+    fills = {(r, 9): LIGHT_FILL[row["light"]] for r, row in enumerate(pack.rows) if row["light"] in LIGHT_FILL}
+    widths = [Cm(3.9), Cm(1.2), Cm(1.9)] + [Cm(1.55)] * 12
+    _table(document, TABLE_COLUMNS, [indicator_cells(r) for r in pack.rows], widths=widths, fills=fills, size=Pt(9))
+    _para(document, "注：差＝完成进度－序时进度（仅增速目标的指标为增长－目标增速）；位次变化为正表示前移；"
+                    "与首位差、与前一位差为本地区增速落后的百分点（“争先进位”差距）。", BODY_FONT, Pt(10.5), indent=False)
+    _page_setup(document.add_section(WD_SECTION.NEW_PAGE))
 
-    next_heading("总体情况")
-    if not pack.has_figures:
-        _para(document, pack.no_figures_text)
-    else:
-        _para(document, pack.summary)
 
-        # the indicator table on landscape pages
-        table_section = document.add_section(WD_SECTION.NEW_PAGE)
-        _page_setup(table_section, landscape=True)
-        next_heading("主要经济指标完成情况")
-        _para(document, f"{pack.region.name}{pack.period_label}主要经济指标（位次为全市同级地区按增速排名）",
-              BODY_FONT, SIZE_4, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=4)
-        fills = {(r, 9): LIGHT_FILL[row["light"]] for r, row in enumerate(pack.rows) if row["light"] in LIGHT_FILL}
-        widths = [Cm(3.9), Cm(1.2), Cm(1.9)] + [Cm(1.55)] * 12
-        _table(document, TABLE_COLUMNS, [indicator_cells(r) for r in pack.rows], widths=widths, fills=fills,
-               size=Pt(9))
-        _para(document, "注：差＝完成进度－序时进度（仅增速目标的指标为增长－目标增速）；位次变化为正表示前移；"
-                        "与首位差、与前一位差为本地区增速落后的百分点（“争先进位”差距）。", BODY_FONT, Pt(10.5), indent=False)
-        back = document.add_section(WD_SECTION.NEW_PAGE)
-        _page_setup(back)
+def _charts(document, pack, part):
+    part("图表")
+    if pack.value_chart:
+        c = pack.value_chart
+        charts.add_bar_chart(document, _chart_para(document), c["title"], c["names"], c["series"])
+    for c in pack.weakness_charts:
+        charts.add_bar_chart(document, _chart_para(document), c["title"], c["names"], c["series"], highlight=c["own"])
+    if not pack.value_chart and not pack.weakness_charts:
+        _para(document, "本期没有带总量目标的指标，也没有短板指标，无图表。")
 
-        next_heading("图表")
-        if pack.value_chart:
-            c = pack.value_chart
-            docx_charts.add_bar_chart(document, _chart_para(document), c["title"], c["names"], c["series"])
-        for c in pack.weakness_charts:
-            docx_charts.add_bar_chart(document, _chart_para(document), c["title"], c["names"], c["series"],
-                                      highlight=c["own"])
-        if not pack.value_chart and not pack.weakness_charts:
-            _para(document, "本期没有带总量目标的指标，也没有短板指标，无图表。")
 
-    if pack.meeting is not None:
-        next_heading("各责任单位分析材料")
-        if not pack.sections:
-            _para(document, "本期没有指标数据，各单位未提交分析材料。")
-        for n, entry in enumerate(pack.sections, start=1):
-            r = entry["row"]
-            mark = "（短板）" if entry["weakness"] else ""
-            _para(document, f"（{CHINESE_NUMBERS[(n - 1) % 10] if n <= 10 else n}）{r['name']}{mark}", KAI_FONT, SIZE_3)
-            _para(document, f"累计{number(r['value'])}{r['unit']}，增长{number(r['growth'])}%，{r['rank_text']}，"
-                            f"完成进度{number(r['completion'])}%，{r['light_text']}。", BODY_FONT, SIZE_4)
-            if not entry["sections"]:
-                _para(document, "责任单位未提交材料。", BODY_FONT, SIZE_4)
-            for s in entry["sections"]:
-                _para(document, f"{s['unit']}：", HEADING_FONT, SIZE_4)
-                for label, key in (("完成情况", "completion"), ("原因分析", "reasons"), ("下步措施", "measures")):
-                    if s[key]:
-                        p = _para(document, "", BODY_FONT, SIZE_4)
-                        _fonts(p.add_run(f"{label}："), BODY_FONT, SIZE_4, bold=True)
-                        _fonts(p.add_run(for_documents(s[key])), BODY_FONT, SIZE_4)
+def _unit_sections(document, sections, part):
+    """The units' analyses of a meeting, indicator by indicator (the weaknesses first)."""
+    part("各责任单位分析材料")
+    if not sections:
+        _para(document, "本期没有指标数据，各单位未提交分析材料。")
+    for n, entry in enumerate(sections, start=1):
+        r = entry["row"]
+        mark = "（短板）" if entry["weakness"] else ""
+        _para(document, f"（{CHINESE_NUMBERS[(n - 1) % 10] if n <= 10 else n}）{r['name']}{mark}", KAI_FONT, SIZE_3)
+        _para(document, f"累计{number(r['value'])}{r['unit']}，增长{number(r['growth'])}%，{r['rank_text']}，"
+                        f"完成进度{number(r['completion'])}%，{r['light_text']}。", BODY_FONT, SIZE_4)
+        if not entry["sections"]:
+            _para(document, "责任单位未提交材料。", BODY_FONT, SIZE_4)
+        for s in entry["sections"]:
+            _para(document, f"{s['unit']}：", HEADING_FONT, SIZE_4)
+            for label, key in (("完成情况", "completion"), ("原因分析", "reasons"), ("下步措施", "measures")):
+                if s[key]:
+                    p = _para(document, "", BODY_FONT, SIZE_4)
+                    _fonts(p.add_run(f"{label}："), BODY_FONT, SIZE_4, bold=True)
+                    _fonts(p.add_run(for_documents(s[key])), BODY_FONT, SIZE_4)
 
-    work = pack.work
-    next_heading("重点工作推进情况")
+
+def _key_work(document, work, part):
+    part("重点工作推进情况")
     _para(document, f"截至{work['as_of']:%Y年%m月%d}日，各攻坚战任务亮灯情况如下。")
     if work["campaigns"]:
         _table(document, ["攻坚战", "任务数", "绿灯", "黄灯", "红灯"],
@@ -268,20 +268,23 @@ def render(pack) -> bytes:
         _para(document, f"{lg['label']}考核排名：先进单位{('、'.join(lg['top']) or '无')}；"
                         f"后进单位{('、'.join(lg['bottom']) or '无')}。")
 
-    next_heading("村居日报报送情况")
-    daily = pack.daily
+
+def _daily_reports(document, daily, part):
+    part("村居日报报送情况")
     if daily is None:
         _para(document, "本期没有村居日报。")
-    else:
-        _para(document, f"{daily['first']:%Y年%m月%d日}至{daily['last']:%Y年%m月%d日}，各镇街按时报送率如下。")
-        _table(document, ["镇街", "应报（村·日）", "按时", "逾期", "缺报", "按时报送率(%)"],
-               [[t["name"], t["expected"], t["on_time"], t["late"], t["missing"], number(t["rate"])] for t in daily["towns"]]
-               + [["合计", daily["total"]["expected"], daily["total"]["on_time"], daily["total"]["late"],
-                   daily["total"]["missing"], number(daily["total"]["rate"])]],
-               widths=[Cm(3.6), Cm(2.6), Cm(2.2), Cm(2.2), Cm(2.2), Cm(2.8)])
+        return
+    _para(document, f"{daily['first']:%Y年%m月%d日}至{daily['last']:%Y年%m月%d日}，各镇街按时报送率如下。")
+    total = daily["total"]
+    _table(document, ["镇街", "应报（村·日）", "按时", "逾期", "缺报", "按时报送率(%)"],
+           [[t["name"], t["expected"], t["on_time"], t["late"], t["missing"], number(t["rate"])] for t in daily["towns"]]
+           + [["合计", total["expected"], total["on_time"], total["late"], total["missing"], number(total["rate"])]],
+           widths=[Cm(3.6), Cm(2.6), Cm(2.2), Cm(2.2), Cm(2.2), Cm(2.8)])
 
-    next_heading("上次会议确定事项落实情况")
-    follow = pack.follow_ups
+
+def _follow_ups(document, follow, part):
+    """How the previous meeting's follow-up items stand."""
+    part("上次会议确定事项落实情况")
     if follow is None:
         _para(document, "本地区此前没有召开经济形势分析会。")
     elif not follow["items"]:
@@ -293,6 +296,34 @@ def render(pack) -> bytes:
                [[f["number"], f["title"], f["lead_unit"], f"{f['deadline']:%Y-%m-%d}", f["light"], f["standing"]]
                 for f in follow["items"]], widths=[Cm(1.4), Cm(4.6), Cm(2.4), Cm(2.2), Cm(1.2), Cm(3.8)])
 
+
+def render(pack) -> bytes:
+    """The .docx: cover; overall situation (with the indicator table and charts when the period has figures); the
+    units' analyses (a meeting's pack); key work; daily reports; the previous meeting's follow-up items."""
+    document = _new_document()
+    _cover(document, pack)
+    part = _Parts(document)
+    part("总体情况")
+    if not pack.has_figures:
+        _para(document, pack.no_figures_text)
+    else:
+        _para(document, pack.summary)
+        _indicator_table(document, pack, part)
+        _charts(document, pack, part)
+    if pack.meeting is not None:
+        _unit_sections(document, pack.sections, part)
+    _key_work(document, pack.work, part)
+    _daily_reports(document, pack.daily, part)
+    _follow_ups(document, pack.follow_ups, part)
     out = BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def http_response(pack):
+    """The .docx as a download named by its title (and, for clients that read only the plain name, by the region's
+    code and the period)."""
+    response = HttpResponse(render(pack), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = (f"attachment; filename=\"{pack.region.code}-{pack.period_code}.docx\"; "
+                                       f"filename*=UTF-8''{quote(for_documents(pack.title + '.docx'))}")
+    return response

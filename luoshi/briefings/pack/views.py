@@ -1,14 +1,12 @@
 """The meeting pack as a print page and as a .docx download: for a meeting, or for a region and period on the fly."""
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import render
 
-from luoshi.briefings import access_pack, pack as packs, pack_docx
 from luoshi.briefings.access import can_organise
+from luoshi.briefings.pack import access, word
+from luoshi.briefings.pack.assemble import build, number
 from luoshi.core.dbrouter import reads_replica
 from luoshi.core.periods import PeriodError, parse_period
 from luoshi.orgs.access import visible_regions
@@ -35,7 +33,7 @@ def _bars(chart):
                 bars.append({"label": label, "text": "—", "left": 0, "width": 0})
                 continue
             start, end = sorted((0.0, float(v)))
-            bars.append({"label": label, "text": packs.number(v), "left": round((start - low) * 100 / span, 2),
+            bars.append({"label": label, "text": number(v), "left": round((start - low) * 100 / span, 2),
                          "width": round((end - start) * 100 / span, 2), "negative": v < 0,
                          "label_at": round(((start if v < 0 else end) - low) * 100 / span, 2)})
         rows.append({"name": name, "own": chart.get("own") == i, "bars": bars})
@@ -44,46 +42,33 @@ def _bars(chart):
 
 
 def _page(request, built, docx_url, status=200):
-    from luoshi.briefings.pack_docx import TABLE_COLUMNS, indicator_cells
-
     charts = ([_bars(built.value_chart)] if built.value_chart else []) + [_bars(c) for c in built.weakness_charts]
     return render(request, "briefings/pack_print.html", {
-        "pack": built, "columns": TABLE_COLUMNS, "charts": charts, "docx_url": docx_url,
-        "table": [{"cells": indicator_cells(r), "light": r["light"]} for r in built.rows]}, status=status)
-
-
-def _docx(built):
-    response = HttpResponse(pack_docx.render(built), content_type=pack_docx.DOCX_TYPE)
-    name = f"{built.title}.docx"
-    response["Content-Disposition"] = (f"attachment; filename=\"{built.region.code}-{built.period_code}.docx\"; "
-                                       f"filename*=UTF-8''{quote(name)}")
-    return response
+        "pack": built, "columns": word.TABLE_COLUMNS, "charts": charts, "docx_url": docx_url,
+        "table": [{"cells": word.indicator_cells(r), "light": r["light"]} for r in built.rows]}, status=status)
 
 
 def _meeting_pack(request, pk):
-    meeting = access_pack.get_pack_meeting_for_user(request.user, pk)
+    """(the meeting's pack, None), or (None, the page that says why there is none)."""
+    meeting = access.get_pack_meeting_for_user(request.user, pk)
     month = _month(meeting.period)
     if isinstance(month, str):  # a meeting stores a checked period; kept safe all the same
-        return None, meeting, month
-    return packs.build(meeting.region, month, meeting=meeting), meeting, None
+        return None, render(request, "briefings/pack_print.html", {"problems": [month]}, status=400)
+    return build(meeting.region, month, meeting=meeting), None
 
 
 @login_required
 @reads_replica
 def meeting_pack(request, pk):
-    built, meeting, problem = _meeting_pack(request, pk)
-    if problem:
-        return render(request, "briefings/pack_print.html", {"problems": [problem]}, status=400)
-    return _page(request, built, f"{request.path.rstrip('/')}.docx")
+    built, refused = _meeting_pack(request, pk)
+    return refused or _page(request, built, f"{request.path.rstrip('/')}.docx")
 
 
 @login_required
 @reads_replica
 def meeting_pack_docx(request, pk):
-    built, meeting, problem = _meeting_pack(request, pk)
-    if problem:
-        return render(request, "briefings/pack_print.html", {"problems": [problem]}, status=400)
-    return _docx(built)
+    built, refused = _meeting_pack(request, pk)
+    return refused or word.http_response(built)
 
 
 def _region_pack(request):
@@ -95,7 +80,7 @@ def _region_pack(request):
     if not code and not raw:
         return None, [], form
     problems = []
-    region = access_pack.get_pack_region_for_user(request.user, code) if code else None
+    region = access.get_pack_region_for_user(request.user, code) if code else None
     if region is None:
         problems.append("请选择地区")
     month = _month(raw) if raw else "请填写期间，如 2020-03"
@@ -103,7 +88,7 @@ def _region_pack(request):
         problems.append(month)
     if problems:
         return None, problems, form
-    return packs.build(region, month), [], form
+    return build(region, month), [], form
 
 
 @login_required
@@ -125,4 +110,4 @@ def region_pack_docx(request):
     if built is None:
         return render(request, "briefings/pack_print.html", {"problems": problems or ["请选择地区并填写期间"],
                                                              "form": form}, status=400)
-    return _docx(built)
+    return word.http_response(built)

@@ -1,8 +1,8 @@
 """The meeting pack (会议材料汇编): everything it shows, assembled from the other apps' read side. No writes.
 
 The indicator table is `indicators.queries.table` — the code behind `luoshi indicators table --json` — so the pack's
-numbers, lights and ranks are the table's. The .docx (pack_docx.py) and the print page (views_pack.py) only lay out
-what `build` returns.
+numbers, lights and ranks are the table's. The .docx (word.py), the print page (views.py) and the API's JSON (api.py)
+only lay out what `build` returns.
 """
 
 import calendar
@@ -16,7 +16,6 @@ from luoshi.core.periods import period_code, period_label
 from luoshi.core.problems import Rejected
 from luoshi.indicators import queries as indicator_queries
 from luoshi.indicators import rules as indicator_rules
-from luoshi.indicators.models import Figure
 
 WEAKNESS = indicator_rules.WEAKNESS
 LIGHT_TEXT = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", None: "—"}
@@ -59,17 +58,9 @@ class Pack:
     def no_figures_text(self):
         return f"{self.region.name}{self.period_label}暂无指标数据，本材料不含指标表、图表和形势分析。"
 
-    @property
-    def filename(self):
-        return f"{self.region.code}-{self.period_code}-会议材料.docx"
-
 
 def period_end(period: date) -> date:
     return date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
-
-
-def has_figures(region, period) -> bool:
-    return Figure.objects.filter(region=region, period=period, current=True).exists()
 
 
 def build(region, period: date, meeting=None, today: date | None = None) -> Pack:
@@ -152,27 +143,21 @@ def summary(region_name, period, rows):
     weak = [r["name"] for r in rows if r["band"] == WEAKNESS]
     text += ("短板指标为" + _join(weak) + "。") if weak else "没有短板指标。"
     if period.month < 6:
-        on = [r["name"] for r in rows if r["outlook"] is True]
-        off = [r["name"] for r in rows if r["outlook"] is False]
-        if on or off:
-            text += "对照“双过半”目标，"
-            parts = []
-            if on:
-                parts.append(_join(on) + f"{len(on)}项进度达到要求")
-            if off:
-                parts.append(_join(off) + f"{len(off)}项尚未达到序时进度或目标增速，需加压推进")
-            text += "；".join(parts) + "。"
+        course = _yes_no(rows, "outlook", "进度达到要求", "尚未达到序时进度或目标增速，需加压推进")
+        text += "对照“双过半”目标，" + course if course else ""
     elif period.month == 6:
-        met = [r["name"] for r in rows if r["half_half"] is True]
-        missed = [r["name"] for r in rows if r["half_half"] is False]
-        if met or missed:
-            parts = []
-            if met:
-                parts.append(_join(met) + f"{len(met)}项实现“双过半”")
-            if missed:
-                parts.append(_join(missed) + f"{len(missed)}项未实现“双过半”")
-            text += "；".join(parts) + "。"
+        text += _yes_no(rows, "half_half", "实现“双过半”", "未实现“双过半”")
     return text
+
+
+def _yes_no(rows, key, yes, no):
+    """"甲、乙2项<yes>；丙1项<no>。" for the rows whose `key` is True and False; "" when none is either."""
+    parts = []
+    for value, says in ((True, yes), (False, no)):
+        names = [r["name"] for r in rows if r[key] is value]
+        if names:
+            parts.append(_join(names) + f"{len(names)}项{says}")
+    return "；".join(parts) + "。" if parts else ""
 
 
 # --- charts --------------------------------------------------------------------------------------
@@ -236,7 +221,7 @@ def _work(region, period, as_of, today):
                             "leader": t["leader_name"] or "—"})
     league = None
     try:
-        from luoshi.supervision.league import league as league_of
+        from luoshi.supervision.league.queries import league as league_of
 
         table = league_of(date(period.year, period.month, 1), region=region, today=today)
         league = {"label": table.period_label, "top": [r.unit_name for r in table.top],

@@ -1,6 +1,0 @@
-from django.urls import path
-
-from luoshi.audit import views
-
-app_name = "audit"
-urlpatterns = [path("", views.entry_list, name="list")]
