@@ -221,7 +221,7 @@ def _work(region, period, as_of, today):
                             "leader": t["leader_name"] or "—"})
     league = None
     try:
-        from luoshi.supervision.league.queries import league as league_of
+        from luoshi.supervision.league import league as league_of  # supervision.league gives the table
 
         table = league_of(date(period.year, period.month, 1), region=region, today=today)
         league = {"label": table.period_label, "top": [r.unit_name for r in table.top],
