@@ -28,7 +28,7 @@ class Registered:
     values: dict | None = None
 
 
-_REGISTERED = {"auth.User": Registered(name="账号")}
+_REGISTERED = {}
 
 
 def register(object_type, *, name="", nested=None, values=None):
@@ -92,7 +92,7 @@ def annotate(entries):
         entry.type_label = type_label(entry.object_type)
         entry_labels = {**names, **{f"{key}.": found for key, found in nested.get(entry.pk, {}).items()}}
         values = _registered(entry.object_type).values or {}
-        before, after = (_readable(_named(r, related, shown), choices, values) for r in (entry.before, entry.after))
+        before, after = (_readable(r, related, shown, choices, values) for r in (entry.before, entry.after))
         entry.lines = _lines(entry, before, after, entry_labels)
     return entries
 
@@ -153,23 +153,15 @@ def _nested_labels(entries):
     return found
 
 
-def _named(record, related, shown):
+def _readable(record, related, shown, choices, values):
+    """Related ids by name, choice values by their labels (leader → 领导), the values an app registered a reader for
+    as it reads them."""
     if not isinstance(record, dict):
         return record
     out = {}
     for key, value in record.items():
         if key in related and value not in (None, ""):
             value = shown.get((related[key], str(value)), value)
-        out[key] = value
-    return out
-
-
-def _readable(record, choices, values):
-    """Choice values by their labels (leader → 领导); the values an app registered a reader for, as it reads them."""
-    if not isinstance(record, dict):
-        return record
-    out = {}
-    for key, value in record.items():
         if key in choices and isinstance(value, str):
             value = choices[key].get(value, value)
         elif key in values:

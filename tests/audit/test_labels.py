@@ -88,3 +88,12 @@ def test_the_audit_log_has_no_dict_literal_for_any_entry_of_a_busy_day(client_fo
     assert "角色：领导" in cells and "单位：区商务局" in cells  # choices by label, related objects by name
     assert not RAW.search(cells)
     assert AuditEntry.objects.count() >= 4
+
+
+def test_apps_tell_the_audit_log_the_names_of_their_types():
+    """audit knows no domain app: daily registers the Chinese names of its types whose models have none."""
+    from luoshi.audit.labels import type_label
+
+    assert type_label("daily.DailyReport") == "村居日报" and type_label("daily.FormVersion") == "日报表单版本"
+    assert type_label("daily.DailyForm") == "日报表单"  # the model's own verbose_name
+    assert type_label("auth.User") == "用户" and type_label("no.Such") == "no.Such"
