@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from luoshi.core.dbrouter import reads_replica
 from luoshi.core.exports import http_response
+from luoshi.core.import_view import import_page
 from luoshi.core.periods import PeriodError, parse_period, period_code, period_label, previous_month
-from luoshi.core.limits import read_upload
 from luoshi.core.problems import Rejected
 from luoshi.indicators import access, queries, rules, services
 from luoshi.indicators.exports import MatrixExport, TableExport
@@ -203,26 +203,12 @@ def enter_figure(request, code):
 @login_required
 def import_view(request):
     access.require_writer(request.user)
-    problems, kind = None, request.POST.get("kind", "indicators")
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        importer = {"indicators": import_indicators, "targets": import_targets}.get(kind)
-        if importer is None:
-            problems = [f"未知的导入种类：{kind}"]
-        elif upload is None:
-            problems = ["请选择要导入的 xlsx 或 csv 文件"]
-        else:
-            try:
-                summary = importer(read_upload(upload), filename=upload.name, actor=request.user)
-            except Rejected as rejected:
-                problems = rejected.messages
-            else:
-                messages.success(request, summary)
-                return redirect("indicators:import")
-    return render(request, "indicators/import.html", {"problems": problems, "kind": kind, "long_columns": LONG_COLUMNS,
-                                                      "target_columns": TARGET_COLUMNS, "month_columns": MONTH_COLUMNS,
-                                                      "can_write": True},
-                  status=400 if problems else 200)
+    kind = request.POST.get("kind", "indicators")
+    importer = {"indicators": import_indicators, "targets": import_targets}.get(kind)
+    return import_page(request, importer, "indicators/import.html", "indicators:import",
+                       {"kind": kind, "long_columns": LONG_COLUMNS, "target_columns": TARGET_COLUMNS,
+                        "month_columns": MONTH_COLUMNS, "can_write": True},
+                       refuse=None if importer else f"未知的导入种类：{kind}")
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from luoshi.core.exports import Export, http_response
-from luoshi.core.limits import read_upload
+from luoshi.core.import_view import import_page
 from luoshi.core.problems import Rejected
 from luoshi.orgs.access import (access_for, get_account_for_admin, managed_people, managed_regions, managed_units,
                                 require_any_admin, visible_regions, visible_units)
@@ -36,20 +36,7 @@ def tree(request):
 @login_required
 def import_sheet(request):
     require_any_admin(request.user)
-    problems = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            problems = ["请选择要导入的 xlsx 或 csv 文件"]
-        else:
-            try:
-                summary = import_orgs(read_upload(upload), filename=upload.name, actor=request.user)
-            except Rejected as rejected:
-                problems = rejected.messages
-            else:
-                messages.success(request, summary)
-                return redirect("orgs:tree")
-    return render(request, "orgs/import.html", {"problems": problems, "columns": COLUMNS}, status=400 if problems else 200)
+    return import_page(request, import_orgs, "orgs/import.html", "orgs:tree", {"columns": COLUMNS})
 
 
 @login_required

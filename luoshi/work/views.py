@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.core.dbrouter import reads_replica
 from luoshi.core.exports import http_response
-from luoshi.core.limits import read_upload
+from luoshi.core.import_view import import_page
 from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
 from luoshi.orgs.access import access_for
@@ -304,17 +304,5 @@ def export_schedule(request):
 @login_required
 def import_view(request):
     work_access.require_plan_manager(request.user)
-    problems = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            problems = ["请选择要导入的配档表（xlsx）"]
-        else:
-            try:
-                summary = import_schedule(read_upload(upload), filename=upload.name, actor=request.user)
-            except Rejected as rejected:
-                problems = rejected.messages
-            else:
-                messages.success(request, summary)
-                return redirect("work:index")
-    return render(request, "work/import.html", {"problems": problems, "columns": COLUMNS}, status=400 if problems else 200)
+    return import_page(request, import_schedule, "work/import.html", "work:index", {"columns": COLUMNS},
+                       no_file="请选择要导入的配档表（xlsx）")
