@@ -29,11 +29,6 @@ def require_reader(user):
         raise PermissionDenied("您无权查看督查督办")
 
 
-def is_office(user) -> bool:
-    """Whether the user acts as a supervision office somewhere (or is an administrator)."""
-    return access_for(user).has_role(Role.SUPERVISION)
-
-
 def notice_filter(user) -> Q:
     """A Q on Notice that keeps the notices this user may read."""
     access = access_for(user)

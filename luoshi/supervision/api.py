@@ -1,4 +1,6 @@
-"""督办单 API: list, open, one notice with its steps, reply, accept, return. Errors as everywhere: {"error": "…"}."""
+"""Supervision's API, mounted at /api/v1/supervision/ by luoshi/api.py and composed here: the notices (督办单: list,
+open, one notice with its steps, reply, accept, return) below; the league table and the 倒查 chain from their rooms
+(league/api.py, chain/api.py). Errors as everywhere: {"error": "…"}."""
 
 from datetime import date
 
@@ -7,11 +9,14 @@ from ninja import Router, Schema, Status
 
 from luoshi.core.problems import Rejected
 from luoshi.supervision import access, services
+from luoshi.supervision.chain.api import router as chain_router
+from luoshi.supervision.league.api import router as league_router
 from luoshi.supervision.views import filtered_notices
 from luoshi.work import access as work_access
-from luoshi.work.models import Milestone
 
 router = Router(tags=["督查督办"])
+router.add_router("", league_router)  # /league
+router.add_router("", chain_router)  # /chain/tasks/{id}, /chain/milestones/{id}, /overdue
 
 
 class OpenIn(Schema):
@@ -54,7 +59,7 @@ def open_notice(request, payload: OpenIn):
     access.require_opener(request.user, task)
     milestone = None
     if payload.milestone is not None:
-        milestone = Milestone.objects.filter(pk=payload.milestone, task=task).first()
+        milestone = task.milestones.filter(pk=payload.milestone).first()
         if milestone is None:
             raise Rejected(f"节点 {payload.milestone} 不属于该重点任务")
     notice = services.open_notice(request.user, task, milestone=milestone, reason=payload.reason,
@@ -87,7 +92,3 @@ def accept(request, notice_id: int, payload: TextIn):
 def return_notice(request, notice_id: int, payload: TextIn):
     return _act(request, notice_id, "decide", lambda n: services.return_notice(request.user, n, payload.text))
 
-
-from luoshi.supervision.api_league import router as league_router  # noqa: E402  (league table and 倒查: league's module)
-
-router.add_router("", league_router)

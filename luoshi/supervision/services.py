@@ -1,6 +1,8 @@
 """Every write to notices (督办单) goes through these functions: one atomic function per action, each step a new
 NoticeStep row and an audit entry, Chinese errors. An actor None is the system (the sweep, the CLI, the demo)."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -16,7 +18,6 @@ from luoshi.supervision import access
 from luoshi.supervision.models import (OPEN_STATES, Notice, NoticeCounter, NoticeSource, NoticeState, NoticeStep,
                                        StepKind)
 from luoshi.work import queries, rules
-from luoshi.work.models import TaskRole
 
 NOTICE_FIELDS = ["year", "serial", "task", "milestone", "unit", "leader", "leader_name", "region", "reason", "opened_on",
                  "reply_due", "state", "escalated_on", "replied_on", "first_replied_on", "source"]
@@ -166,7 +167,7 @@ def open_notice(actor, task, *, milestone=None, on=None, reply_due=None, reason=
                 leader=leader, leader_name=task.leader_name or (leader.name if leader else ""),
                 region=office_region(task.lead_unit), reason=reason, opened_on=on, reply_due=reply_due,
                 source=source, opened_by=actor if _person(actor) else None)
-            notice.copied_units.set([tu.unit_id for tu in task.task_units.filter(role=TaskRole.RESPONSIBLE)])
+            notice.copied_units.set(queries.responsible_unit_ids(task))
             _add_step(notice, StepKind.OPENED, reason, on, actor)
             record(actor, "开具督办单", notice, after=snapshot(notice, NOTICE_FIELDS))
             notice.reminders_queued = remind_awaiting(notice, on, "opened", actor=actor)
@@ -266,10 +267,17 @@ def is_overdue_for_reply(notice, on):
     return notice.state == NoticeState.PENDING and notice.first_replied_on is None and notice.reply_due < on
 
 
+@dataclass
+class Escalation:
+    notice: Notice
+    users: list  # the leaders told
+    queued: int  # messages newly queued (to the leaders and the unit)
+
+
 @transaction.atomic
 def escalate(actor, notice, *, on=None):
     """Raise a notice not answered by its reply_due to the task's leader (or the region's leaders), once.
-    Returns (the leaders told, messages queued), or None when there is nothing to do (answered, not yet due, escalated already)."""
+    Returns an Escalation, or None when there is nothing to do (answered, not yet due, escalated already)."""
     on = on or _today()
     notice = _locked(notice)
     if notice.escalated_on is not None or not is_overdue_for_reply(notice, on):
@@ -285,7 +293,7 @@ def escalate(actor, notice, *, on=None):
     queued = notify(users, f"升级督办：{notice.number} {notice.task.title}", text, key=f"n{notice.pk}:escalated",
                     day=on, link=_link(notice), actor=actor)
     queued += remind_awaiting(notice, on, "escalated", actor=actor)
-    return users, queued
+    return Escalation(notice, users, queued)
 
 
 REMIND_SUBJECTS = {

@@ -15,7 +15,6 @@ from luoshi.core.problems import Rejected
 from luoshi.supervision import services
 from luoshi.supervision.models import OPEN_STATES, Notice, NoticeSource, NoticeState
 from luoshi.work import queries, rules
-from luoshi.work.models import Campaign, ProgressReport
 
 DEFAULT_REMIND_BEFORE = (7, 3)
 
@@ -24,7 +23,7 @@ DEFAULT_REMIND_BEFORE = (7, 3)
 class SweepResult:
     on: date
     opened: list = field(default_factory=list)  # notices
-    escalated: list = field(default_factory=list)  # (notice, users)
+    escalated: list = field(default_factory=list)  # services.Escalation
     reminders: dict = field(default_factory=lambda: defaultdict(int))  # kind → messages newly queued
     fallback_years: list = field(default_factory=list)
 
@@ -69,9 +68,7 @@ def _open_notices(board, result):
                .filter(state__in=OPEN_STATES).values_list("task_id", flat=True))
     busy |= set(Notice.objects.filter(task_id__in=[t["id"] for t in red], opened_on=result.on)
                 .values_list("task_id", flat=True))  # opened and closed today already: not again the same day
-    from luoshi.work.models import Task
-
-    tasks = Task.objects.select_related("lead_unit", "lead_unit__region", "leader").in_bulk([t["id"] for t in red])
+    tasks = queries.tasks_by_id(t["id"] for t in red if t["id"] not in busy)
     for row in red:
         if row["id"] in busy:
             continue
@@ -88,10 +85,10 @@ def _escalate(result):
     due = (Notice.objects.filter(state=NoticeState.PENDING, first_replied_on__isnull=True, escalated_on__isnull=True,
                                  reply_due__lt=result.on).order_by("year", "serial"))
     for notice in due:
-        done = services.escalate(None, notice, on=result.on)
-        if done is not None:
-            result.escalated.append((notice, done[0]))
-            result.reminders["notice"] += done[1]
+        escalation = services.escalate(None, notice, on=result.on)
+        if escalation is not None:
+            result.escalated.append(escalation)
+            result.reminders["notice"] += escalation.queued
 
 
 def _remind_notices(result):
@@ -130,34 +127,30 @@ def _remind_reports(board, result):
     """A report period that ended without a report (once per period), and a report due tomorrow (the working day
     before the due day, while the period has no report yet)."""
     on = result.on
-    due_days = dict(Campaign.objects.values_list("id", "report_due_day"))
-    dates = defaultdict(list)
-    for task_id, day in (ProgressReport.objects.filter(is_current=True, task_id__in=[t["id"] for t in board.tasks],
-                                                       reported_on__lte=on)
-                         .order_by("reported_on").values_list("task_id", "reported_on")):
-        dates[task_id].append(day)
-    for task in board.tasks:
-        ms = task["milestones"]
-        finished = bool(ms) and all(m["done_on"] is not None for m in ms)
-        cycle = board.campaigns[task["campaign_id"]]["report_cycle"]
-        periods = rules.report_periods(dates[task["id"]], cycle=cycle, due_day=due_days.get(task["campaign_id"]),
-                                       task_start=task["start"], as_of=on, finished=finished)
-        ended = [p for p in periods if p[1] < on]
-        current = periods[-1] if periods and periods[-1][1] >= on else None
-        if ended and ended[-1][3] == rules.MISSING:
-            first, last, _, _ = ended[-1]
-            result.reminders["missing"] += services.notify(
-                services.unit_users([task["lead_unit_id"]]),
-                f"缺报提醒：「{task['number']} {task['title']}」{_fmt(first)}至{_fmt(last)}未报送进度",
-                "本期已结束仍未报送进度，请尽快补报。", key=f"t{task['id']}:missing:{first.isoformat()}", day=last,
-                link=_task_link(task["id"]))
-        if current and current[3] == rules.OPEN and current[2] > on and previous_workday(current[2]) == on:
-            first, last, due, _ = current
-            result.reminders["report_due"] += services.notify(
-                services.unit_users([task["lead_unit_id"]]),
-                f"报送提醒：「{task['number']} {task['title']}」本期进度请于{_fmt(due)}前报送",
-                f"报送期间：{_fmt(first)}至{_fmt(last)}。", key=f"t{task['id']}:report_due:{first.isoformat()}", day=on,
-                link=_task_link(task["id"]))
+    tasks = {t["id"]: t for t in board.tasks}
+    for task_id, periods in queries.report_periods_of(board).items():
+        ended = [p for p in periods if p.last < on]
+        current = periods[-1] if periods and periods[-1].last >= on else None
+        if ended and ended[-1].state == rules.MISSING:
+            result.reminders["missing"] += _remind_missing(tasks[task_id], ended[-1])
+        if current and current.state == rules.OPEN and current.due > on and previous_workday(current.due) == on:
+            result.reminders["report_due"] += _remind_due(tasks[task_id], current, on)
+
+
+def _remind_missing(task, period):
+    return services.notify(
+        services.unit_users([task["lead_unit_id"]]),
+        f"缺报提醒：「{task['number']} {task['title']}」{_fmt(period.first)}至{_fmt(period.last)}未报送进度",
+        "本期已结束仍未报送进度，请尽快补报。", key=f"t{task['id']}:missing:{period.first.isoformat()}", day=period.last,
+        link=_task_link(task["id"]))
+
+
+def _remind_due(task, period, on):
+    return services.notify(
+        services.unit_users([task["lead_unit_id"]]),
+        f"报送提醒：「{task['number']} {task['title']}」本期进度请于{_fmt(period.due)}前报送",
+        f"报送期间：{_fmt(period.first)}至{_fmt(period.last)}。", key=f"t{task['id']}:report_due:{period.first.isoformat()}",
+        day=on, link=_task_link(task["id"]))
 
 
 def report_lines(result):
@@ -168,9 +161,9 @@ def report_lines(result):
     for notice in result.opened:
         lines.append(f"开具督办单 {notice.number}：{notice.task.number} {notice.task.title}（{notice.unit.name}），"
                      f"答复时限 {_fmt(notice.reply_due)}")
-    for notice, users in result.escalated:
-        names = "、".join(u.get_full_name() or u.username for u in users) or "（无可通知的领导账号）"
-        lines.append(f"升级督办 {notice.number}：{notice.unit.name}逾期未答复，报{names}")
+    for escalation in result.escalated:
+        names = "、".join(u.get_full_name() or u.username for u in escalation.users) or "（无可通知的领导账号）"
+        lines.append(f"升级督办 {escalation.notice.number}：{escalation.notice.unit.name}逾期未答复，报{names}")
     queued = sum(result.reminders.values())
     detail = "，".join(f"{label} {result.reminders.get(kind, 0)} 条" for kind, label in REMINDER_LABELS.items())
     lines.append(f"提醒：{detail}")

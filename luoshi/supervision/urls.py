@@ -1,4 +1,7 @@
-from django.urls import include, path  # noqa: F401  (include: the league's and the chain's pages, below)
+"""Supervision's pages, composed here: the notices (督办单) below, the league table and the 倒查 chain from their rooms
+(league/urls.py, chain/urls.py). Every name is in the "supervision" namespace."""
+
+from django.urls import include, path
 
 from luoshi.supervision import views
 
@@ -15,6 +18,6 @@ urlpatterns = [
     path("notices/<int:pk>/remind", views.notice_remind, name="notice_remind"),
     path("notices/<int:pk>/print", views.notice_print, name="notice_print"),
     path("notices/<int:pk>/docx", views.notice_docx, name="notice_docx"),
-    path("", include("luoshi.supervision.urls_league")),  # league table (考核排名): league's own module
-    path("", include("luoshi.supervision.urls_chain")),  # 倒查 chains and the seriously overdue list
+    path("", include("luoshi.supervision.league.urls")),
+    path("", include("luoshi.supervision.chain.urls")),
 ]

@@ -16,9 +16,8 @@ from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
 from luoshi.orgs.models import Unit
 from luoshi.supervision import access, documents, services
-from luoshi.supervision.models import Notice, NoticeState
+from luoshi.supervision.models import NoticeState
 from luoshi.work import access as work_access
-from luoshi.work.models import Milestone
 
 PER_PAGE = 50
 
@@ -91,7 +90,7 @@ def notice_open(request, task_pk):
     try:
         milestone = None
         if request.POST.get("milestone"):
-            milestone = Milestone.objects.filter(pk=_int(request.POST["milestone"]), task=task).first()
+            milestone = task.milestones.filter(pk=_int(request.POST["milestone"])).first()
             if milestone is None:
                 raise Rejected("所选节点不属于该重点任务")
         reply_due = parse_day(request.POST.get("reply_due"), "答复时限") if request.POST.get("reply_due") else None

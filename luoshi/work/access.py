@@ -25,23 +25,63 @@ from luoshi.orgs.models import REGION_ROLES, Role
 from luoshi.work.models import REPORTING_ROLES, Campaign, Milestone, Task, TaskUnit
 
 
-def task_filter(user) -> Q:
-    """A Q on Task that keeps the tasks this user may read."""
+# The roles that hold a region's tasks to account: the supervision office and the leaders (by the lead unit's region).
+OVERSIGHT_ROLES = frozenset({Role.SUPERVISION, Role.LEADER})
+
+
+def _task_filter(user, region_roles, unit_roles=None) -> Q:
+    """A Q on Task: the tasks whose lead unit is inside a region the user holds one of `region_roles` in, and those
+    one of the user's units takes part in (in one of `unit_roles`; None: any part)."""
     access = access_for(user)
     if access.is_admin:
         return Q()
     q = Q(pk__in=[])
-    regional = access.region_filter("lead_unit__region__code", roles=REGION_ROLES)
-    if any(a.role in REGION_ROLES and a.region_id for a in access.assignments):
-        q |= regional
+    if any(a.role in region_roles and a.region_id for a in access.assignments):
+        q |= access.region_filter("lead_unit__region__code", roles=region_roles)
     unit_ids = [u.pk for u in access.units_for(Role.UNIT)]
     if unit_ids:
-        q |= Q(pk__in=TaskUnit.objects.filter(unit_id__in=unit_ids).values("task_id"))
+        parts = TaskUnit.objects.filter(unit_id__in=unit_ids)
+        if unit_roles is not None:
+            parts = parts.filter(role__in=unit_roles)
+        q |= Q(pk__in=parts.values("task_id"))
     return q
+
+
+def task_filter(user) -> Q:
+    """A Q on Task that keeps the tasks this user may read."""
+    return _task_filter(user, REGION_ROLES)
 
 
 def visible_tasks(user):
     return Task.objects.filter(task_filter(user))
+
+
+def accountable_task_filter(user) -> Q:
+    """A Q on Task that keeps the tasks this user answers for or holds to account: a supervision office's and a
+    leader's, those of their region (OVERSIGHT_ROLES); a unit's, those it leads or is responsible for (REPORTING_ROLES;
+    a cooperating unit only reads the task). Administrators: every task. Supervision's 倒查 chains ask this."""
+    return _task_filter(user, OVERSIGHT_ROLES, REPORTING_ROLES)
+
+
+def accountable_tasks(user):
+    return Task.objects.filter(accountable_task_filter(user))
+
+
+def task_or_404(pk):
+    """The task with its campaign, lead unit (and its region) and leader, whoever asks; Http404 when there is none.
+    Who may read it is asked next: get_task_for_user, or the other rooms' own questions built on the filters above."""
+    task = Task.objects.select_related("campaign", "lead_unit__region", "leader").filter(pk=pk).first()
+    if task is None:
+        raise Http404(f"重点任务 {pk} 不存在")
+    return task
+
+
+def milestone_or_404(pk):
+    """The milestone, whoever asks; Http404 when there is none (who may read it: its task's question)."""
+    milestone = Milestone.objects.select_related("task").filter(pk=pk).first()
+    if milestone is None:
+        raise Http404(f"节点 {pk} 不存在")
+    return milestone
 
 
 def can_read_work(user) -> bool:
@@ -129,9 +169,7 @@ def get_campaign_for_user(user, pk, write=False):
 
 def get_milestone_for_user(user, pk, write=False):
     """The milestone if the user may read its task (write: change its plan); else 404 / 403."""
-    milestone = Milestone.objects.select_related("task").filter(pk=pk).first()
-    if milestone is None:
-        raise Http404("节点不存在")
+    milestone = milestone_or_404(pk)
     task = get_task_for_user(user, milestone.task_id)
     if write:
         require_plan_manager(user)
@@ -163,9 +201,7 @@ def reporting_task_ids(user):
 
 def get_task_for_user(user, pk, write=False):
     """The task if the user may read it (write: report on it); else 404 / 403."""
-    task = Task.objects.select_related("campaign", "lead_unit", "leader").filter(pk=pk).first()
-    if task is None:
-        raise Http404(f"重点任务 {pk} 不存在")
+    task = task_or_404(pk)
     if not visible_tasks(user).filter(pk=task.pk).exists():
         raise PermissionDenied("您无权查看该重点任务")
     if write and not reporting_units(user, task):

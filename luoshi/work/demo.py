@@ -66,6 +66,8 @@ def demo_day(ctx):
 
 def build(ctx):
     as_of = demo_day(ctx)
+    # For the apps that build on the plan (supervision's story): its campaigns, and the day its story was written for.
+    ctx.update(work_campaigns=[name for name, *_ in CAMPAIGNS], work_story_day=DEMO_AS_OF)
     if _demo_exists():
         return ctx
     year = as_of.year

@@ -7,7 +7,7 @@ import gc
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from itertools import groupby
 from operator import itemgetter
@@ -16,11 +16,13 @@ from typing import NamedTuple
 import orjson
 from django.db.models import Max, Q
 
+from luoshi.audit import queries as audit_queries
 from luoshi.core import workdays
 from luoshi.core.sql import DayNumber, all_rows, day_number_sql, list_rows
 from luoshi.orgs.models import Unit
 from luoshi.work import rules
-from luoshi.work.models import Campaign, Milestone, ProgressReport, Task, TaskUnit
+from luoshi.work.models import (REPORTING_ROLES, Campaign, Milestone, ProgressReport, Rebaseline, Task, TaskRole,
+                                TaskUnit)
 
 
 @dataclass
@@ -401,3 +403,138 @@ def report_periods_by_unit(first_day, last_day, as_of, task_q=Q()):
                 elif state == rules.MISSING:
                     counts["missing"] += 1
     return result
+
+
+# --- Reads for the apps on top of work (supervision): what they ask of the plan, so they never query its tables. ---
+
+def tasks_by_id(ids) -> dict:
+    """{id: Task} with its campaign, lead unit and its region, leader and task units (for acting on tasks a board
+    found, or reading their story)."""
+    return (Task.objects.select_related("campaign", "lead_unit__region", "leader").prefetch_related("task_units")
+            .in_bulk(list(ids)))
+
+
+def responsible_unit_ids(task) -> list:
+    """The task's responsible units (责任单位: neither its lead unit nor the cooperating ones), by id."""
+    return list(task.task_units.filter(role=TaskRole.RESPONSIBLE).values_list("unit_id", flat=True))
+
+
+def leading_unit_ids(as_of, task_q=Q()) -> set:
+    """The units leading one of the tasks `task_q` keeps that has started by `as_of`."""
+    return set(Task.objects.filter(task_q, start__lte=as_of).order_by().values_list("lead_unit_id", flat=True).distinct())
+
+
+def latest_report_day(task_q=Q()):
+    """The date of the latest progress report on the tasks `task_q` keeps (None without any)."""
+    return ProgressReport.objects.filter(task__in=Task.objects.filter(task_q).values("id")).aggregate(
+        latest=Max("reported_on"))["latest"]
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """One report period of a task (a row of rules.report_periods, named)."""
+
+    first: date
+    last: date
+    due: date
+    state: str  # rules.ON_TIME, LATE, MISSING or OPEN
+
+
+def report_periods_of(judged: Board) -> dict:
+    """{task id: [ReportPeriod], oldest first} for every task on the board, as of its day: from the current reports
+    dated by then (rules.report_periods; a task whose milestones are all known done owes none)."""
+    dates = defaultdict(list)
+    for task_id, day in (ProgressReport.objects.filter(is_current=True, task_id__in=[t["id"] for t in judged.tasks],
+                                                       reported_on__lte=judged.as_of)
+                         .order_by("reported_on").values_list("task_id", "reported_on")):
+        dates[task_id].append(day)
+    periods = {}
+    for task in judged.tasks:
+        milestones = task["milestones"]
+        campaign = judged.campaigns[task["campaign_id"]]
+        rows = rules.report_periods(dates[task["id"]], cycle=campaign["report_cycle"], due_day=campaign["report_due_day"],
+                                    task_start=task["start"], as_of=judged.as_of,
+                                    finished=bool(milestones) and all(m["done_on"] is not None for m in milestones))
+        periods[task["id"]] = [ReportPeriod(*row) for row in rows]
+    return periods
+
+
+# The audit entries work.services writes when it puts a task into the plan or changes it, enters a milestone, or
+# sets a campaign's plan (their actions).
+TASK_ENTERED, TASK_CHANGED, MILESTONE_ENTERED, PLAN_SET = "新增重点任务", "修改重点任务", "新增节点", "确定计划"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One recorded write to the plan: when, by whom, and the fields before and after as work.services records them
+    (only those that changed; a task's: TASK_FIELDS and "units", [unit id, role] pairs)."""
+
+    at: datetime
+    actor_label: str
+    before: dict
+    after: dict
+    entered: bool  # the entry that put the object into the plan
+
+
+def history(model, ids, entered_action, changed_action=None) -> dict:
+    """{id: [HistoryEntry], oldest first}: the entry that put each object (Task, Milestone, Campaign) into the plan
+    and, given changed_action, each change."""
+    rows = defaultdict(list)
+    actions = [action for action in (entered_action, changed_action) if action]
+    for entry in audit_queries.entries_for(model, ids, actions):
+        rows[int(entry.object_id)].append(HistoryEntry(entry.at, entry.actor_label, entry.before or {},
+                                                       entry.after or {}, entry.action == entered_action))
+    return rows
+
+
+@dataclass
+class TaskRecords:
+    """What work keeps about some tasks, for reading each one's whole story (supervision's 倒查 chain)."""
+
+    tasks: dict  # id → Task (tasks_by_id)
+    milestones: dict  # task id → [Milestone], plan order
+    reports: dict  # task id → [ProgressReport]: every version, by date, with unit, submitter and completions
+    rebaselines: dict  # task id → [Rebaseline] of its milestones and its deadline, with milestone, unit and people
+    history: dict  # task id → [HistoryEntry]: its entry into the plan and each change
+    milestones_entered: dict  # milestone id → the HistoryEntry that entered it
+    plans_set: dict  # campaign id → the first HistoryEntry that set its plan (确定计划)
+
+    def reporting_unit_ids(self, task_id) -> set:
+        """The units that were the task's lead or responsible unit (REPORTING_ROLES), now or at a recorded point."""
+        task = self.tasks[task_id]
+        ids = {task.lead_unit_id} | {tu.unit_id for tu in task.task_units.all() if tu.role in REPORTING_ROLES}
+        for entry in self.history.get(task_id, []):
+            for values in (entry.before, entry.after):
+                if values.get("lead_unit"):
+                    ids.add(values["lead_unit"])
+                ids.update(unit_id for unit_id, role in values.get("units", []) if role in REPORTING_ROLES)
+        return ids
+
+
+def _by_task(rows, task_of=lambda row: row.task_id):
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[task_of(row)].append(row)
+    return grouped
+
+
+def _first(rows_by_id):
+    return {pk: rows[0] for pk, rows in rows_by_id.items()}
+
+
+def task_records(task_ids) -> TaskRecords:
+    """Everything TaskRecords holds for these tasks, in a handful of queries."""
+    task_ids = sorted(set(task_ids))
+    tasks = tasks_by_id(task_ids)
+    milestones = _by_task(Milestone.objects.filter(task_id__in=task_ids).order_by("task_id", "order", "id"))
+    milestone_ids = [m.pk for rows in milestones.values() for m in rows]
+    reports = (ProgressReport.objects.filter(task_id__in=task_ids).select_related("unit", "submitted_by")
+               .prefetch_related("completions").order_by("reported_on", "series", "version", "id"))
+    rebaselines = (Rebaseline.objects.filter(Q(milestone_id__in=milestone_ids) | Q(task_id__in=task_ids))
+                   .select_related("milestone", "unit", "requested_by", "decided_by", "changed_by").order_by("id"))
+    return TaskRecords(
+        tasks=tasks, milestones=milestones, reports=_by_task(reports),
+        rebaselines=_by_task(rebaselines, lambda rb: rb.task_id or rb.milestone.task_id),
+        history=history(Task, task_ids, TASK_ENTERED, TASK_CHANGED),
+        milestones_entered=_first(history(Milestone, milestone_ids, MILESTONE_ENTERED)),
+        plans_set=_first(history(Campaign, {t.campaign_id for t in tasks.values()}, PLAN_SET)))

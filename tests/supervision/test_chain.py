@@ -19,7 +19,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from luoshi.supervision import chain as chain_module
+from luoshi.supervision.chain import queries as chain_module
 from luoshi.supervision import services as notice_services
 from luoshi.work import services as work_services
 from luoshi.work.models import Rebaseline

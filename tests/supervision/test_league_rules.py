@@ -1,11 +1,11 @@
-"""The league table's pure rules (supervision/rules.py) on hand-computed cases."""
+"""The league table's pure rules (supervision/league/rules.py) on hand-computed cases."""
 
 from datetime import date
 
 import pytest
 
 from luoshi.core.problems import Rejected
-from luoshi.supervision import rules
+from luoshi.supervision.league import rules
 
 
 def test_score_starts_from_100_and_adds_each_weight_per_count():

@@ -1,6 +1,8 @@
-"""luoshi supervision sweep [--on YYYY-MM-DD] — the daily sweep; other subcommands (league) plug in below."""
+"""luoshi supervision sweep [--on YYYY-MM-DD] | league … — the daily sweep here, the league table from its room
+(supervision/league/cli.py); the table below composes them."""
 
 from luoshi.core.commands import SubcommandTable
+from luoshi.supervision.league.cli import SUBCOMMAND as LEAGUE
 
 
 def _sweep_arguments(parser):
@@ -13,14 +15,11 @@ def _sweep(command, on=None, **options):
     run_sweep_command(command, on)
 
 
-# subcommand -> (help, add_arguments(parser), handle(command, **options)). Other modules add one line each.
+# subcommand -> (help, add_arguments(parser), handle(command, **options)); a room adds one line.
 SUBCOMMANDS = {
     "sweep": ("每日巡查：开具督办单、升级督办、排队提醒", _sweep_arguments, _sweep),
+    "league": LEAGUE,
 }
-
-from luoshi.supervision.cli_league import SUBCOMMAND as LEAGUE  # noqa: E402  (league's own module)
-
-SUBCOMMANDS["league"] = LEAGUE
 
 
 class Command(SubcommandTable):

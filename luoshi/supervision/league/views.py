@@ -3,24 +3,22 @@
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
 from django.shortcuts import render
 from django.utils import timezone
 
 from luoshi.core.dbrouter import reads_replica
 from luoshi.core.exports import http_response
 from luoshi.core.problems import Rejected
-from luoshi.supervision import access_league, rules
-from luoshi.supervision import league as league_queries
-from luoshi.supervision.exports_league import LeagueExport
-from luoshi.work.models import ProgressReport
+from luoshi.supervision.league import access, rules
+from luoshi.supervision.league import queries as league_queries
+from luoshi.supervision.league.exports import LeagueExport
+from luoshi.work import queries as work_queries
 
 
 def default_period(region, today):
     """The last full month before today, or before the latest progress report of the region's tasks when that is
     earlier (an old plan such as the 2020 demo opens on its last judged month)."""
-    latest = ProgressReport.objects.filter(task__lead_unit__region__code__startswith=region.prefix).aggregate(
-        latest=Max("reported_on"))["latest"]
+    latest = work_queries.latest_report_day(league_queries.region_filter(region, "lead_unit__region__code"))
     base = min(today, latest) if latest else today
     return rules.previous_month(base.replace(day=1))
 
@@ -28,7 +26,7 @@ def default_period(region, today):
 def _table(request):
     """(region, the month asked for, the table or None, problems)."""
     today = timezone.localdate()
-    region = access_league.get_league_region_for_user(request.user, request.GET.get("region"))
+    region = access.get_league_region_for_user(request.user, request.GET.get("region"))
     raw = request.GET.get("period")
     try:
         period = rules.parse_month(raw, "考核月份") if raw else default_period(region, today)
@@ -41,7 +39,7 @@ def _table(request):
 @reads_replica
 def league_page(request):
     region, period, table, problems = _table(request)
-    regions = list(access_league.league_regions(request.user).order_by("code"))
+    regions = list(access.league_regions(request.user).order_by("code"))
     context = {"region": region, "regions": regions, "table": table, "problems": problems,
                "period": period, "raw_period": (request.GET.get("period") or "")[:20],
                "count_labels": [league_queries.COLUMN_LABELS[k] for k in league_queries.COUNT_KEYS],

@@ -3,6 +3,7 @@ each chain, registered as `luoshi export supervision-overdue FILE`) and a .docx 
 
 from io import BytesIO
 
+from django.db.models import Q
 from django.utils import timezone
 
 from luoshi.core.exports import Export
@@ -81,13 +82,8 @@ def overdue_docx(items, as_of) -> tuple[str, str, bytes]:
 
 @register_exporter("supervision-overdue", "严重滞后事项及其倒查记录（截至今天，每个事件一行）")
 def export_overdue(actor=None):
-    from django.db.models import Q
-
-    from luoshi.supervision import access_league, chain
+    from luoshi.supervision.chain import access, queries
 
     as_of = timezone.localdate()
-    task_q = Q()
-    if actor is not None:
-        access_league.require_chain_reader(actor)
-        task_q = access_league.chain_task_filter(actor)
-    return OverdueChainsExport(chain.seriously_overdue(as_of, task_q), as_of)
+    task_q = Q() if actor is None else access.chain_list_filter(actor)
+    return OverdueChainsExport(queries.seriously_overdue(as_of, task_q), as_of)

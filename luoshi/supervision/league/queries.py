@@ -1,4 +1,4 @@
-"""The unit league table (考核排名): read side, no writes. Rules (score, bands) in supervision/rules.py.
+"""The unit league table (考核排名): read side, no writes. Rules (score, bands) in league/rules.py.
 
 Milestone counts come from work.queries.board, the code `luoshi work status --on <day>` prints, so the two agree;
 report periods from work.queries.report_periods_by_unit; notices from supervision.models.Notice.
@@ -11,11 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from luoshi.orgs.models import Unit
-from luoshi.supervision import rules
+from luoshi.supervision.league import rules
 from luoshi.supervision.models import Notice
 from luoshi.work import queries
 from luoshi.work import rules as work_rules
-from luoshi.work.models import Task
 
 # The keys of `luoshi supervision league --json`, in this order (issue #12; add, never rename).
 COUNT_KEYS = ["milestones_due", "done", "done_late", "overdue", "seriously_overdue", "reports_due", "reports_late",
@@ -99,7 +98,7 @@ def month_counts(first: date, as_of: date, region=None) -> tuple[dict, dict, lis
     last = rules.month_last(first)
     task_q = region_filter(region, "lead_unit__region__code")
     board = queries.board(as_of, task_q)
-    leading = set(Task.objects.filter(task_q, start__lte=as_of).values_list("lead_unit_id", flat=True).distinct())
+    leading = queries.leading_unit_ids(as_of, task_q)
     counts = {}
 
     def entry(unit_id):

@@ -1,7 +1,7 @@
 """luoshi supervision league --period YYYY-MM [--region CODE] [--json] — the unit league table (考核排名).
 
-With --json: a list, one object per unit, ordered by rank then unit short name, with the keys of league.JSON_KEYS
-(issue #12); deterministic (no timestamps). Plugged into the supervision command as SUBCOMMANDS["league"].
+With --json: a list, one object per unit, ordered by rank then unit short name, with the keys of league.queries.JSON_KEYS
+(issue #12); deterministic (no timestamps). A line of the supervision command's table (SUBCOMMANDS["league"]).
 """
 
 import json
@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 
 from luoshi.core.problems import Rejected
 from luoshi.orgs.models import Region, RegionLevel
-from luoshi.supervision import league as league_queries
-from luoshi.supervision import rules
+from luoshi.supervision.league import queries as league_queries
+from luoshi.supervision.league import rules
 
 
 def add_arguments(parser):

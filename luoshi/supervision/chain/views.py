@@ -12,9 +12,9 @@ from django.utils import timezone
 from luoshi.core.exports import http_response
 from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
-from luoshi.supervision import access_league, chain
-from luoshi.supervision.exports_chain import OverdueChainsExport, overdue_docx
-from luoshi.work import queries
+from luoshi.supervision.chain import access, queries
+from luoshi.supervision.chain.exports import OverdueChainsExport, overdue_docx
+from luoshi.work import queries as work_queries
 from luoshi.work import rules as work_rules
 
 
@@ -31,13 +31,13 @@ def _as_of(request):
 
 def _judged(task, as_of):
     """The task and its milestones as work judges them on that day (board's dicts)."""
-    board = queries.board(as_of, Q(pk=task.pk))
+    board = work_queries.board(as_of, Q(pk=task.pk))
     return board.tasks[0] if board.tasks else None
 
 
 def _chain_page(request, task, milestone=None):
     as_of, problems = _as_of(request)
-    the_chain = chain.task_chain(task, milestone)
+    the_chain = queries.task_chain(task, milestone)
     judged = _judged(task, as_of)
     judged_milestone = None
     if judged and milestone is not None:
@@ -50,20 +50,20 @@ def _chain_page(request, task, milestone=None):
 
 @login_required
 def task_chain(request, pk):
-    task = access_league.get_chain_task_for_user(request.user, pk, chain.chain_units)
+    task = access.get_chain_task_for_user(request.user, pk)
     return _chain_page(request, task)
 
 
 @login_required
 def milestone_chain(request, pk):
-    milestone = access_league.get_chain_milestone_for_user(request.user, pk, chain.chain_units)
+    milestone = access.get_chain_milestone_for_user(request.user, pk)
     return _chain_page(request, milestone.task, milestone)
 
 
 def _overdue(request):
-    access_league.require_chain_reader(request.user)
+    task_q = access.chain_list_filter(request.user)
     as_of, problems = _as_of(request)
-    return as_of, problems, chain.seriously_overdue(as_of, access_league.chain_task_filter(request.user))
+    return as_of, problems, queries.seriously_overdue(as_of, task_q)
 
 
 @login_required
@@ -73,22 +73,27 @@ def overdue_list(request):
                   status=400 if problems else 200)
 
 
+def _overdue_download(request, respond):
+    """The list's items as a file (respond(items, as_of) gives the response), or the page with its problems."""
+    as_of, problems, items = _overdue(request)
+    if problems:
+        return render(request, "supervision/chain_overdue.html", {"as_of": as_of, "problems": problems, "items": []},
+                      status=400)
+    return respond(items, as_of)
+
+
 @login_required
 def overdue_xlsx(request):
-    as_of, problems, items = _overdue(request)
-    if problems:
-        return render(request, "supervision/chain_overdue.html", {"as_of": as_of, "problems": problems, "items": []},
-                      status=400)
-    return http_response(OverdueChainsExport(items, as_of))
+    return _overdue_download(request, lambda items, as_of: http_response(OverdueChainsExport(items, as_of)))
 
 
-@login_required
-def overdue_word(request):
-    as_of, problems, items = _overdue(request)
-    if problems:
-        return render(request, "supervision/chain_overdue.html", {"as_of": as_of, "problems": problems, "items": []},
-                      status=400)
+def _word_response(items, as_of):
     filename, mime, data = overdue_docx(items, as_of)
     response = HttpResponse(data, content_type=mime)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+@login_required
+def overdue_word(request):
+    return _overdue_download(request, _word_response)

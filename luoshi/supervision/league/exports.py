@@ -1,8 +1,8 @@
 """The league table as an xlsx (core.exports.Export: formula-safe), both ends shaded."""
 
 from luoshi.core.exports import Export
-from luoshi.supervision import rules
-from luoshi.supervision.league import COLUMN_LABELS, COUNT_KEYS
+from luoshi.supervision.league import rules
+from luoshi.supervision.league.queries import COLUMN_LABELS, COUNT_KEYS
 
 FILLS = {rules.TOP: "E2F0D9", rules.BOTTOM: "FBE2D5"}
 
