@@ -306,8 +306,11 @@ LUOSHI_MAX_UPLOAD_UNZIPPED_MB = int(os.environ.get("LUOSHI_MAX_UPLOAD_UNZIPPED_M
 LUOSHI_MAX_UPLOAD_RATIO = int(os.environ.get("LUOSHI_MAX_UPLOAD_RATIO", "100"))
 LUOSHI_MAX_UPLOAD_ROWS = int(os.environ.get("LUOSHI_MAX_UPLOAD_ROWS", "200000"))
 LUOSHI_MAX_UPLOAD_COLUMNS = int(os.environ.get("LUOSHI_MAX_UPLOAD_COLUMNS", "200"))
-LUOSHI_MAX_UPLOAD_CELLS = int(os.environ.get("LUOSHI_MAX_UPLOAD_CELLS", "2000000"))
+LUOSHI_MAX_UPLOAD_CELLS = int(os.environ.get("LUOSHI_MAX_UPLOAD_CELLS", "1000000"))
 LUOSHI_MAX_UPLOAD_MERGED = int(os.environ.get("LUOSHI_MAX_UPLOAD_MERGED", "50000"))
+LUOSHI_MAX_UPLOAD_TEXT = int(os.environ.get("LUOSHI_MAX_UPLOAD_TEXT", "5000000"))
+LUOSHI_MAX_UPLOAD_MEMBERS = int(os.environ.get("LUOSHI_MAX_UPLOAD_MEMBERS", "10000"))
+LUOSHI_MAX_UPLOAD_SECONDS = int(os.environ.get("LUOSHI_MAX_UPLOAD_SECONDS", "10"))
 # A file past LUOSHI_MAX_UPLOAD_MB is read from the request and dropped, not kept in memory or on disk.
 FILE_UPLOAD_HANDLERS = ["luoshi.core.uploads.LimitedUploadHandler",
                         "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -56,9 +56,10 @@ def _lines(text):
 
 
 def _read_csv(text, limit):
-    """The csv's rows, refused past the row or column cap while reading (a 20 MB file of line breaks is 20 million
-    rows): empty cells at the end of a row do not count towards its width."""
+    """The csv's rows, refused past the row, column or cell cap while reading (a 20 MB file of line breaks is 20
+    million rows, of commas 20 million cells): empty cells at the end of a row do not count towards its width."""
     rows = []
+    cells = 0
     reader = csv.reader(_lines(text))
     try:
         for row in reader:
@@ -69,11 +70,12 @@ def _read_csv(text, limit):
                     row.pop()
                 if len(row) > limit.columns:
                     raise Rejected(f"第{len(rows) + 1}行有 {len(row)} 列，上限为 {limit.columns} 列。")
+            cells += len(row)
+            if cells > limit.cells:
+                raise Rejected(f"文件超过 {limit.cells} 个单元格的上限，请分成几个文件导入。")
             rows.append(row)
     except csv.Error:
         raise Rejected(f"第{reader.line_num}行无法按 CSV 读取（单元格过长或含有无法识别的字符），请检查后另存为 CSV 或 xlsx。")
-    if sum(len(row) for row in rows) > limit.cells:
-        raise Rejected(f"文件超过 {limit.cells} 个单元格的上限，请分成几个文件导入。")
     return rows
 
 
@@ -88,9 +90,10 @@ def read_sheets(source, filename: str | None = None) -> list[Sheet]:
     """Read every sheet of an xlsx file, or the one sheet of a csv file, within the limits of core.limits.
 
     `source` is a path or bytes; `filename` (or the path) decides the format. A file over the size limit, an xlsx
-    that unzips beyond its limit or whose cells reach beyond the row, column or cell caps, is refused (Rejected)
-    before its grid is read. Merged xlsx cells give their value to every cell of their range (Sheet.merged). A text cell
-    holding a character core.text refuses (a control character, a non-character) is refused with its sheet, row, column.
+    beyond any limit of core.limits.check_xlsx (unzipped size, cells, text…), or a workbook of another format, is
+    refused (Rejected) before its grid is read. Merged xlsx cells give their value to every cell of their range
+    (Sheet.merged). A text cell holding a character core.text refuses (a control character, a non-character) is refused
+    with its sheet, row, column.
     """
     limit = bounds.limits()
     if isinstance(source, (str, Path)):
@@ -109,34 +112,44 @@ def read_sheets(source, filename: str | None = None) -> list[Sheet]:
         return refuse_in_sheets([Sheet(Path(filename).stem if filename else "CSV", rows)])
     if name.endswith(".xlsx") or name.endswith(".xlsm") or name.endswith(".xls") or not name:
         bounds.check_xlsx(data, limit)
+        read = []
         try:
             from python_calamine import CalamineWorkbook
 
             workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            sheets = [workbook.get_sheet_by_name(sheet_name) for sheet_name in workbook.sheet_names]
+            # One sheet at a time, cleaned row by row as calamine gives them: calamine's copy of a sheet is dropped
+            # before the next is read, and the raw rows are never all held. iter_rows starts at the first column used.
+            for sheet_name in workbook.sheet_names:
+                sheet = workbook.get_sheet_by_name(sheet_name)
+                pad = [None] * sheet.start[1] if sheet.start else []
+                rows = _clean_rows(pad + row for row in sheet.iter_rows())
+                read.append((sheet.name, rows, sheet.merged_cell_ranges or []))
         except Exception:
-            raise Rejected("无法读取该 Excel 文件，请确认文件为 xlsx 格式且未损坏。")
-        result = []
-        for sheet in sheets:
-            end = sheet.end  # (an .xls has no zip to look into first: its grid is capped by the format)
-            if end and ((end[0] + 1) > limit.rows or (end[1] + 1) > limit.columns or (end[0] + 1) * (end[1] + 1) > limit.cells):
-                raise Rejected(f"工作表「{sheet.name}」的数据区域过大（到第 {end[0] + 1} 行、第 {end[1] + 1} 列），"
-                               f"上限为 {limit.rows} 行、{limit.columns} 列、{limit.cells} 个单元格。")
-            rows = _clean_rows(sheet.to_python(skip_empty_area=False))
-            result.append(Sheet(sheet.name, rows, _fill_merged(rows, sheet.merged_cell_ranges or [])))
-        return refuse_in_sheets(result)
+            raise Rejected(bounds.UNREADABLE)
+        # Filling merged ranges costs their area: ranges over the whole sheet, one on another, would take hours.
+        if sum(_covered(rows, ranges) for _, rows, ranges in read) > limit.cells:
+            raise Rejected(f"合并单元格合计覆盖超过 {limit.cells} 个单元格的上限，请取消多余的合并后另存再导入。")
+        return refuse_in_sheets([Sheet(title, rows, _fill_merged(rows, ranges)) for title, rows, ranges in read])
     raise Rejected(f"不支持的文件类型：{filename}（请使用 xlsx 或 csv）。")
+
+
+def _clipped(rows, ranges):
+    """Merged ranges as (first_row, first_col, last_row, last_col), clipped to the rows read."""
+    return [(first_row, first_col, min(last_row, len(rows) - 1), last_col)
+            for (first_row, first_col), (last_row, last_col) in ranges if first_row < len(rows)]
+
+
+def _covered(rows, ranges):
+    width = len(rows[0]) if rows else 0
+    return sum((last_row - first_row + 1) * max(min(last_col, width - 1) - first_col + 1, 0)
+               for first_row, first_col, last_row, last_col in _clipped(rows, ranges))
 
 
 def _fill_merged(rows, ranges):
     """Copy each merged range's top-left value into every cell of the range (a merged 攻坚战 cell counts for every
     row it spans), clipped to the rows read; returns the clipped ranges."""
-    merged = []
-    for (first_row, first_col), (last_row, last_col) in ranges:
-        if first_row >= len(rows):
-            continue
-        last_row = min(last_row, len(rows) - 1)
-        merged.append((first_row, first_col, last_row, last_col))
+    merged = _clipped(rows, ranges)
+    for first_row, first_col, last_row, last_col in merged:
         origin = rows[first_row]
         value = origin[first_col] if first_col < len(origin) else None
         if value is None:

@@ -4,12 +4,16 @@ Each function writes a file under `directory` and returns its path. The big ones
 900 MB sheet never sits in memory.
 """
 
+import base64
+import random
 import struct
 import zipfile
 import zlib
 from pathlib import Path
 
 from openpyxl import Workbook
+
+from luoshi.core.limits import column_letters
 
 CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
                  '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -30,6 +34,8 @@ SHEET_REL = ('<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/
 SHEET_OPEN = '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
 SHEET_CLOSE = "</worksheet>"
 HEADER_ROW = '<row r="1"><c r="A1" t="inlineStr"><is><t>代码</t></is></c></row>'
+SHARED_STRINGS = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                  '{strings}</sst>')
 
 
 def _write_parts(archive, sheet_count):
@@ -42,11 +48,15 @@ def _write_parts(archive, sheet_count):
         rels="".join(SHEET_REL.format(n=n) for n in range(1, sheet_count + 1))))
 
 
-def raw_xlsx(directory, name, *sheets):
-    """An xlsx whose sheets are the given XML bodies (what goes inside <worksheet>), written by hand."""
+def raw_xlsx(directory, name, *sheets, strings=()):
+    """An xlsx whose sheets are the given XML bodies (what goes inside <worksheet>), written by hand, with the given
+    shared strings."""
     path = Path(directory) / name
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         _write_parts(archive, len(sheets))
+        if strings:
+            items = "".join(f"<si><t>{s}</t></si>" for s in strings)
+            archive.writestr("xl/sharedStrings.xml", SHARED_STRINGS.format(strings=items))
         for n, body in enumerate(sheets, start=1):
             archive.writestr(f"xl/worksheets/sheet{n}.xml", SHEET_OPEN + body + SHEET_CLOSE)
     return path
@@ -83,23 +93,26 @@ def _deflated(data):
     return compressor.compress(data) + compressor.flush()
 
 
-def _hand_zip(path, members):
-    """Write a zip by hand: members are (name, raw deflate pieces, crc, size to declare); the pieces may repeat."""
+def _hand_zip(path, members, method=8):
+    """Write a zip by hand: members are (name, raw deflate pieces, crc, size to declare); the pieces may repeat.
+    `method` 0: the pieces are stored as they are."""
     central, offset = [], 0
     with open(path, "wb") as f:
         for name, pieces, crc, size in members:
             encoded = name.encode()
             compressed = sum(len(p) for p in pieces)
-            header = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, compressed, size, len(encoded), 0)
+            header = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, method, 0, 0, crc, compressed, size,
+                                 len(encoded), 0)
             f.write(header + encoded)
             for piece in pieces:
                 f.write(piece)
-            central.append(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, compressed, size,
-                                       len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
+            central.append(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, method, 0, 0, crc, compressed,
+                                       size, len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
             offset += len(header) + len(encoded) + compressed
         directory = b"".join(central)
         f.write(directory)
-        f.write(struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0))
+        count = min(len(central), 0xFFFF)  # a zip64 record would tell more: readers go by the directory's size
+        f.write(struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0))
     return path
 
 
@@ -121,13 +134,18 @@ def compressed_sheet(directory, megabytes=900, name="zipbomb.xlsx", declared=Non
         crc = zlib.crc32(block, crc)
     crc = zlib.crc32(tail, crc)
     size = len(head) + megabytes * len(block) + len(tail)
-    parts = {"[Content_Types].xml": CONTENT_TYPES.format(overrides=SHEET_TYPE.format(n=1)), "_rels/.rels": ROOT_RELS,
-             "xl/workbook.xml": WORKBOOK.format(sheets='<sheet name="表1" sheetId="1" r:id="rId1"/>'),
-             "xl/_rels/workbook.xml.rels": WORKBOOK_RELS.format(rels=SHEET_REL.format(n=1))}
-    members = [(n, [_deflated(t.encode())], zlib.crc32(t.encode()), len(t.encode())) for n, t in parts.items()]
+    members = [(n, [_deflated(t)], zlib.crc32(t), len(t)) for n, t in _parts().items()]
     members.append(("xl/worksheets/sheet1.xml", [first] + [middle] * megabytes + [last], crc,
                     size if declared is None else declared))
     return _hand_zip(Path(directory) / name, members)
+
+
+def _parts():
+    """The parts of a one-sheet workbook but the sheet, as {name: bytes}."""
+    return {"[Content_Types].xml": CONTENT_TYPES.format(overrides=SHEET_TYPE.format(n=1)).encode(),
+            "_rels/.rels": ROOT_RELS.encode(),
+            "xl/workbook.xml": WORKBOOK.format(sheets='<sheet name="表1" sheetId="1" r:id="rId1"/>').encode(),
+            "xl/_rels/workbook.xml.rels": WORKBOOK_RELS.format(rels=SHEET_REL.format(n=1)).encode()}
 
 
 def lying_sizes(directory, megabytes=300, name="lying.xlsx"):
@@ -135,8 +153,8 @@ def lying_sizes(directory, megabytes=300, name="lying.xlsx"):
     return compressed_sheet(directory, megabytes, name, declared=2048)
 
 
-def many_sheets(directory, count=12, ref="GR10000", name="sheets.xlsx"):
-    """`count` sheets, each with one value at `ref` (200 columns × 10,000 rows: within a sheet's caps)."""
+def many_sheets(directory, count=12, ref="GR4000", name="sheets.xlsx"):
+    """`count` sheets, each with one value at `ref` (200 columns × 4,000 rows: within a sheet's caps)."""
     row = "".join(ch for ch in ref if ch.isdigit())
     body = f'<sheetData>{HEADER_ROW}<row r="{row}"><c r="{ref}"><v>1</v></c></row></sheetData>'
     return raw_xlsx(directory, name, *([body] * count))
@@ -153,9 +171,64 @@ def unplaced_cells(directory, name="unplaced.xlsx"):
     return raw_xlsx(directory, name, f'<sheetData>{HEADER_ROW}<row r="1048576"><c><v>1</v></c></row></sheetData>')
 
 
-def many_merges(directory, count=60_000, name="merges.xlsx"):
+def many_merges(directory, count=60_000, name="merges.xlsx", sheets=1):
     merges = "".join(f'<mergeCell ref="A{n}:B{n}"/>' for n in range(1, count + 1))
-    return raw_xlsx(directory, name, f'<sheetData>{HEADER_ROW}</sheetData><mergeCells count="{count}">{merges}</mergeCells>')
+    body = f'<sheetData>{HEADER_ROW}</sheetData><mergeCells count="{count}">{merges}</mergeCells>'
+    return raw_xlsx(directory, name, *[body] * sheets)
+
+
+def overlapping_merges(directory, count=200, name="overlapping.xlsx"):
+    """A 1,000 × 10 sheet with `count` merged ranges over all of it: filling them would write 10,000 cells each."""
+    merges = '<mergeCell ref="A1:J1000"/>' * count
+    return raw_xlsx(directory, name, f'<sheetData>{HEADER_ROW}<row r="1000"><c r="J1000"><v>1</v></c></row></sheetData>'
+                                     f'<mergeCells count="{count}">{merges}</mergeCells>')
+
+
+def shared_string_bomb(directory, length=1_000_000, cells=1_500, name="strings.xlsx", prefix=""):
+    """Issue 20's: one shared string of `length` random letters (they barely compress: 0.74 MB for 1 MB) named by
+    `cells` cells, one a row. A reader copies the string into each cell, and Python again: 1,500 × 1 MB, twice.
+    `prefix` writes the cells with a namespace prefix (read by the precise scan)."""
+    text = base64.b64encode(random.Random(20).randbytes(length * 3 // 4 + 3)).decode()[:length]
+    namespace = f' xmlns:{prefix[:-1]}="http://schemas.openxmlformats.org/spreadsheetml/2006/main"' if prefix else ""
+    rows = "".join(f'<row r="{n}"><{prefix}c{namespace} r="A{n}" t="s"><{prefix}v>0</{prefix}v></{prefix}c></row>'
+                   for n in range(1, cells + 1))
+    return raw_xlsx(directory, name, f"<sheetData>{rows}</sheetData>", strings=[text])
+
+
+def many_members(directory, count=150_000, name="members.xlsx"):
+    """Issue 20's: a one-sheet workbook and `count` empty members (15 MB): each an entry of the zip's directory."""
+    sheet = (SHEET_OPEN + "<sheetData>" + HEADER_ROW + "</sheetData>" + SHEET_CLOSE).encode()
+    parts = {**_parts(), "xl/worksheets/sheet1.xml": sheet}
+    members = [(n, [t], zlib.crc32(t), len(t)) for n, t in parts.items()]
+    members += [(f"xl/media/{n}", [], 0, 0) for n in range(count)]
+    return _hand_zip(Path(directory) / name, members, method=0)
+
+
+def at_the_limits(directory, rows=100_000, columns=10, length=5, name="limits.xlsx"):
+    """The largest honest workbook the default limits accept: 100,000 rows × 10 columns (the cell cap), each cell a
+    different shared string of 5 Chinese characters (as many strings as cells, the text cap)."""
+    letters = [column_letters(n) for n in range(1, columns + 1)]
+    head, tail = SHARED_STRINGS.split("{strings}")
+
+    def text(n):
+        return "".join(chr(0x4E00 + (n >> (4 * k)) % 16 + 16 * k) for k in range(length))
+
+    path = Path(directory) / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        _write_parts(archive, 1)
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as f:
+            f.write(head.encode())
+            for row in range(rows):
+                f.write("".join(f"<si><t>{text(row * columns + n)}</t></si>" for n in range(columns)).encode())
+            f.write(tail.encode())
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
+            f.write((SHEET_OPEN + "<sheetData>").encode())
+            for row in range(1, rows + 1):
+                cells = "".join(f'<c r="{letter}{row}" t="s"><v>{(row - 1) * columns + n}</v></c>'
+                                for n, letter in enumerate(letters))
+                f.write(f'<row r="{row}">{cells}</row>'.encode())
+            f.write(("</sheetData>" + SHEET_CLOSE).encode())
+    return path
 
 
 def huge_merge(directory, name="merge.xlsx"):
