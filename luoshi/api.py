@@ -19,6 +19,8 @@ from luoshi.notify import api as notify
 from luoshi.orgs import api as orgs
 from luoshi.orgs.api_auth import BearerToken, HeaderToken, resolve_pending_token
 from luoshi.supervision import api as supervision
+from luoshi.supervision.chain import api as supervision_chain
+from luoshi.supervision.league import api as supervision_league
 from luoshi.work import api as work
 
 logger = logging.getLogger("django.request")
@@ -126,6 +128,8 @@ api.add_router("/indicators", indicators.router)
 api.add_router("/work", work.router)
 api.add_router("/daily", daily.router)
 api.add_router("/supervision", supervision.router)
+api.add_router("/supervision", supervision_league.router)  # the league table: /supervision/league
+api.add_router("/supervision", supervision_chain.router)  # 倒查: /supervision/chain/tasks|milestones/{id}, /overdue
 api.add_router("/briefings", briefings.router)
 api.add_router("/briefings", briefings_pack.router)  # the meeting pack: /briefings/pack, /briefings/meetings/{id}/pack
 api.add_router("/notify", notify.router)

@@ -4,6 +4,9 @@ from django.urls import include, path
 from luoshi.api import api
 from luoshi.briefings import urls as briefings
 from luoshi.briefings.pack import urls as briefings_pack
+from luoshi.supervision import urls as supervision
+from luoshi.supervision.chain import urls as supervision_chain
+from luoshi.supervision.league import urls as supervision_league
 from luoshi.web import audit_log, passwords
 from luoshi.web import views as web
 
@@ -23,7 +26,8 @@ urlpatterns = [
     path("audit/", include(([path("", audit_log.entry_list, name="list")], "audit"))),  # a shell page (web/audit_log.py)
     path("indicators/", include("luoshi.indicators.urls")),
     path("work/", include("luoshi.work.urls")),
-    path("supervision/", include("luoshi.supervision.urls")),
+    path("supervision/", include(([*supervision.urlpatterns, *supervision_league.urlpatterns,
+                                    *supervision_chain.urlpatterns], "supervision"))),  # notices, league table, 倒查
     path("daily/", include("luoshi.daily.urls")),
     path("briefings/", include(([*briefings.urlpatterns, *briefings_pack.urlpatterns], "briefings"))),  # and the pack's
     path("inbox/", include("luoshi.notify.urls")),

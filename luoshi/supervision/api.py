@@ -1,6 +1,6 @@
-"""Supervision's API, mounted at /api/v1/supervision/ by luoshi/api.py and composed here: the notices (督办单: list,
-open, one notice with its steps, reply, accept, return) below; the league table and the 倒查 chain from their rooms
-(league/api.py, chain/api.py). Errors as everywhere: {"error": "…"}."""
+"""督办单 API: list, open, one notice with its steps, reply, accept, return; luoshi/api.py mounts it under
+/api/v1/supervision/ beside the league table's and the 倒查 chain's routers (league/api.py, chain/api.py). Errors as
+everywhere: {"error": "…"}."""
 
 from datetime import date
 
@@ -9,14 +9,10 @@ from ninja import Router, Schema, Status
 
 from luoshi.core.problems import Rejected
 from luoshi.supervision import access, services
-from luoshi.supervision.chain.api import router as chain_router
-from luoshi.supervision.league.api import router as league_router
 from luoshi.supervision.views import filtered_notices
 from luoshi.work import access as work_access
 
 router = Router(tags=["督查督办"])
-router.add_router("", league_router)  # /league
-router.add_router("", chain_router)  # /chain/tasks/{id}, /chain/milestones/{id}, /overdue
 
 
 class OpenIn(Schema):

@@ -1,11 +1,9 @@
-"""Supervision's pages, composed here: the notices (督办单) below, the league table and the 倒查 chain from their rooms
-(league/urls.py, chain/urls.py). Every name is in the "supervision" namespace."""
+"""The notices' pages (督办单); luoshi/urls.py mounts them with the league table's (league/urls.py) and the 倒查 chain's
+(chain/urls.py) under /supervision/, namespace supervision."""
 
-from django.urls import include, path
+from django.urls import path
 
 from luoshi.supervision import views
-
-app_name = "supervision"
 
 urlpatterns = [
     path("", views.notice_list, name="index"),
@@ -18,6 +16,4 @@ urlpatterns = [
     path("notices/<int:pk>/remind", views.notice_remind, name="notice_remind"),
     path("notices/<int:pk>/print", views.notice_print, name="notice_print"),
     path("notices/<int:pk>/docx", views.notice_docx, name="notice_docx"),
-    path("", include("luoshi.supervision.league.urls")),
-    path("", include("luoshi.supervision.chain.urls")),
 ]

@@ -1,5 +1,5 @@
 """API: the 倒查 chain of a task or milestone, and the seriously overdue items with their chains,
-GET /api/v1/supervision/chain/… and /overdue (composed in luoshi/supervision/api.py)."""
+GET /api/v1/supervision/chain/… and /overdue; luoshi/api.py mounts the router."""
 
 from django.utils import timezone
 from ninja import Router

@@ -1,4 +1,4 @@
-"""The 倒查 pages, included by luoshi/supervision/urls.py (names in the "supervision" namespace)."""
+"""The 倒查 pages; luoshi/urls.py mounts them with the notices' under /supervision/, namespace supervision."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""API: the league table (考核排名), GET /api/v1/supervision/league (composed in luoshi/supervision/api.py)."""
+"""API: the league table (考核排名), GET /api/v1/supervision/league; luoshi/api.py mounts the router."""
 
 from django.utils import timezone
 from ninja import Router

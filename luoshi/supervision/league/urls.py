@@ -1,4 +1,4 @@
-"""The league table's pages, included by luoshi/supervision/urls.py (names in the "supervision" namespace)."""
+"""The league table's pages; luoshi/urls.py mounts them with the notices' under /supervision/, namespace supervision."""
 
 from django.urls import path
 
