@@ -204,14 +204,16 @@ def many_members(directory, count=150_000, name="members.xlsx"):
     return _hand_zip(Path(directory) / name, members, method=0)
 
 
-def at_the_limits(directory, rows=100_000, columns=10, length=5, name="limits.xlsx"):
+def at_the_limits(directory, rows=100_000, columns=10, length=5, name="limits.xlsx", first=0x4E00, size=0):
     """The largest honest workbook the default limits accept: 100,000 rows × 10 columns (the cell cap), each cell a
-    different shared string of 5 Chinese characters (as many strings as cells, the text cap)."""
+    different shared string of 5 Chinese characters (as many strings as cells, the text cap). `first`: the strings'
+    first character (0x1F300, emoji: 4 bytes each in calamine and in Python); `size`: the file's size, made up by a
+    picture of random bytes."""
     letters = [column_letters(n) for n in range(1, columns + 1)]
     head, tail = SHARED_STRINGS.split("{strings}")
 
     def text(n):
-        return "".join(chr(0x4E00 + (n >> (4 * k)) % 16 + 16 * k) for k in range(length))
+        return "".join(chr(first + (n >> (4 * k)) % 16 + 16 * k) for k in range(length))
 
     path = Path(directory) / name
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -228,6 +230,9 @@ def at_the_limits(directory, rows=100_000, columns=10, length=5, name="limits.xl
                                 for n, letter in enumerate(letters))
                 f.write(f'<row r="{row}">{cells}</row>'.encode())
             f.write(("</sheetData>" + SHEET_CLOSE).encode())
+    if size > path.stat().st_size:
+        with zipfile.ZipFile(path, "a") as archive:
+            archive.writestr("xl/media/image1.png", random.Random(20).randbytes(size - path.stat().st_size - 200))
     return path
 
 
