@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from luoshi.audit.services import record, snapshot
@@ -52,12 +51,6 @@ def office_region(unit):
 
 # --- the reason, from the red light's cause ------------------------------------------------------------------------
 
-def cause(task, as_of):
-    """The task judged as of the day (work.queries.board): its light, the late milestones and missed periods."""
-    judged = queries.board(as_of, Q(pk=task.pk))
-    return judged.tasks[0] if judged.tasks else None
-
-
 def reason_text(task_row, as_of, *, milestone_id=None):
     """督办事由 from a judged task row (queries.board): which milestones are late and by how many working days, how
     many report periods were missed."""
@@ -77,7 +70,7 @@ def reason_text(task_row, as_of, *, milestone_id=None):
 
 
 def default_reason(task, as_of, milestone=None):
-    row = cause(task, as_of)
+    row = queries.judged_task(task, as_of)  # its light, the late milestones and missed periods
     return reason_text(row, as_of, milestone_id=milestone.pk if milestone else None) if row else ""
 
 

@@ -407,6 +407,12 @@ def report_periods_by_unit(first_day, last_day, as_of, task_q=Q()):
 
 # --- Reads for the apps on top of work (supervision): what they ask of the plan, so they never query its tables. ---
 
+def judged_task(task, as_of):
+    """The task as the board judges it on that day (its dict, with its milestones'), or None."""
+    judged = board(as_of, Q(pk=task.pk))
+    return judged.tasks[0] if judged.tasks else None
+
+
 def tasks_by_id(ids) -> dict:
     """{id: Task} with its campaign, lead unit and its region, leader and task units (for acting on tasks a board
     found, or reading their story)."""

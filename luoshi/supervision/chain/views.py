@@ -4,7 +4,6 @@ and their xlsx and .docx for the meeting."""
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -29,16 +28,10 @@ def _as_of(request):
         return timezone.localdate(), rejected.messages
 
 
-def _judged(task, as_of):
-    """The task and its milestones as work judges them on that day (board's dicts)."""
-    board = work_queries.board(as_of, Q(pk=task.pk))
-    return board.tasks[0] if board.tasks else None
-
-
 def _chain_page(request, task, milestone=None):
     as_of, problems = _as_of(request)
     the_chain = queries.task_chain(task, milestone)
-    judged = _judged(task, as_of)
+    judged = work_queries.judged_task(task, as_of)
     judged_milestone = None
     if judged and milestone is not None:
         judged_milestone = next((m for m in judged["milestones"] if m["id"] == milestone.pk), None)

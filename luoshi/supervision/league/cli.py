@@ -4,7 +4,7 @@ With --json: a list, one object per unit, ordered by rank then unit short name, 
 (issue #12); deterministic (no timestamps). A line of the supervision command's table (SUBCOMMANDS["league"]).
 """
 
-import json
+import json as _json  # handle() takes an option named json
 
 from django.core.management.base import CommandError
 
@@ -49,5 +49,3 @@ def handle(command, period=None, region=None, json=False, **options):
 
 
 SUBCOMMAND = ("单位考核排名（考核月份，--json 输出）", add_arguments, handle)
-
-_json = json
