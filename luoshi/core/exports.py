@@ -1,5 +1,10 @@
 """Exports are classes that yield rows and render to xlsx or csv: (filename, mime type, bytes).
 
+One shape for every download (docs/architecture.md, "Inside an app"): each download is an Export subclass in its
+app's exports.py, built from what the reader may see; a page or an API call returns http_response(export, fmt), and
+`luoshi export KIND FILE` asks the exporter registered for KIND (core.registry: exporter(actor) → Export, the same
+function a page may call with its user) and writes it with write_file().
+
 Every cell a person typed may reach Excel on an office PC, so no exported text is ever a live formula: xlsx text
 cells are written as text (never as formulas), and a csv text cell that Excel or WPS would read as a formula is
 prefixed with an apostrophe (OWASP's rule for CSV injection). Numbers stay numbers. Characters that core.text refuses
@@ -15,6 +20,7 @@ from luoshi.core.text import for_documents
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv; charset=utf-8"
+FORMATS = ("xlsx", "csv")
 
 
 class Export:
@@ -111,14 +117,28 @@ def _xlsx_value(value):
 
 
 def http_response(export, fmt="xlsx"):
+    """The download of a page or an API call: the export as an attachment (404 for a format other than FORMATS)."""
     from urllib.parse import quote
 
-    from django.http import HttpResponse
+    from django.http import Http404, HttpResponse
 
+    if fmt not in FORMATS:
+        raise Http404("不支持的导出格式")
     filename, mime, data = export.render(fmt)
     response = HttpResponse(data, content_type=mime)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(for_documents(filename))}"
     return response
 
 
-__all__ = ["Export", "XLSX_MIME", "CSV_MIME", "http_response", "date"]
+def write_file(export, path):
+    """The download of `luoshi export KIND FILE`: the export written to `path` in the format its extension names
+    (xlsx when it has none). ValueError, in Chinese, for another extension."""
+    from pathlib import Path
+
+    fmt = Path(path).suffix.lower().lstrip(".") or "xlsx"
+    if fmt not in FORMATS:
+        raise ValueError("文件扩展名应为 .xlsx 或 .csv")
+    Path(path).write_bytes(export.render(fmt)[2])
+
+
+__all__ = ["Export", "XLSX_MIME", "CSV_MIME", "FORMATS", "http_response", "write_file", "date"]

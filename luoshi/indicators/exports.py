@@ -1,8 +1,10 @@
-"""The indicator table and the city matrix as xlsx."""
+"""The indicator pages' downloads: the table and the city matrix as xlsx, and the blank import templates."""
 
 from luoshi.core.exports import Export
 from luoshi.core.periods import period_label
 from luoshi.indicators import rules
+from luoshi.indicators.models import Indicator
+from luoshi.indicators.transfers import LONG_COLUMNS, MONTH_COLUMNS, TARGET_COLUMNS
 
 LIGHT_FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
 
@@ -57,3 +59,52 @@ class MatrixExport(Export):
     def rows(self):
         for row in self.data["rows"]:
             yield [row["name"]] + [v for c in row["cells"] for v in (c["growth"], c["rank"])] + [row["average_rank"]]
+
+
+# --- import templates ------------------------------------------------------------------------------
+
+class LongTemplate(Export):
+    filename = "经济指标导入模板（长表）"
+    sheet_title = "指标数据"
+    headers = LONG_COLUMNS
+
+    def rows(self):
+        yield ["370115", "济阳区", "fdi", "实际利用外资", "万美元", "2020-03", 2000, 35.2]
+        yield ["370115", "济阳区", "gdp", "地区生产总值", "亿元", "2020年1-3月", 78.5, "下降3.2"]
+        yield ["370115", "济阳区", "industry_va", "规模以上工业增加值", "%", "2020年1-2月", "", -8.1]
+
+
+class BulletinTemplate(Export):
+    filename = "经济指标导入模板（城市统计公报格式）"
+    sheet_title = "2020年1-6月"
+    codes = ["gdp", "retail", "budget_revenue", "industry_va"]
+
+    def __init__(self):
+        indicators = {i.code: i for i in Indicator.objects.filter(code__in=self.codes)}
+        self.indicators = [indicators[c] for c in self.codes if c in indicators]
+        self.headers = ["地区"]
+        for indicator in self.indicators:
+            self.headers += [f"{indicator.name}（{indicator.unit}）" if indicator.unit != "%" else indicator.name, None]
+
+    def rows(self):
+        yield [None] + ["累计", "增长%"] * len(self.indicators)
+        yield ["历下区"] + [None] * (2 * len(self.indicators))
+        yield ["济阳区"] + [None] * (2 * len(self.indicators))
+
+    def style_workbook(self, worksheet):
+        for n in range(len(self.indicators)):
+            worksheet.merge_cells(start_row=1, start_column=2 + 2 * n, end_row=1, end_column=3 + 2 * n)
+
+
+class TargetTemplate(Export):
+    filename = "年度目标导入模板"
+    sheet_title = "年度目标"
+    headers = TARGET_COLUMNS + MONTH_COLUMNS + ["责任单位"]
+
+    def rows(self):
+        yield ["370115", "gdp", 2020, 320, 6.5, "亿元"] + [None] * 12 + ["统计局"]
+        yield ["370115", "industry_va", 2020, None, 7, "%"] + [None] * 12 + [None]
+        yield ["370115", "budget_revenue", 2020, 180000, 5, "万元"] + [5, 12, 20, 28, 36, 48, 55, 62, 71, 80, 89, 100] + ["财政局"]
+
+
+TEMPLATES = {"long": LongTemplate, "bulletin": BulletinTemplate, "targets": TargetTemplate}

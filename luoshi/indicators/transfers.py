@@ -1,4 +1,4 @@
-"""Indicator imports (long template, city bulletin layout, targets) and templates.
+"""Indicator imports (long template, city bulletin layout, targets); their blank templates are in exports.py.
 
 Every importer validates every row first, collects every problem with sheet, row and column, and saves
 nothing unless all rows are valid; saving the same file again changes nothing.
@@ -9,11 +9,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from luoshi.core.exports import Export
 from luoshi.core.periods import PeriodError, find_period, is_quarter_end, parse_period, period_label
 from luoshi.core.problems import Problem, Rejected
 from luoshi.core.registry import register_importer
-from luoshi.core.tabular import HEADER_SEARCH_ROWS, cell, find_columns, find_header, is_blank, read_sheets, text
+from luoshi.core.tabular import HEADER_SEARCH_ROWS, cell, find_header, is_blank, read_sheets, text
 from luoshi.indicators import access, rules, services
 from luoshi.indicators.models import Frequency, Indicator
 from luoshi.indicators.responsibility import resolve_unit
@@ -488,52 +487,3 @@ def import_targets(source, filename=None, actor=None):
     if owners:
         summary += f"；责任单位 {len(owners)} 个：新设 {owned['created']}，更改 {owned['updated']}，未变化 {owned['unchanged']}"
     return summary
-
-
-# --- templates ---------------------------------------------------------------------------------------
-
-class LongTemplate(Export):
-    filename = "经济指标导入模板（长表）"
-    sheet_title = "指标数据"
-    headers = LONG_COLUMNS
-
-    def rows(self):
-        yield ["370115", "济阳区", "fdi", "实际利用外资", "万美元", "2020-03", 2000, 35.2]
-        yield ["370115", "济阳区", "gdp", "地区生产总值", "亿元", "2020年1-3月", 78.5, "下降3.2"]
-        yield ["370115", "济阳区", "industry_va", "规模以上工业增加值", "%", "2020年1-2月", "", -8.1]
-
-
-class BulletinTemplate(Export):
-    filename = "经济指标导入模板（城市统计公报格式）"
-    sheet_title = "2020年1-6月"
-    codes = ["gdp", "retail", "budget_revenue", "industry_va"]
-
-    def __init__(self):
-        indicators = {i.code: i for i in Indicator.objects.filter(code__in=self.codes)}
-        self.indicators = [indicators[c] for c in self.codes if c in indicators]
-        self.headers = ["地区"]
-        for indicator in self.indicators:
-            self.headers += [f"{indicator.name}（{indicator.unit}）" if indicator.unit != "%" else indicator.name, None]
-
-    def rows(self):
-        yield [None] + ["累计", "增长%"] * len(self.indicators)
-        yield ["历下区"] + [None] * (2 * len(self.indicators))
-        yield ["济阳区"] + [None] * (2 * len(self.indicators))
-
-    def style_workbook(self, worksheet):
-        for n in range(len(self.indicators)):
-            worksheet.merge_cells(start_row=1, start_column=2 + 2 * n, end_row=1, end_column=3 + 2 * n)
-
-
-class TargetTemplate(Export):
-    filename = "年度目标导入模板"
-    sheet_title = "年度目标"
-    headers = TARGET_COLUMNS + MONTH_COLUMNS + ["责任单位"]
-
-    def rows(self):
-        yield ["370115", "gdp", 2020, 320, 6.5, "亿元"] + [None] * 12 + ["统计局"]
-        yield ["370115", "industry_va", 2020, None, 7, "%"] + [None] * 12 + [None]
-        yield ["370115", "budget_revenue", 2020, 180000, 5, "万元"] + [5, 12, 20, 28, 36, 48, 55, 62, 71, 80, 89, 100] + ["财政局"]
-
-
-TEMPLATES = {"long": LongTemplate, "bulletin": BulletinTemplate, "targets": TargetTemplate}

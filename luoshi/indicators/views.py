@@ -15,10 +15,10 @@ from luoshi.core.import_view import import_page
 from luoshi.core.periods import PeriodError, parse_period, period_code, period_label, previous_month
 from luoshi.core.problems import Rejected
 from luoshi.indicators import access, queries, rules, services
-from luoshi.indicators.exports import MatrixExport, TableExport
+from luoshi.indicators.exports import TEMPLATES, MatrixExport, TableExport
 from luoshi.indicators.models import Figure, Frequency, Indicator, Kind
 from luoshi.indicators.responsibility import region_units, resolve_unit, responsible_units
-from luoshi.indicators.transfers import (LONG_COLUMNS, MONTH_COLUMNS, TARGET_COLUMNS, TEMPLATES, check_figure_records,
+from luoshi.indicators.transfers import (LONG_COLUMNS, MONTH_COLUMNS, TARGET_COLUMNS, check_figure_records,
                                          import_indicators, import_targets)
 from luoshi.orgs.access import access_for
 from luoshi.orgs.models import Region
@@ -79,7 +79,7 @@ def index(request):
 def table_xlsx(request):
     region = _region(request)
     period = _period(request, region)
-    return http_response(TableExport(region, period, queries.table(region, period)), "xlsx")
+    return http_response(TableExport(region, period, queries.table(region, period)))
 
 
 def _matrix_data(request):
@@ -135,7 +135,7 @@ def matrix(request):
 @reads_replica
 def matrix_xlsx(request):
     _, _, data = _matrix_data(request)
-    return http_response(MatrixExport(data), "xlsx")
+    return http_response(MatrixExport(data))
 
 
 @login_required
@@ -216,7 +216,7 @@ def template(request, kind):
     access.require_reader(request.user)
     if kind not in TEMPLATES:
         raise Http404("没有这个模板")
-    return http_response(TEMPLATES[kind](), "xlsx")
+    return http_response(TEMPLATES[kind]())
 
 
 @login_required

@@ -1,10 +1,10 @@
-"""Organisation sheet: import (validate every row, then save all in one transaction) and export."""
+"""Organisation sheet: import (validate every row, then save all in one transaction); its export and template are in
+exports.py."""
 
 from django.db import transaction
 
-from luoshi.core.exports import Export
 from luoshi.core.problems import Problem, Rejected
-from luoshi.core.registry import register_exporter, register_importer
+from luoshi.core.registry import register_importer
 from luoshi.core.tabular import cell, find_header, is_blank, read_sheets, text
 from luoshi.orgs import rules, services
 from luoshi.orgs.access import access_for
@@ -13,23 +13,6 @@ from luoshi.orgs.models import Region, RegionLevel, Unit
 COLUMNS = ["代码", "名称", "类别", "上级代码"]
 OPTIONAL = [("简称",)]
 LEVEL_ORDER = [RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWN, RegionLevel.VILLAGE]
-
-
-class OrgExport(Export):
-    filename = "组织机构"
-    sheet_title = "组织机构"
-    headers = COLUMNS + ["简称"]
-    column_widths = {1: 16, 2: 30, 3: 14, 4: 16, 5: 16}
-
-    def __init__(self, regions=None, units=None):
-        self.regions = regions if regions is not None else Region.objects.all()
-        self.units = units if units is not None else Unit.objects.all()
-
-    def rows(self):
-        for region in self.regions.select_related("parent").order_by("code"):
-            yield [region.code, region.name, region.get_level_display(), region.parent.code if region.parent_id else "", ""]
-        for unit in self.units.select_related("region").order_by("region__code", "code"):
-            yield [unit.code, unit.name, unit.get_kind_display(), unit.region.code, unit.short_name]
 
 
 def parse_org_sheet(sheets):
@@ -174,8 +157,3 @@ def import_orgs(source, filename=None, actor=None):
     counts = save_org_sheet(actor, regions, units)
     return (f"已导入 {len(regions)} 个地区、{len(units)} 个单位：新增 {counts['created']}，"
             f"更新 {counts['updated']}，未变化 {counts['unchanged']}")
-
-
-@register_exporter("orgs", "组织机构（地区与单位）")
-def export_orgs(actor=None):
-    return OrgExport()

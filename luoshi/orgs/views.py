@@ -2,16 +2,16 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from luoshi.core.exports import Export, http_response
+from luoshi.core.exports import http_response
 from luoshi.core.import_view import import_page
 from luoshi.core.problems import Rejected
-from luoshi.orgs.access import (access_for, get_account_for_admin, managed_people, managed_regions, managed_units,
-                                require_any_admin, visible_regions, visible_units)
-from luoshi.orgs.transfers import COLUMNS, OrgExport, import_orgs
+from luoshi.orgs.access import (access_for, get_account_for_admin, managed_people, require_any_admin, visible_regions,
+                                visible_units)
+from luoshi.orgs.exports import OrgTemplate, export_orgs
+from luoshi.orgs.transfers import COLUMNS, import_orgs
 
 
 @login_required
@@ -42,28 +42,12 @@ def import_sheet(request):
 @login_required
 def export_sheet(request, fmt):
     require_any_admin(request.user)
-    if fmt not in ("xlsx", "csv"):
-        raise Http404("不支持的导出格式")
-    return http_response(OrgExport(managed_regions(request.user), managed_units(request.user)), fmt)
-
-
-class OrgTemplate(Export):
-    filename = "组织机构导入模板"
-    sheet_title = "组织机构"
-    headers = COLUMNS + ["简称"]
-
-    def rows(self):
-        yield ["370100", "济南市", "市", "", ""]
-        yield ["370115", "济阳区", "县级", "370100", ""]
-        yield ["370115001", "济阳街道", "乡镇(街道)", "370115", ""]
-        yield ["370115001201", "东关村", "村(社区)", "370115001", ""]
-        yield ["370115D01", "区发展和改革局", "区直部门", "370115", "发改局"]
-        yield ["370115001", "济阳街道办事处", "镇街政府", "370115001", "济阳街道"]
+    return http_response(export_orgs(request.user), fmt)
 
 
 @login_required
 def template(request):
-    return http_response(OrgTemplate(), "xlsx")
+    return http_response(OrgTemplate())
 
 
 @login_required

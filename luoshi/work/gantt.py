@@ -1,4 +1,4 @@
-"""Gantt rows for the chart (compact arrays, dates as day numbers) and for the xlsx export."""
+"""Gantt rows for the chart (compact arrays, dates as day numbers); its xlsx is exports.GanttExport."""
 
 import threading
 from collections import OrderedDict
@@ -10,7 +10,6 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from luoshi.core import workdays
-from luoshi.core.exports import Export
 from luoshi.orgs.models import Unit
 from luoshi.work import access as work_access
 from luoshi.work import queries, rules
@@ -135,33 +134,3 @@ def gantt_script(data, element_id):
     """What Django's json_script filter writes, for JSON bytes: <, > and & escaped so the data cannot end the tag."""
     data = data.replace(b"<", b"\\u003C").replace(b">", b"\\u003E").replace(b"&", b"\\u0026")
     return format_html('<script id="{}" type="application/json">{}</script>', element_id, mark_safe(data.decode()))
-
-
-class GanttExport(Export):
-    filename = "横道图"
-    sheet_title = "横道图"
-    headers = ["攻坚战", "序号", "重点任务", "节点", "牵头单位", "开始日期", "完成时限", "原定完成时限", "应完成日",
-               "实际完成日期", "状态", "滞后工作日", "任务亮灯"]
-    column_widths = {1: 16, 2: 8, 3: 36, 4: 36, 5: 14}
-
-    def __init__(self, board):
-        self.board = board
-
-    def rows(self):
-        by_task = {}
-        for m in self.board.milestones:
-            by_task.setdefault(m["task_id"], []).append(m)
-        for t in self.board.tasks:
-            light = rules.LIGHT_LABELS[t["light"]]
-            yield [t["campaign"], t["number"], t["title"], "", t["lead_unit"], t["start"], t["deadline"], None, None, None,
-                   "", None, light]
-            for m in by_task.get(t["id"], []):
-                yield [t["campaign"], m["number"], t["title"], m["title"], t["lead_unit"], m["start"], m["due"],
-                       m["original_due"], m["effective_due"], m["done_on"], rules.STATUS_LABELS[m["status"]],
-                       m["working_days_late"], light]
-
-    def style_workbook(self, worksheet):
-        for row in worksheet.iter_rows(min_row=2):
-            for index in (5, 6, 7, 8, 9):
-                if row[index].value:
-                    row[index].number_format = "yyyy-mm-dd"

@@ -1,4 +1,5 @@
-"""The schedule table (配档表): import (validate every row, then save all in one transaction) and export.
+"""The schedule table (配档表): import (validate every row, then save all in one transaction); its export, which
+imports again unchanged, is exports.ScheduleExport.
 
 One row per task (节点 empty) or per milestone (节点 filled). Unit cells take several units separated by
 、 , or ，, by name, short name or code. Month columns 1月…12月 mark planned months; the ledger columns
@@ -20,13 +21,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from luoshi.audit.services import record
-from luoshi.core.exports import Export
 from luoshi.core.problems import Problem, Rejected
-from luoshi.core.registry import register_exporter, register_importer
+from luoshi.core.registry import register_importer
 from luoshi.core.tabular import cell, find_header, is_blank, read_sheets, text
 from luoshi.orgs.models import Person, Unit
 from luoshi.work import access, rules, services
-from luoshi.work.models import Campaign, Milestone, ProgressReport, Task, TaskRole
+from luoshi.work.models import Campaign, Milestone, Task
 
 COLUMNS = ["序号", "攻坚战", "重点任务", "节点", "牵头单位", "责任单位", "配合单位", "责任领导", "开始日期", "完成时限"]
 MONTHS = [f"{m}月" for m in range(1, 13)]
@@ -401,72 +401,3 @@ def _request_line(request):
     else:
         what = f"{request.task.number} {request.task.title}（任务完成时限）"
     return f"{what} {request.old_due} → {request.new_due}"
-
-
-def _names(units):
-    return "、".join(u for u in units)
-
-
-class ScheduleExport(Export):
-    filename = "配档表"
-    sheet_title = "配档表"
-    headers = COLUMNS + MONTHS + LEDGER + EXTRA
-    column_widths = {1: 8, 2: 16, 3: 36, 4: 36, 5: 14, 6: 18, 7: 18, 8: 10, 9: 12, 10: 12,
-                     **{11 + i: 5 for i in range(12)}, 23: 12, 24: 30, 25: 10, 26: 16}
-
-    def __init__(self, tasks=None):
-        self.tasks = tasks if tasks is not None else Task.objects.all()
-
-    def rows(self):
-        tasks = list(self.tasks.select_related("campaign", "lead_unit").prefetch_related("task_units__unit")
-                     .order_by("campaign__order", "campaign_id", "order", "id"))
-        milestones = defaultdict(list)
-        for m in Milestone.objects.filter(task__in=[t.pk for t in tasks]).select_related("follows").order_by("order", "id"):
-            milestones[m.task_id].append(m)
-        texts = {}
-        for report in (ProgressReport.objects.filter(task__in=[t.pk for t in tasks], is_current=True)
-                       .prefetch_related("completions").order_by("reported_on", "id")):
-            for completion in report.completions.all():
-                texts.setdefault(completion.milestone_id, report.done_text)
-        for task in tasks:
-            by_role = defaultdict(list)
-            for tu in task.task_units.all():
-                by_role[tu.role].append(tu.unit.name)
-            units = [task.lead_unit.name, _names(by_role[TaskRole.RESPONSIBLE]), _names(by_role[TaskRole.COOPERATING]),
-                     task.leader_name]
-            months = rules.month_span(task.start, task.deadline)
-            yield ([task.number, task.campaign.name, task.title, "", *units, task.start, task.deadline]
-                   + [MARK if m in months else "" for m in range(1, 13)] + ["", "", "", "、".join(task.indicator_codes)])
-            for m in milestones[task.pk]:
-                months = m.planned_months or rules.month_span(m.start, m.due)
-                yield ([m.number, task.campaign.name, task.title, m.title, *units, m.start, m.due]
-                       + [MARK if i in months else "" for i in range(1, 13)]
-                       + [m.done_on, texts.get(m.pk, "") if m.done_on else "", m.follows.number if m.follows_id else "", ""])
-
-    def style_workbook(self, worksheet):
-        from openpyxl.styles import Alignment, PatternFill
-
-        task_fill = PatternFill("solid", fgColor="1F5FA8")
-        milestone_fill = PatternFill("solid", fgColor="9DC3E6")
-        done_fill = PatternFill("solid", fgColor="A9D18E")
-        first_month = len(COLUMNS) + 1
-        for row in worksheet.iter_rows(min_row=2):
-            is_task = not row[3].value
-            done = bool(row[first_month + 11].value) if len(row) > first_month + 11 else False
-            for index in range(first_month - 1, first_month + 11):
-                c = row[index]
-                if c.value == MARK:
-                    c.fill = task_fill if is_task else (done_fill if done else milestone_fill)
-                    c.alignment = Alignment(horizontal="center")
-            for index in (8, 9, first_month + 11):
-                if row[index].value:
-                    row[index].number_format = "yyyy-mm-dd"
-
-
-@register_exporter("schedule", "重点工作配档表（攻坚战、重点任务、节点）")
-def export_schedule(actor=None):
-    if actor is not None:
-        from luoshi.work.access import visible_tasks
-
-        return ScheduleExport(visible_tasks(actor))
-    return ScheduleExport()

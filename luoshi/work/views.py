@@ -18,10 +18,10 @@ from luoshi.core.problems import Rejected
 from luoshi.orgs.access import access_for
 from luoshi.orgs.models import Role
 from luoshi.work import access as work_access
-from luoshi.work import queries, rules, services
-from luoshi.work.gantt import GanttExport, gantt_response, gantt_rows, gantt_script
+from luoshi.work import exports, queries, rules, services
+from luoshi.work.gantt import gantt_response, gantt_rows, gantt_script
 from luoshi.work.models import ProgressReport, ReportAttachment, TaskRole, TaskUnit
-from luoshi.work.transfers import COLUMNS, ScheduleExport, import_schedule
+from luoshi.work.transfers import COLUMNS, import_schedule
 from luoshi.work.views_rebaseline import task_requests
 
 
@@ -292,13 +292,13 @@ def gantt_data(request):
 def gantt_xlsx(request):
     work_access.require_reader(request.user)
     board = queries.board(_as_of(request), work_access.task_filter(request.user), **_filters(request))
-    return http_response(GanttExport(board), "xlsx")
+    return http_response(exports.GanttExport(board))
 
 
 @login_required
 def export_schedule(request):
     work_access.require_reader(request.user)
-    return http_response(ScheduleExport(work_access.visible_tasks(request.user)), "xlsx")
+    return http_response(exports.export_schedule(request.user))
 
 
 @login_required

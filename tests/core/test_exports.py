@@ -80,3 +80,28 @@ def test_csv_leaves_ordinary_text_alone():
 
     _, _, data = Plain().render("csv")
     assert list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == [["名称"], ["商务局 = 牵头"], ["2020-04"]]
+
+
+def test_a_download_in_a_format_other_than_xlsx_or_csv_is_not_found():
+    import pytest
+    from django.http import Http404
+
+    from luoshi.core.exports import http_response
+
+    assert http_response(Sample(), "csv")["Content-Disposition"].endswith("%E6%A0%B7%E4%BE%8B.csv")
+    with pytest.raises(Http404, match="不支持的导出格式"):
+        http_response(Sample(), "pdf")
+
+
+def test_the_command_line_writes_the_format_its_file_names(tmp_path):
+    import pytest
+
+    from luoshi.core.exports import write_file
+
+    write_file(Sample(), tmp_path / "样例.csv")
+    assert (tmp_path / "样例.csv").read_bytes() == Sample().render("csv")[2]
+    write_file(Sample(), tmp_path / "样例")  # no extension: xlsx
+    assert load_workbook(io.BytesIO((tmp_path / "样例").read_bytes())).active.title == "样例表"
+    with pytest.raises(ValueError, match="文件扩展名应为 .xlsx 或 .csv"):
+        write_file(Sample(), tmp_path / "样例.pdf")
+    assert not (tmp_path / "样例.pdf").exists()

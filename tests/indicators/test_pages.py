@@ -150,7 +150,8 @@ def test_templates_download_and_import_back(client_for, city, kind):
 
 
 def test_long_and_target_templates_are_valid_imports(city, client_for):
-    from luoshi.indicators.transfers import LongTemplate, TargetTemplate, import_indicators, import_targets
+    from luoshi.indicators.exports import LongTemplate, TargetTemplate
+    from luoshi.indicators.transfers import import_indicators, import_targets
 
     import_indicators(LongTemplate().render()[2], filename="long.xlsx")
     import_targets(TargetTemplate().render()[2], filename="targets.xlsx")

@@ -7,7 +7,8 @@ from openpyxl import Workbook, load_workbook
 from luoshi.audit.models import AuditEntry
 from luoshi.core.problems import Rejected
 from luoshi.orgs.models import Region, Unit
-from luoshi.orgs.transfers import export_orgs, import_orgs
+from luoshi.orgs.exports import export_orgs
+from luoshi.orgs.transfers import import_orgs
 
 pytestmark = pytest.mark.usefixtures("empty_database")  # an organisation imported into an empty database
 

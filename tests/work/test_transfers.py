@@ -8,7 +8,8 @@ from openpyxl import Workbook, load_workbook
 
 from luoshi.core.problems import Rejected
 from luoshi.work.models import Campaign, Milestone, ProgressReport, Task, TaskRole
-from luoshi.work.transfers import COLUMNS, export_schedule, import_schedule
+from luoshi.work.exports import export_schedule
+from luoshi.work.transfers import COLUMNS, import_schedule
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("may_12")]
 
@@ -175,6 +176,26 @@ def test_cli_work_status_text_and_bad_date(cast, capsys):
 
     with pytest.raises(CommandError, match="判定日期「2020-13-01」不是真实的日期"):
         call_command("work", "status", "--on", "2020-13-01")
+
+
+def test_the_page_the_command_line_and_the_registry_download_the_schedule_through_one_exporter(cast, client_for, tmp_path):
+    """exports.export_schedule(actor): everything for the command line, a person's readable tasks on the page."""
+    from luoshi.core.registry import EXPORTERS, discover
+
+    import_schedule(xlsx(GOOD), filename="配档表.xlsx")
+    discover()
+    assert EXPORTERS["schedule"][0] is export_schedule
+
+    def numbers(data):
+        return [r[0] for r in load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2, values_only=True)]
+
+    path = tmp_path / "配档表.xlsx"
+    call_command("export", "schedule", str(path), stdout=io.StringIO())
+    everything = numbers(path.read_bytes())
+    assert everything == numbers(export_schedule().render()[2]) == ["1", "1.1", "1.2", "2", "2.1"]
+    page = client_for("li_ducha").get("/work/schedule/export.xlsx")
+    assert numbers(page.content) == numbers(export_schedule(cast.li_ducha).render()[2]) == everything
+    assert numbers(client_for("ma_lixia").get("/work/schedule/export.xlsx").content) == []  # 历下区: none of 济阳's
 
 
 def _with_predecessors():

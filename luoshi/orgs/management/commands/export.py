@@ -1,9 +1,8 @@
-"""luoshi export KIND FILE — writes xlsx or csv by the file's extension."""
-
-from pathlib import Path
+"""luoshi export KIND FILE — writes xlsx or csv by the file's extension (core.exports.write_file)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from luoshi.core.exports import write_file
 from luoshi.core.registry import EXPORTERS, discover
 
 
@@ -20,10 +19,9 @@ class Command(BaseCommand):
         discover()
         if kind not in EXPORTERS:
             raise CommandError(f"未知的导出种类：{kind}。可用：{', '.join(sorted(EXPORTERS))}")
-        fmt = Path(file).suffix.lower().lstrip(".") or "xlsx"
-        if fmt not in ("xlsx", "csv"):
-            raise CommandError("文件扩展名应为 .xlsx 或 .csv")
         exporter, _ = EXPORTERS[kind]
-        _, _, data = exporter(actor=None).render(fmt)
-        Path(file).write_bytes(data)
+        try:
+            write_file(exporter(actor=None), file)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         self.stdout.write(f"已导出到 {file}")
