@@ -130,6 +130,11 @@ def period_label(period: date, jan_with_feb=False) -> str:
     return f"{period.year}年1-{period.month}月"
 
 
+def day_label(day) -> str:
+    """A day as Chinese documents and messages write it: 2020年5月12日 ("" for None)."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
 def is_quarter_end(period: date) -> bool:
     return period.month in (3, 6, 9, 12)
 

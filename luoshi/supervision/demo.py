@@ -29,6 +29,7 @@ from django.utils import timezone
 from luoshi.audit.models import AuditEntry
 from luoshi.audit.services import record
 from luoshi.core import workdays
+from luoshi.core.periods import day_label
 from luoshi.notify.models import Message
 from luoshi.notify.services import INAPP
 from luoshi.supervision import services, sweep
@@ -45,10 +46,6 @@ SWEEP_CLOCK = (7, 30)  # the cron line in docs/configuration.md
 # Rows stamped with the clock by the services (supervision's and work's): (model, field).
 STAMPED = [(AuditEntry, "at"), (NoticeStep, "at"), (Notice, "created_at"), (Rebaseline, "requested_at"),
            (Rebaseline, "decided_at"), (Rebaseline, "changed_at"), (Campaign, "plan_set_at")]
-
-
-def _fmt(day):
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @contextmanager
@@ -119,7 +116,7 @@ def _milestone(task, title):
 
 
 def _m(milestone):
-    return f"节点「{milestone.number} {milestone.title}」（完成时限{_fmt(milestone.due)}）"
+    return f"节点「{milestone.number} {milestone.title}」（完成时限{day_label(milestone.due)}）"
 
 
 def build(ctx):
@@ -284,7 +281,7 @@ def _live_notice_and_move(story, days, own):
         with story.on(days[0], 9, 30):
             notice = services.open_notice(
                 story.ducha, milestone.task, milestone=milestone, on=days[0],
-                reason=f"据{_fmt(days[0] - timedelta(days=3))}调度会了解，{_m(milestone)}推进偏慢，存在滞后风险。"
+                reason=f"据{day_label(days[0] - timedelta(days=3))}调度会了解，{_m(milestone)}推进偏慢，存在滞后风险。"
                        "请说明推进情况，提出确保按期完成的具体措施和时间安排。")
     if moved is not None:
         with story.on(days[1], 15, 0):

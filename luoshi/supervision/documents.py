@@ -7,13 +7,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from luoshi.core.periods import day_label
 from luoshi.core.text import for_documents
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _fmt(day):
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
 def office_name(notice):
@@ -28,9 +25,9 @@ def facts(notice):
             ("重点任务", f"{task.number} {task.title}（{task.campaign.name}）")]
     if notice.milestone_id:
         m = notice.milestone
-        rows.append(("督办节点", f"{m.number} {m.title}（完成时限{_fmt(m.due)}）"))
-    rows += [("开具日期", _fmt(notice.opened_on)), ("答复时限", _fmt(notice.reply_due)),
-             ("办理状态", notice.get_state_display() + (f"（{_fmt(notice.escalated_on)}升级督办）" if notice.escalated_on else ""))]
+        rows.append(("督办节点", f"{m.number} {m.title}（完成时限{day_label(m.due)}）"))
+    rows += [("开具日期", day_label(notice.opened_on)), ("答复时限", day_label(notice.reply_due)),
+             ("办理状态", notice.get_state_display() + (f"（{day_label(notice.escalated_on)}升级督办）" if notice.escalated_on else ""))]
     return rows
 
 
@@ -39,7 +36,7 @@ def step_lines(notice):
     lines = []
     for s in notice.steps.select_related("by"):
         who = (s.by.get_full_name() or s.by.username) if s.by else "系统"
-        lines.append(f"{_fmt(s.on)} {s.get_kind_display()}（{who}）" + ("" if s.kind == "opened" else f"：{s.text}"))
+        lines.append(f"{day_label(s.on)} {s.get_kind_display()}（{who}）" + ("" if s.kind == "opened" else f"：{s.text}"))
     return lines
 
 
@@ -80,10 +77,10 @@ def notice_docx(notice) -> bytes:
         _text(doc.add_paragraph(), line, 10.5)
 
     ask = doc.add_paragraph()
-    _text(ask, f"请{notice.unit.name}于{_fmt(notice.reply_due)}前将办理情况书面报{office_name(notice)}。", 12)
+    _text(ask, f"请{notice.unit.name}于{day_label(notice.reply_due)}前将办理情况书面报{office_name(notice)}。", 12)
     sign = doc.add_paragraph()
     sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _text(sign, f"{office_name(notice)}\n{_fmt(notice.opened_on)}", 12)
+    _text(sign, f"{office_name(notice)}\n{day_label(notice.opened_on)}", 12)
 
     out = BytesIO()
     doc.save(out)

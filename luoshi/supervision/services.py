@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from luoshi.audit.services import record, snapshot
 from luoshi.core import workdays
+from luoshi.core.periods import day_label
 from luoshi.core.problems import Rejected
 from luoshi.notify.services import queue_message, supervision_kind
 from luoshi.orgs.models import Person, Region, RegionLevel, Role, RoleAssignment
@@ -30,10 +31,6 @@ def _today():
 
 def _person(actor):
     return getattr(actor, "is_authenticated", False)
-
-
-def _fmt(day):
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def reply_due_for(opened_on):
@@ -59,11 +56,11 @@ def reason_text(task_row, as_of, *, milestone_id=None):
     parts = []
     for m in late:
         days = f"，已滞后 {m['working_days_late']} 个工作日" if m["working_days_late"] else ""
-        parts.append(f"节点「{m['number']} {m['title']}」完成时限{_fmt(m['due'])}，{rules.STATUS_LABELS[m['status']]}{days}")
+        parts.append(f"节点「{m['number']} {m['title']}」完成时限{day_label(m['due'])}，{rules.STATUS_LABELS[m['status']]}{days}")
     if task_row["missed_periods"]:
         parts.append(f"已连续 {task_row['missed_periods']} 期未报送进度（缺报 {task_row['missed_periods']} 期）")
     light = rules.LIGHT_LABELS[task_row["light"]]
-    head = f"截至{_fmt(as_of)}，重点任务「{task_row['number']} {task_row['title']}」（{task_row['campaign']}）亮{light}"
+    head = f"截至{day_label(as_of)}，重点任务「{task_row['number']} {task_row['title']}」（{task_row['campaign']}）亮{light}"
     if not parts:
         return head + "。请说明推进情况。"
     return head + "：" + "；".join(parts) + "。请说明原因，提出整改措施和完成时限。"
@@ -143,7 +140,7 @@ def open_notice(actor, task, *, milestone=None, on=None, reply_due=None, reason=
         raise Rejected(f"节点「{milestone.number} {milestone.title}」不属于该重点任务")
     reply_due = reply_due or reply_due_for(on)
     if reply_due <= on:
-        raise Rejected(f"答复时限（{_fmt(reply_due)}）应晚于开具日期（{_fmt(on)}）")
+        raise Rejected(f"答复时限（{day_label(reply_due)}）应晚于开具日期（{day_label(on)}）")
     reason = (reason if reason is not None else default_reason(task, on, milestone)).strip()
     if not reason:
         raise Rejected("督办事由不能为空")
@@ -204,7 +201,7 @@ def reply(actor, notice, text, *, on=None):
     if notice.state == NoticeState.CLOSED:
         raise Rejected(f"{notice.number}已办结，不能再答复")
     if on < notice.opened_on:
-        raise Rejected(f"答复日期不能早于开具日期（{_fmt(notice.opened_on)}）")
+        raise Rejected(f"答复日期不能早于开具日期（{day_label(notice.opened_on)}）")
     before = snapshot(notice, NOTICE_FIELDS)
     notice.state = NoticeState.REPLIED
     notice.replied_on = on
@@ -224,7 +221,7 @@ def _decide(actor, notice, on, new_state, action):
     if notice.state != NoticeState.REPLIED:
         raise Rejected(f"{notice.number}尚未收到答复（{notice.get_state_display()}），不能{action}")
     if on < (notice.replied_on or notice.opened_on):
-        raise Rejected(f"{action}日期不能早于答复日期（{_fmt(notice.replied_on)}）")
+        raise Rejected(f"{action}日期不能早于答复日期（{day_label(notice.replied_on)}）")
     before = snapshot(notice, NOTICE_FIELDS)
     notice.state = new_state
     notice.save(update_fields=["state"])
@@ -280,7 +277,7 @@ def escalate(actor, notice, *, on=None):
     notice.escalated_on = on
     notice.save(update_fields=["escalated_on"])
     names = "、".join(u.get_full_name() or u.username for u in users) or "（无可通知的领导账号）"
-    text = f"{notice.unit.name}逾期未答复（答复时限{_fmt(notice.reply_due)}），升级督办，报{names}"
+    text = f"{notice.unit.name}逾期未答复（答复时限{day_label(notice.reply_due)}），升级督办，报{names}"
     _add_step(notice, StepKind.ESCALATED, text, on, actor)
     record(actor, "升级督办", notice, before=before, after=snapshot(notice, NOTICE_FIELDS))
     queued = notify(users, f"升级督办：{notice.number} {notice.task.title}", text, key=f"n{notice.pk}:escalated",
@@ -300,7 +297,7 @@ REMIND_SUBJECTS = {
 def remind_awaiting(notice, on, occasion, actor=None):
     """Remind the unit of a notice awaiting its answer (on opening, the working day before reply_due, on
     escalation): once per person and day. A reminder sent adds a 提醒 step. Returns how many messages were new."""
-    subject = REMIND_SUBJECTS[occasion].format(number=notice.number, due=_fmt(notice.reply_due))
+    subject = REMIND_SUBJECTS[occasion].format(number=notice.number, due=day_label(notice.reply_due))
     body = f"重点任务「{notice.task.number} {notice.task.title}」。{notice.reason}"
     new = notify(notice_readers(notice), subject, body, key=f"n{notice.pk}:{occasion}", day=on,
                  link=_link(notice), actor=actor)

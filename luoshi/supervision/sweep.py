@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from luoshi.core import workdays
+from luoshi.core.periods import day_label, parse_day
 from luoshi.core.problems import Rejected
 from luoshi.supervision import services
 from luoshi.supervision.models import OPEN_STATES, Notice, NoticeSource, NoticeState
@@ -44,10 +45,6 @@ def previous_workday(day):
     while not workdays.is_workday(day):
         day -= timedelta(days=1)
     return day
-
-
-def _fmt(day):
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def sweep(on):
@@ -110,7 +107,7 @@ def _remind_milestones(board, result):
         if left not in days:
             continue
         task = tasks[m["task_id"]]
-        subject = f"节点「{m['number']} {m['title']}」还有 {left} 个工作日到期（{_fmt(m['effective_due'])}）"
+        subject = f"节点「{m['number']} {m['title']}」还有 {left} 个工作日到期（{day_label(m['effective_due'])}）"
         body = f"重点任务「{task['number']} {task['title']}」，请抓紧推进，按时完成。"
         result.reminders["milestone"] += services.notify(
             services.unit_users([task["lead_unit_id"]]), subject, body, key=f"m{m['id']}:due{left}", day=result.on,
@@ -140,7 +137,7 @@ def _remind_reports(board, result):
 def _remind_missing(task, period):
     return services.notify(
         services.unit_users([task["lead_unit_id"]]),
-        f"缺报提醒：「{task['number']} {task['title']}」{_fmt(period.first)}至{_fmt(period.last)}未报送进度",
+        f"缺报提醒：「{task['number']} {task['title']}」{day_label(period.first)}至{day_label(period.last)}未报送进度",
         "本期已结束仍未报送进度，请尽快补报。", key=f"t{task['id']}:missing:{period.first.isoformat()}", day=period.last,
         link=_task_link(task["id"]))
 
@@ -148,19 +145,19 @@ def _remind_missing(task, period):
 def _remind_due(task, period, on):
     return services.notify(
         services.unit_users([task["lead_unit_id"]]),
-        f"报送提醒：「{task['number']} {task['title']}」本期进度请于{_fmt(period.due)}前报送",
-        f"报送期间：{_fmt(period.first)}至{_fmt(period.last)}。", key=f"t{task['id']}:report_due:{period.first.isoformat()}",
+        f"报送提醒：「{task['number']} {task['title']}」本期进度请于{day_label(period.due)}前报送",
+        f"报送期间：{day_label(period.first)}至{day_label(period.last)}。", key=f"t{task['id']}:report_due:{period.first.isoformat()}",
         day=on, link=_task_link(task["id"]))
 
 
 def report_lines(result):
     """What the sweep did, in Chinese, one line each."""
-    lines = [f"巡查日期：{_fmt(result.on)}"]
+    lines = [f"巡查日期：{day_label(result.on)}"]
     for year in result.fallback_years:
         lines.append(f"注意：{year} 年不在节假日日历范围内，按周一至周五计算工作日。")
     for notice in result.opened:
         lines.append(f"开具督办单 {notice.number}：{notice.task.number} {notice.task.title}（{notice.unit.name}），"
-                     f"答复时限 {_fmt(notice.reply_due)}")
+                     f"答复时限 {day_label(notice.reply_due)}")
     for escalation in result.escalated:
         names = "、".join(u.get_full_name() or u.username for u in escalation.users) or "（无可通知的领导账号）"
         lines.append(f"升级督办 {escalation.notice.number}：{escalation.notice.unit.name}逾期未答复，报{names}")
@@ -172,8 +169,6 @@ def report_lines(result):
 
 
 def run_sweep_command(command, on):
-    from luoshi.core.periods import parse_day
-
     try:
         day = parse_day(on, "巡查日期") if on else timezone.localdate()
     except Rejected as exc:

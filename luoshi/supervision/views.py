@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from luoshi.core.periods import parse_day
+from luoshi.core.periods import day_label, parse_day
 from luoshi.core.problems import Rejected
 from luoshi.orgs.models import Unit
 from luoshi.supervision import access, documents, services
@@ -163,8 +163,8 @@ def notice_print(request, pk):
     notice = access.get_notice_for_user(request.user, pk)
     return render(request, "supervision/print.html", {
         "notice": notice, "facts": documents.facts(notice), "steps": documents.step_lines(notice),
-        "office": documents.office_name(notice), "opened": documents._fmt(notice.opened_on),
-        "reply_due": documents._fmt(notice.reply_due)})
+        "office": documents.office_name(notice), "opened": day_label(notice.opened_on),
+        "reply_due": day_label(notice.reply_due)})
 
 
 @login_required

@@ -7,14 +7,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from luoshi.core.exports import Export
+from luoshi.core.periods import day_label
 from luoshi.core.registry import register_exporter
 from luoshi.core.text import for_documents
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _day(day):
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
 class OverdueChainsExport(Export):
@@ -51,12 +48,12 @@ def overdue_docx(items, as_of) -> tuple[str, str, bytes]:
     style = doc.styles["Normal"]
     style.font.name, style.font.size = "SimSun", Pt(10.5)
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
-    doc.add_heading(f"严重滞后事项倒查（截至{_day(as_of)}）", level=1)
+    doc.add_heading(f"严重滞后事项倒查（截至{day_label(as_of)}）", level=1)
     doc.add_paragraph(f"共 {len(items)} 项。" if items else "截至该日没有严重滞后的节点。")
     for number, item in enumerate(items, start=1):
         t, m, holder = item.task, item.milestone, item.due_holder
         doc.add_heading(for_documents(f"{number}. {t['number']} {t['title']} / {m['title']}"), level=2)
-        facts = [("攻坚战", t["campaign"]), ("完成时限", f"{_day(m['due'])}（应完成 {_day(m['effective_due'])}）"),
+        facts = [("攻坚战", t["campaign"]), ("完成时限", f"{day_label(m['due'])}（应完成 {day_label(m['effective_due'])}）"),
                  ("滞后", f"{m['working_days_late']} 个工作日" + (f"，缺报 {t['missed_periods']} 期" if t["missed_periods"] else "")),
                  ("现牵头单位 / 责任领导", f"{t['lead_unit']} / {t['leader_name'] or '未定'}"),
                  ("到期时牵头单位 / 责任领导", f"{holder.lead_unit} / {holder.leader_name or '未定'}" if holder else "未记录")]

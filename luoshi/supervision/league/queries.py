@@ -10,6 +10,7 @@ from datetime import date
 from django.db.models import Q
 from django.utils import timezone
 
+from luoshi.core.periods import previous_month
 from luoshi.orgs.models import Unit
 from luoshi.supervision.league import rules
 from luoshi.supervision.models import Notice
@@ -143,7 +144,7 @@ def league(period: date, *, region=None, today: date | None = None) -> League:
     scores = {uid: rules.score(c) for uid, c in counts.items()}
     ranks = rules.ranks(scores)
     bands = rules.bands(scores, {uid: rules.has_shortfall(c) for uid, c in counts.items()})
-    previous = rules.previous_month(period)
+    previous = previous_month(period)
     previous_as_of = rules.month_last(previous)
     previous_ranks = month_ranks(previous, previous_as_of, region)
     full_names = dict(Unit.objects.filter(pk__in=list(counts)).values_list("pk", "name"))

@@ -42,10 +42,6 @@ def month_last(first: date) -> date:
     return date(first.year + (first.month == 12), first.month % 12 + 1, 1) - timedelta(days=1)
 
 
-def previous_month(first: date) -> date:
-    return date(first.year - 1, 12, 1) if first.month == 1 else date(first.year, first.month - 1, 1)
-
-
 def judgement_day(first: date, today: date) -> date:
     """The day a month is judged as of: its last day, or today while the month runs. A month that has not begun
     cannot be judged."""

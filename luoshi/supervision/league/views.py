@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from luoshi.core.dbrouter import reads_replica
 from luoshi.core.exports import http_response
+from luoshi.core.periods import previous_month
 from luoshi.core.problems import Rejected
 from luoshi.supervision.league import access, rules
 from luoshi.supervision.league import queries as league_queries
@@ -20,7 +21,7 @@ def default_period(region, today):
     earlier (an old plan such as the 2020 demo opens on its last judged month)."""
     latest = work_queries.latest_report_day(league_queries.region_filter(region, "lead_unit__region__code"))
     base = min(today, latest) if latest else today
-    return rules.previous_month(base.replace(day=1))
+    return previous_month(base.replace(day=1))
 
 
 def _table(request):
@@ -46,7 +47,7 @@ def league_page(request):
                "weights": [(league_queries.COLUMN_LABELS[k], w) for k, w in rules.WEIGHTS.items()],
                "base": rules.BASE, "band_size": rules.BAND_SIZE}
     if period is not None:
-        context["previous_period"] = rules.previous_month(period)
+        context["previous_period"] = previous_month(period)
         following = rules.month_last(period) + timedelta(days=1)
         if following <= timezone.localdate():
             context["next_period"] = following
