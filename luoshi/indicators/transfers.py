@@ -5,6 +5,7 @@ nothing unless all rows are valid; saving the same file again changes nothing.
 """
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -367,7 +368,57 @@ def check_figure_records(records, actor):
     return list(checker.entries.values())
 
 
+@dataclass
+class TargetRow:
+    """One row of a targets sheet, its cells read and checked one by one (the checks across cells: _target_entry)."""
+
+    number: int  # the row's number in the sheet
+    region: Region
+    indicator: Indicator
+    year: int
+    value: Decimal | None
+    growth: Decimal | None
+    trajectory: list  # twelve monthly targets, or [] without any
+    owner: object  # the 责任单位 (orgs.Unit), or None
+    unit: str
+
+
 def check_targets(sheets, actor):
+    """Validate every row of a targets sheet: (entries for services.save_targets, owners for
+    services.save_responsibilities), or Rejected with every problem."""
+    sheet, header_index, columns = _targets_header(sheets)
+    lookup = Lookup(actor)
+    names = {k: text(sheet.rows[header_index][i]) for k, i in columns.items()}
+    problems, entries, seen, responsible = [], {}, {}, {}
+    for number, row in enumerate(sheet.rows[header_index + 1:], start=header_index + 2):
+        if is_blank(row):
+            continue
+
+        def problem(message, column):
+            problems.append(Problem(message, row=number, column=names.get(column, column), sheet=sheet.name))
+
+        target = _read_target(number, row, columns, lookup, problem)
+        if target is None:
+            continue
+        _check_owner(target, responsible, problem)
+        entry = _target_entry(target, problem)
+        if entry is None:
+            continue
+        key = (entry["region_id"], entry["indicator_id"], entry["year"])
+        if key in entries:
+            if entries[key] != entry:
+                problem(f"与第{seen[key]}行的{target.region.name}{target.indicator.name}{target.year}年目标冲突", "地区代码")
+            continue
+        entries[key], seen[key] = entry, number
+    if problems:
+        raise Rejected(problems)
+    if not entries:
+        raise Rejected("文件中没有任何目标")
+    return list(entries.values()), [{"region_id": r, "indicator_id": i, "unit_id": u}
+                                    for (r, i), (u, _) in responsible.items()]
+
+
+def _targets_header(sheets):
     if not sheets or not sheets[0].rows:
         raise Rejected("文件为空，没有找到任何数据行")
     sheet = sheets[0]
@@ -379,101 +430,98 @@ def check_targets(sheets, actor):
         problems.append(Problem("缺少「目标值」或「目标增速(%)」列", row=header_index + 1, sheet=sheet.name))
     if problems:
         raise Rejected(problems)
-    lookup = Lookup(actor)
-    names = {k: text(sheet.rows[header_index][i]) for k, i in columns.items()}
-    entries, seen, responsible = {}, {}, {}
+    return sheet, header_index, columns
+
+
+def _read_target(number, row, columns, lookup, problem):
+    """The row's cells, each checked; None when its region, indicator or year cannot be used."""
+    code = text(cell(row, columns["地区代码"]))
+    region = lookup.regions.get(code)
+    if region is None:
+        problem(f"未知的地区代码「{code}」" if code else "地区代码不能为空", "地区代码")
+    elif not lookup.writable(region, targets=True):
+        problem(f"您无权维护{region.name}的年度目标", "地区代码")
+        region = None
+    icode = text(cell(row, columns["指标代码"]))
+    indicator = lookup.indicators.get(icode) or lookup.indicator(icode)
+    if indicator is None:
+        problem(f"未知的指标代码「{icode}」" if icode else "指标代码不能为空", "指标代码")
+    year_text = text(cell(row, columns["年度"]))
+    digits = year_text.removesuffix("年")
+    year = int(digits) if digits.isascii() and digits.isdigit() and 1990 <= int(digits) <= 2100 else None
+    if year is None:
+        problem(f"无法识别的年度「{year_text}」，应为 2020 这样的四位年份", "年度")
+    try:
+        value = rules.parse_number(cell(row, columns.get("目标值")))
+    except ValueError as error:
+        problem(f"目标值{error}", "目标值")
+        value, indicator = None, None
+    try:
+        growth = rules.parse_growth(cell(row, columns.get("目标增速(%)")))
+    except ValueError as error:
+        problem(f"目标增速{error}", "目标增速(%)")
+        growth, indicator = None, None
+    trajectory = _trajectory(row, columns, problem)
+    owner_text = text(cell(row, columns.get("责任单位")))
+    owner = None
+    if owner_text and region is not None:
+        owner, message = resolve_unit(region, owner_text)
+        if message:
+            problem(message, "责任单位")
+    if region is None or indicator is None or year is None:
+        return None
+    return TargetRow(number, region, indicator, year, value, growth, trajectory, owner, text(cell(row, columns.get("单位"))))
+
+
+def _trajectory(row, columns, problem):
+    """The monthly targets 1月…12月 (None where a month is empty), or [] when none is given or they are wrong."""
     months = [columns.get(m) for m in MONTH_COLUMNS]
-    for number, row in enumerate(sheet.rows[header_index + 1:], start=header_index + 2):
-        if is_blank(row):
-            continue
-
-        def problem(message, column):
-            problems.append(Problem(message, row=number, column=names.get(column, column), sheet=sheet.name))
-
-        code = text(cell(row, columns["地区代码"]))
-        region = lookup.regions.get(code)
-        if region is None:
-            problem(f"未知的地区代码「{code}」" if code else "地区代码不能为空", "地区代码")
-        elif not lookup.writable(region, targets=True):
-            problem(f"您无权维护{region.name}的年度目标", "地区代码")
-            region = None
-        icode = text(cell(row, columns["指标代码"]))
-        indicator = lookup.indicators.get(icode) or lookup.indicator(icode)
-        if indicator is None:
-            problem(f"未知的指标代码「{icode}」" if icode else "指标代码不能为空", "指标代码")
-        year_text = text(cell(row, columns["年度"]))
-        digits = year_text.removesuffix("年")
-        year = int(digits) if digits.isascii() and digits.isdigit() and 1990 <= int(digits) <= 2100 else None
-        if year is None:
-            problem(f"无法识别的年度「{year_text}」，应为 2020 这样的四位年份", "年度")
-        try:
-            value = rules.parse_number(cell(row, columns.get("目标值")))
-        except ValueError as error:
-            problem(f"目标值{error}", "目标值")
-            value, indicator = None, None
-        try:
-            growth = rules.parse_growth(cell(row, columns.get("目标增速(%)")))
-        except ValueError as error:
-            problem(f"目标增速{error}", "目标增速(%)")
-            growth, indicator = None, None
+    if all(cell(row, i) is None for i in months if i is not None):
+        return []
+    try:
+        trajectory = [rules.parse_number(cell(row, i)) if i is not None else None for i in months]
+    except ValueError as error:
+        problem(f"月度目标轨迹{error}", "1月")
+        return []
+    for _, message in rules.target_problems(None, None, trajectory):
+        problem(message, "1月")
         trajectory = []
-        raw_months = [cell(row, i) for i in months if i is not None]
-        if any(v is not None for v in raw_months):
-            try:
-                trajectory = [rules.parse_number(cell(row, i)) if i is not None else None for i in months]
-            except ValueError as error:
-                problem(f"月度目标轨迹{error}", "1月")
-                trajectory = []
-            for _, message in rules.target_problems(None, None, trajectory):
-                problem(message, "1月")
-                trajectory = []
-        owner_text = text(cell(row, columns.get("责任单位")))
-        owner = None
-        if owner_text and region is not None:
-            owner, message = resolve_unit(region, owner_text)
-            if message:
-                problem(message, "责任单位")
-        if region is None or indicator is None or year is None:
-            continue
-        if owner is not None:
-            key = (region.pk, indicator.pk)
-            if responsible.get(key, (owner.pk,))[0] != owner.pk:
-                problem(f"与第{responsible[key][1]}行的{region.name}{indicator.name}责任单位不一致", "责任单位")
-            responsible.setdefault(key, (owner.pk, number))
-        if value is None and growth is None:
-            problem("目标值和目标增速至少填写一项", "目标值")
-            continue
-        if value is not None and indicator.growth_only:
-            problem(f"{indicator.name}只发布增速，只能设定目标增速", "目标值")
-            continue
-        unit = text(cell(row, columns.get("单位")))
-        if value is not None and unit:
-            try:
-                value = rules.convert(value, unit, indicator.unit)
-            except ValueError as error:
-                problem(f"{error}（{indicator.name}的单位是{indicator.unit}）", "单位")
-                continue
-        wrong = rules.target_problems(value, growth, None)
-        for field, message in wrong:
-            problem(message, {"value": "目标值", "growth": "目标增速(%)"}[field])
-        if wrong:
-            continue
-        value = value.quantize(VALUE_Q) if value is not None else None
-        growth = growth.quantize(GROWTH_Q) if growth is not None else None
-        key = (region.pk, indicator.pk, year)
-        entry = {"region_id": region.pk, "indicator_id": indicator.pk, "year": year, "value": value, "growth": growth,
-                 "trajectory": trajectory}
-        if key in entries:
-            if entries[key] != entry:
-                problem(f"与第{seen[key]}行的{region.name}{indicator.name}{year}年目标冲突", "地区代码")
-            continue
-        entries[key], seen[key] = entry, number
-    if problems:
-        raise Rejected(problems)
-    if not entries:
-        raise Rejected("文件中没有任何目标")
-    return list(entries.values()), [{"region_id": r, "indicator_id": i, "unit_id": u}
-                                    for (r, i), (u, _) in responsible.items()]
+    return trajectory
+
+
+def _check_owner(target, responsible, problem):
+    """One 责任单位 per region and indicator across the file: responsible[(region, indicator)] = (unit, row)."""
+    if target.owner is None:
+        return
+    key = (target.region.pk, target.indicator.pk)
+    if responsible.get(key, (target.owner.pk,))[0] != target.owner.pk:
+        problem(f"与第{responsible[key][1]}行的{target.region.name}{target.indicator.name}责任单位不一致", "责任单位")
+    responsible.setdefault(key, (target.owner.pk, target.number))
+
+
+def _target_entry(target, problem):
+    """The target to save (value in the indicator's unit), or None with the problem said."""
+    value, growth, indicator = target.value, target.growth, target.indicator
+    if value is None and growth is None:
+        problem("目标值和目标增速至少填写一项", "目标值")
+        return None
+    if value is not None and indicator.growth_only:
+        problem(f"{indicator.name}只发布增速，只能设定目标增速", "目标值")
+        return None
+    if value is not None and target.unit:
+        try:
+            value = rules.convert(value, target.unit, indicator.unit)
+        except ValueError as error:
+            problem(f"{error}（{indicator.name}的单位是{indicator.unit}）", "单位")
+            return None
+    wrong = rules.target_problems(value, growth, None)
+    for field, message in wrong:
+        problem(message, {"value": "目标值", "growth": "目标增速(%)"}[field])
+    if wrong:
+        return None
+    return {"region_id": target.region.pk, "indicator_id": indicator.pk, "year": target.year,
+            "value": value.quantize(VALUE_Q) if value is not None else None,
+            "growth": growth.quantize(GROWTH_Q) if growth is not None else None, "trajectory": target.trajectory}
 
 
 @register_importer("targets", "经济指标年度目标")
