@@ -175,12 +175,13 @@ class _SheetScan:
         self.sheet_data = False  # a worksheet (calamine reads cells from sheetData, wherever the member lies)
         self.pieces = 0
 
-    def feed(self, piece: bytes):
+    def feed(self, piece: bytes, whole: bool):
+        """`whole`: the piece ends at the end of a cell or row (or of the member), so its text is all in it."""
         first = self.pieces == 0
         self.pieces += 1
         markup = MARKUP.search(piece) or piece.count(b"<?") > (1 if first else 0)
         if self.text is not None:
-            text = None if markup else _piece_text(piece, self.strings)
+            text = None if markup or not whole else _piece_text(piece, self.strings)
             self.text = None if text is None else self.text + text
         if not self.sheet_data and b"sheetData" in piece and SHEET_DATA.search(piece):
             self.sheet_data = True
@@ -421,17 +422,27 @@ def _scan(archive, member, limit, strings, deadline, exact=False):
     carry = b""
     for chunk in _chunks(archive, member, limit.unzipped_mb * MB + 2 * CHUNK, deadline):
         piece = carry + chunk
-        # Cut after a cell's or row's end, so that no cell tag is split from what follows it.
-        cut = max(piece.rfind(b"c>"), piece.rfind(b"/>"), piece.rfind(b"w>")) + 2
-        if cut < 2:
-            cut = piece.rfind(b">") + 1
+        # Cut after a cell's or row's end, so that no cell, tag or text, is split from what follows it: "</c>" and
+        # "</row>" are markup (text holds no "<"). A piece without either is cut after its last tag (a ">" may also
+        # stand in text) and its text is not trusted.
+        cut = max(_after(piece, b"</c>"), _after(piece, b"</row>"))
+        whole = cut > 0
+        if not whole:
+            cut = max(piece.rfind(b"c>"), piece.rfind(b"/>"), piece.rfind(b"w>")) + 2
+            if cut < 2:
+                cut = piece.rfind(b">") + 1
         carry = piece[cut:]
         if len(carry) > LONGEST_PIECE:
             raise Rejected("文件中有过长的单元格或行（超过 8 MB），无法读取。")
-        scan.feed(piece[:cut])
+        scan.feed(piece[:cut], whole)
     if carry:
-        scan.feed(carry)
+        scan.feed(carry, True)  # the member's end
     return scan
+
+
+def _after(piece, end):
+    at = piece.rfind(end)
+    return at + len(end) if at >= 0 else 0
 
 
 def _sheet_names(archive):

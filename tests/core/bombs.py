@@ -195,6 +195,17 @@ def shared_string_bomb(directory, length=1_000_000, cells=1_500, name="strings.x
     return raw_xlsx(directory, name, f"<sheetData>{rows}</sheetData>", strings=[text])
 
 
+def split_text(directory, cells=3, length=1_900_000, name="split.xlsx"):
+    """Inline strings of random letters with "c>" every 1,000 characters: a cut of the XML after "c>" (the end of a
+    cell, or not) would split them from their tags."""
+    rows = []
+    for n in range(1, cells + 1):
+        text = base64.b64encode(random.Random(n).randbytes(length * 3 // 4)).decode()
+        text = "c>".join(text[at:at + 998] for at in range(0, len(text), 998))
+        rows.append(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>{text}</t></is></c></row>')
+    return raw_xlsx(directory, name, f"<sheetData>{''.join(rows)}</sheetData>")
+
+
 def many_members(directory, count=150_000, name="members.xlsx"):
     """Issue 20's: a one-sheet workbook and `count` empty members (15 MB): each an entry of the zip's directory."""
     sheet = (SHEET_OPEN + "<sheetData>" + HEADER_ROW + "</sheetData>" + SHEET_CLOSE).encode()

@@ -150,6 +150,11 @@ def test_shared_strings_named_by_many_cells_count_for_each_cell(tmp_path, prefix
                     "各工作表单元格中的文字合计超过 5000000 个字符的上限（一段文字被多个单元格引用时，每处都算），请分成几个文件导入。")
 
 
+def test_text_is_counted_whole_where_it_holds_what_looks_like_the_end_of_a_cell(tmp_path):
+    refused_cheaply(bombs.split_text(tmp_path),
+                    "各工作表单元格中的文字合计超过 5000000 个字符的上限（一段文字被多个单元格引用时，每处都算），请分成几个文件导入。")
+
+
 def test_a_zip_of_150000_empty_members_is_refused_before_its_directory_is_read(tmp_path):
     refused_cheaply(bombs.many_members(tmp_path), "文件中有 150005 个部件（xlsx 是一个压缩包），上限为 10000 个，疑似压缩炸弹，未读取。")
 
