@@ -99,89 +99,103 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
     task_rows = sorted(tasks_qs.order_by().values_list("id", "number", "title", "campaign_id", "lead_unit_id", "leader_name", "start",
                                             "deadline", "order", "original_deadline"),
                        key=lambda r: (campaigns[r[3]]["order"], r[3], r[8], r[0]))
-    subquery = tasks_qs.values("id")
-    # The names of the units taking part in these tasks only: a province has tens of thousands of units.
-    unit_qs = Unit.objects.filter(Q(pk__in=tasks_qs.values("lead_unit_id"))
-                                  | Q(pk__in=TaskUnit.objects.filter(task__in=subquery).values("unit_id")))
-    units = ({u["id"]: u["short_name"] or u["name"] for u in unit_qs.values("id", "name", "short_name")}
-             if task_rows else {})
-    result = Board(as_of=as_of, campaigns=campaigns, units=units)
+    result = Board(as_of=as_of, campaigns=campaigns, units=_unit_names(tasks_qs) if task_rows else {})
     if not task_rows:
         return result
-
-    milestone_qs = Milestone.objects.all()
-    # Missed periods count back to the latest report before the current period, so that date is all we need:
-    # one grouped query with a column per report cycle instead of every report.
-    period_starts = {cycle: rules.period_of(as_of, cycle)[0] for cycle in rules.CYCLES}
-    report_qs = ProgressReport.objects.filter(is_current=True, reported_on__lt=max(period_starts.values()))
-    if scoped:
-        milestone_qs = milestone_qs.filter(task_id__in=subquery)
-        report_qs = report_qs.filter(task_id__in=subquery)
-    milestones_by_task = defaultdict(list)
-    rows = milestone_qs.order_by("task_id", "order", "id").values_list(
-        "id", "task_id", "number", "title", "start", "due", "original_due", "done_on", "follows_id")
-    for row in rows:
-        milestones_by_task[row[1]].append(row)
-    last_reports = {row["task_id"]: row for row in report_qs.order_by().values("task_id").annotate(
-        **{cycle: Max("reported_on", filter=Q(reported_on__lt=first)) for cycle, first in period_starts.items()})}
-    task_units = defaultdict(list)
-    if with_units:
-        unit_qs = TaskUnit.objects.all()
-        if scoped:
-            unit_qs = unit_qs.filter(task_id__in=subquery)
-        for task_id, unit_id_, role in unit_qs.values_list("task_id", "unit_id", "role").order_by():
-            task_units[task_id].append((unit_id_, role))
-
+    subquery = tasks_qs.values("id") if scoped else None
+    milestones_by_task = _milestone_rows_by_task(subquery)
+    last_reports = _last_reports_by_cycle(as_of, subquery)
+    task_units = _task_unit_roles(subquery) if with_units else {}
     years = set()
-    judge = rules.judge_fast
-    planned_start = rules.planned_start
-    missed_since = rules.missed_since
     baseline = against == BASELINE
-    for (task_id, number, title, campaign_id_, lead_unit_id, leader_name, start, deadline, _, original_deadline) in task_rows:
-        campaign = campaigns[campaign_id_]
-        ms = milestones_by_task.get(task_id, [])
-        finished = bool(ms) and all(m[7] is not None and m[7] <= as_of for m in ms)
-        missed = missed_since(last_reports.get(task_id, {}).get(campaign["report_cycle"]), campaign["report_cycle"], start,
-                              as_of, finished)
-        judged = []
-        statuses = []
-        next_due = None
-        previous_due = None
-        for (mid, _, mnumber, mtitle, mstart, due, original_due, done_on, follows_id) in ms:
-            judged_due = original_due if baseline and original_due is not None else due
-            status, effective, late = judge(judged_due, as_of, done_on, planned_start(mstart, previous_due, start), missed)
-            previous_due = judged_due
-            statuses.append(status)
-            known_done = done_on if done_on is not None and done_on <= as_of else None
-            years.add(due.year)
-            m = {
-                "id": mid, "task_id": task_id, "number": mnumber, "title": mtitle, "start": mstart, "due": due,
-                "original_due": original_due, "effective_due": effective, "done_on": known_done,
-                "status": status, "working_days_late": late, "follows_id": follows_id,
-                "campaign_id": campaign_id_, "lead_unit_id": lead_unit_id,
-            }
-            judged.append(m)
-            if next_due is None and status not in DONE_STATUSES:
-                next_due = m
-        task_light = rules.task_light(statuses, missed)
-        for m in judged:
-            m["task_light"] = task_light
-        task = {
-            "id": task_id, "number": number, "title": title, "campaign_id": campaign_id_, "campaign": campaign["name"],
-            "lead_unit_id": lead_unit_id, "lead_unit": units.get(lead_unit_id, ""), "leader_name": leader_name,
-            "start": start, "deadline": deadline, "original_deadline": original_deadline, "light": task_light,
-            "missed_periods": missed,
-            "milestones": judged, "units": task_units.get(task_id, []),
-            "next_due": next_due,
-        }
+    for row in task_rows:
+        task_id = row[0]
+        task = _judge_task_row(row, campaigns[row[3]], milestones_by_task.get(task_id, []),
+                               last_reports.get(task_id, {}), as_of, baseline, years)
+        task["lead_unit"] = result.units.get(task["lead_unit_id"], "")
+        task["units"] = task_units.get(task_id, [])
         result.tasks.append(task)
-        result.milestones.extend(judged)
+        result.milestones.extend(task["milestones"])
     if light:
         result.tasks = [t for t in result.tasks if t["light"] == light]
         keep = {t["id"] for t in result.tasks}
         result.milestones = [m for m in result.milestones if m["task_id"] in keep]
     result.fallback_years = workdays.fallback_years(date(y, 1, 1) for y in years | {as_of.year})
     return result
+
+
+def _unit_names(tasks_qs):
+    """{unit id: short name} of the units taking part in these tasks only: a province has tens of thousands."""
+    unit_qs = Unit.objects.filter(Q(pk__in=tasks_qs.values("lead_unit_id"))
+                                  | Q(pk__in=TaskUnit.objects.filter(task__in=tasks_qs.values("id")).values("unit_id")))
+    return {u["id"]: u["short_name"] or u["name"] for u in unit_qs.values("id", "name", "short_name")}
+
+
+def _milestone_rows_by_task(task_ids):
+    """{task id: [milestone rows in plan order]}; task_ids: a values("id") queryset, or None for every task."""
+    milestone_qs = Milestone.objects.all() if task_ids is None else Milestone.objects.filter(task_id__in=task_ids)
+    milestones_by_task = defaultdict(list)
+    for row in milestone_qs.order_by("task_id", "order", "id").values_list(
+            "id", "task_id", "number", "title", "start", "due", "original_due", "done_on", "follows_id"):
+        milestones_by_task[row[1]].append(row)
+    return milestones_by_task
+
+
+def _last_reports_by_cycle(as_of, task_ids):
+    """{task id: {report cycle: the latest report day before that cycle's current period}}. Missed periods count
+    back to that day, so it is all we need: one grouped query with a column per cycle instead of every report."""
+    period_starts = {cycle: rules.period_of(as_of, cycle)[0] for cycle in rules.CYCLES}
+    report_qs = ProgressReport.objects.filter(is_current=True, reported_on__lt=max(period_starts.values()))
+    if task_ids is not None:
+        report_qs = report_qs.filter(task_id__in=task_ids)
+    return {row["task_id"]: row for row in report_qs.order_by().values("task_id").annotate(
+        **{cycle: Max("reported_on", filter=Q(reported_on__lt=first)) for cycle, first in period_starts.items()})}
+
+
+def _task_unit_roles(task_ids):
+    """{task id: [(unit id, role)]}."""
+    unit_qs = TaskUnit.objects.all() if task_ids is None else TaskUnit.objects.filter(task_id__in=task_ids)
+    task_units = defaultdict(list)
+    for task_id, unit_id, role in unit_qs.values_list("task_id", "unit_id", "role").order_by():
+        task_units[task_id].append((unit_id, role))
+    return task_units
+
+
+def _judge_task_row(row, campaign, ms, last_report, as_of, baseline, years):
+    """One task's dict with its milestones judged as of `as_of` ("lead_unit" and "units" left for the caller to
+    fill); adds the years of its due dates to `years`."""
+    task_id, number, title, campaign_id, lead_unit_id, leader_name, start, deadline, _, original_deadline = row
+    finished = bool(ms) and all(m[7] is not None and m[7] <= as_of for m in ms)
+    missed = rules.missed_since(last_report.get(campaign["report_cycle"]), campaign["report_cycle"], start, as_of,
+                                finished)
+    judge, planned_start = rules.judge_fast, rules.planned_start
+    judged, statuses = [], []
+    next_due = previous_due = None
+    for (mid, _, mnumber, mtitle, mstart, due, original_due, done_on, follows_id) in ms:
+        judged_due = original_due if baseline and original_due is not None else due
+        status, effective, late = judge(judged_due, as_of, done_on, planned_start(mstart, previous_due, start), missed)
+        previous_due = judged_due
+        statuses.append(status)
+        known_done = done_on if done_on is not None and done_on <= as_of else None
+        years.add(due.year)
+        m = {
+            "id": mid, "task_id": task_id, "number": mnumber, "title": mtitle, "start": mstart, "due": due,
+            "original_due": original_due, "effective_due": effective, "done_on": known_done,
+            "status": status, "working_days_late": late, "follows_id": follows_id,
+            "campaign_id": campaign_id, "lead_unit_id": lead_unit_id,
+        }
+        judged.append(m)
+        if next_due is None and status not in DONE_STATUSES:
+            next_due = m
+    task_light = rules.task_light(statuses, missed)
+    for m in judged:
+        m["task_light"] = task_light
+    return {
+        "id": task_id, "number": number, "title": title, "campaign_id": campaign_id, "campaign": campaign["name"],
+        "lead_unit_id": lead_unit_id, "lead_unit": "", "leader_name": leader_name,
+        "start": start, "deadline": deadline, "original_deadline": original_deadline, "light": task_light,
+        "missed_periods": missed, "milestones": judged, "units": [], "next_due": next_due,
+    }
 
 
 class ChartPart(NamedTuple):
@@ -241,29 +255,8 @@ def _chart_parts(as_of, tasks_qs, cycle_of, scoped, baseline=False):
     if not task_rows:
         return {}
     subquery = tasks_qs.values("id") if scoped else None
-
-    # The latest report before the current period of the task's cycle, as a day number: one grouped query with a
-    # column per distinct first day among the cycles of these tasks' campaigns (usually one).
-    period_starts = {cycle: rules.period_of(as_of, cycle)[0] for cycle in rules.CYCLES}
-    cycles = {cycle_of[cid] for cid in {r[1] for r in task_rows}} & period_starts.keys()
-    firsts = sorted({period_starts[cycle] for cycle in cycles})
-    column = {cycle: firsts.index(period_starts[cycle]) + 1 for cycle in cycles}
-    last_reports = {}
-    if firsts:
-        report_qs = ProgressReport.objects.filter(is_current=True, reported_on__lt=firsts[-1])
-        if scoped:
-            report_qs = report_qs.filter(task_id__in=subquery)
-        latest = {f"before_{i}": DayNumber(Max("reported_on", filter=Q(reported_on__lt=first) if len(firsts) > 1 else None))
-                  for i, first in enumerate(firsts)}
-        # Ordered by task, PostgreSQL aggregates straight off the (task, is_current, reported_on) index.
-        last_reports = {row[0]: row for row in all_rows(report_qs.order_by("task_id").values_list("task_id").annotate(**latest))}
-
-    unit_qs = TaskUnit.objects.all()
-    if scoped:
-        unit_qs = unit_qs.filter(task_id__in=subquery)
-    task_units = defaultdict(list)
-    for task_id, unit_id_ in all_rows(unit_qs.order_by().values_list("task_id", "unit_id")):
-        task_units[task_id].append(unit_id_)
+    last_reports, column = _last_report_days(as_of, {cycle_of[cid] for cid in {r[1] for r in task_rows}}, subquery)
+    task_units = _task_unit_ids(subquery)
 
     # [id, task_id, title, due, done_on, own start, follows_id, original_due]: the chart's milestone rows once the
     # done date is dropped where it is not known yet and the start's place holds the status.
@@ -317,6 +310,34 @@ def _chart_parts(as_of, tasks_qs, cycle_of, scoped, baseline=False):
                 original_deadline]
         parts[task_id] = _chart_part((revision, cycle, task, dumps(ms)[1:-1] if ms else b"", uncovered))
     return parts
+
+
+def _last_report_days(as_of, cycles, task_ids):
+    """({task id: (task id, day number, …)}, {cycle: the index of its column}): the latest report before the current
+    period of each of `cycles`, as a day number, in one grouped query with a column per distinct first day among
+    those cycles (usually one). task_ids: a values("id") queryset, or None for every task."""
+    period_starts = {cycle: rules.period_of(as_of, cycle)[0] for cycle in rules.CYCLES}
+    cycles = cycles & period_starts.keys()
+    firsts = sorted({period_starts[cycle] for cycle in cycles})
+    column = {cycle: firsts.index(period_starts[cycle]) + 1 for cycle in cycles}
+    if not firsts:
+        return {}, column
+    report_qs = ProgressReport.objects.filter(is_current=True, reported_on__lt=firsts[-1])
+    if task_ids is not None:
+        report_qs = report_qs.filter(task_id__in=task_ids)
+    latest = {f"before_{i}": DayNumber(Max("reported_on", filter=Q(reported_on__lt=first) if len(firsts) > 1 else None))
+              for i, first in enumerate(firsts)}
+    # Ordered by task, PostgreSQL aggregates straight off the (task, is_current, reported_on) index.
+    return {row[0]: row for row in all_rows(report_qs.order_by("task_id").values_list("task_id").annotate(**latest))}, column
+
+
+def _task_unit_ids(task_ids):
+    """{task id: [unit ids]}; task_ids: a values("id") queryset, or None for every task."""
+    unit_qs = TaskUnit.objects.all() if task_ids is None else TaskUnit.objects.filter(task_id__in=task_ids)
+    task_units = defaultdict(list)
+    for task_id, unit_id in all_rows(unit_qs.order_by().values_list("task_id", "unit_id")):
+        task_units[task_id].append(unit_id)
+    return task_units
 
 
 def _chart_milestone_rows(task_ids=None):
