@@ -4,12 +4,13 @@
 import sys
 
 from luoshi.briefings.services import remind_sections
+from luoshi.core.commands import add_on_argument
 from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
 
 
 def _arguments(parser):
-    parser.add_argument("--on", help="按哪一天提醒（默认今天），如 2020-04-14")
+    add_on_argument(parser, "按哪一天提醒（默认今天），如 2020-04-14")
 
 
 def _remind(command, on=None, **options):

@@ -1,12 +1,12 @@
 """luoshi supervision sweep [--on YYYY-MM-DD] | league … — the daily sweep here, the league table from its room
 (supervision/league/cli.py); the table below composes them."""
 
-from luoshi.core.commands import SubcommandTable
+from luoshi.core.commands import SubcommandTable, add_on_argument
 from luoshi.supervision.league.cli import SUBCOMMAND as LEAGUE
 
 
 def _sweep_arguments(parser):
-    parser.add_argument("--on", help="巡查日期，YYYY-MM-DD（默认今天）")
+    add_on_argument(parser, "巡查日期，YYYY-MM-DD（默认今天）")
 
 
 def _sweep(command, on=None, **options):
