@@ -1,6 +1,8 @@
 """The one style of luoshi's own commands: a command made of subcommands, each a line in a table that other modules
 can add to, and one name for the day a command is about, `--on` (the old names of some commands kept as aliases)."""
 
+import json
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -44,3 +46,8 @@ def day_on(on, label="日期"):
         return parse_day(on, label)
     except Rejected as rejected:
         raise CommandError("；".join(rejected.messages)) from None
+
+
+def write_json(command, data):
+    """A command's --json output: the characters as they are (not \\u escapes), indented by one space."""
+    command.stdout.write(json.dumps(data, ensure_ascii=False, indent=1))

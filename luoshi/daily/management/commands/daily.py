@@ -1,13 +1,11 @@
 """luoshi daily status [--on YYYY-MM-DD] [--town CODE] [--form CODE] [--json]; luoshi daily remind.
 `--on` is the day (default today); its old name `--date` is still accepted."""
 
-import json
-
 from django.core.management.base import CommandError
 from django.db.models import Q
 from django.utils import timezone
 
-from luoshi.core.commands import SubcommandTable, add_on_argument, day_on, no_arguments
+from luoshi.core.commands import SubcommandTable, add_on_argument, day_on, no_arguments, write_json
 from luoshi.daily import queries, rules, services
 from luoshi.daily.models import DailyForm
 from luoshi.orgs.models import Region, RegionLevel
@@ -24,7 +22,7 @@ def _status(command, on=None, town=None, form=None, json=False, **options):
     day = day_on(on)
     rows = _status_rows(day, _village_q(town), _forms(form))
     if json:
-        command.stdout.write(_json.dumps(rows, ensure_ascii=False, indent=1))
+        write_json(command, rows)
         return
     for row in rows:
         when = f" {row['submitted_at'][11:16]}" if row["submitted_at"] else ""
@@ -72,8 +70,6 @@ def _remind(command, **options):
     queued = services.send_reminders()
     command.stdout.write(f"已排队并发送提醒 {queued} 条")
 
-
-_json = json
 
 # subcommand -> (help, add_arguments(parser), handle(command, **options))
 SUBCOMMANDS = {

@@ -1,13 +1,12 @@
 """luoshi indicators table --region CODE --period YYYY-MM [--json] — the indicator table of a region.
 luoshi indicators rebuild-peers — rebuild the peers' growth summaries from the current figures."""
 
-import json
 import sys
 
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from luoshi.core.commands import SubcommandTable, no_arguments
+from luoshi.core.commands import SubcommandTable, no_arguments, write_json
 from luoshi.core.periods import PeriodError, parse_period, period_label
 from luoshi.indicators import queries, rules
 from luoshi.orgs.models import Region
@@ -30,8 +29,7 @@ def _table(command, region, period, json=False, **options):
         raise CommandError(str(error))
     rows = queries.table(found, month)
     if json:
-        command.stdout.write(_json.dumps([{k: r[k] for k in queries.CONTRACT_KEYS} | _extra(r) for r in rows],
-                                         ensure_ascii=False, indent=1))
+        write_json(command, [{k: r[k] for k in queries.CONTRACT_KEYS} | _extra(r) for r in rows])
         return
     command.stdout.write(f"{found.name} {period_label(month)} 主要经济指标")
     for r in rows:
@@ -57,8 +55,6 @@ def _rebuild_peers(command, **options):
         count = peers.rebuild_all()
     command.stdout.write(f"已重建 {count} 组同级地区增速汇总")
 
-
-_json = json
 
 # subcommand -> (help, add_arguments(parser), handle(command, **options))
 SUBCOMMANDS = {

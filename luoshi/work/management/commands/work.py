@@ -1,9 +1,7 @@
 """luoshi work status [--on YYYY-MM-DD] [--json] [--against baseline] — every milestone judged as of a day (default
 today, Asia/Shanghai)."""
 
-import json
-
-from luoshi.core.commands import SubcommandTable, add_on_argument, day_on
+from luoshi.core.commands import SubcommandTable, add_on_argument, day_on, write_json
 from luoshi.work import queries, rules
 
 
@@ -18,7 +16,7 @@ def _status(command, on=None, json=False, against=queries.CURRENT, **options):
     board = queries.board(day_on(on, "判定日期"), against=against)
     rows = queries.status_rows(board)
     if json:
-        command.stdout.write(_json.dumps(rows, ensure_ascii=False, indent=1))
+        write_json(command, rows)
         return
     if against == queries.BASELINE:
         command.stderr.write("按原定计划（调整计划前的日期）判定滞后；完成时限列为现行日期。")
@@ -33,8 +31,6 @@ def _status(command, on=None, json=False, against=queries.CURRENT, **options):
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in rules.STATUSES}
     command.stdout.write("合计：" + "，".join(f"{rules.STATUS_LABELS[s]} {n}" for s, n in counts.items()))
 
-
-_json = json
 
 # subcommand -> (help, add_arguments(parser), handle(command, **options))
 SUBCOMMANDS = {
