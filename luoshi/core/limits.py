@@ -353,12 +353,10 @@ class _SharedStrings:
 
 
 def _shared_strings(archive, members, limit, deadline):
-    found = [m for m in members if m.filename.encode().lower() == b"xl/sharedstrings.xml"]  # as calamine finds it
-    if len(found) > 1:
-        raise Rejected("文件中有多个共享字符串表，无法安全读取，请用 Excel 或 WPS 打开后另存为 xlsx 再导入。")
     strings = _SharedStrings(limit)
-    if found:
-        _parse(archive, found[0], limit, deadline, strings)
+    member = _member(members, "xl/sharedStrings.xml")
+    if member:
+        _parse(archive, member, limit, deadline, strings)
     return strings
 
 
@@ -445,23 +443,59 @@ def _after(piece, end):
     return at + len(end) if at >= 0 else 0
 
 
-def _sheet_names(archive):
-    """{member name: sheet name} from the workbook's relationships, best effort (for messages only)."""
-    names = {}
-    try:
-        workbook = archive.read("xl/workbook.xml") if archive.getinfo("xl/workbook.xml").file_size < MB else b""
-        rels = archive.read("xl/_rels/workbook.xml.rels") if archive.getinfo("xl/_rels/workbook.xml.rels").file_size < MB else b""
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
-        return names
-    targets = {m.group(1): m.group(2) for m in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*?\bId=\"([^\"]+)\"[^>]*?\bTarget=\"([^\"]+)\"", rels)}
-    targets.update({m.group(2): m.group(1) for m in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*?\bTarget=\"([^\"]+)\"[^>]*?\bId=\"([^\"]+)\"", rels)})
-    for m in re.finditer(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]+)\"[^>]*?\br:id=\"([^\"]+)\"", workbook):
-        target = targets.get(m.group(2))
-        if target:
-            target = target.decode("utf-8", "replace").lstrip("/")
-            member = target if target.startswith("xl/") else "xl/" + target
-            names[member.lower()] = m.group(1).decode("utf-8", "replace").replace("&amp;", "&")
+def _sheet_names(archive, members, limit, deadline):
+    """{member name (lower case): sheet name} as calamine finds the sheets (xl/workbook.xml's <sheet>s, through the
+    targets of xl/_rels/workbook.xml.rels). Two sheets of one name or one part are refused: calamine would read the
+    part once for each, a sheet named 10,000 times would be read 10,000 times."""
+    targets = {r.get("Id", ""): r.get("Target", "") for r in _elements(archive, members, "xl/_rels/workbook.xml.rels",
+                                                                         "Relationship", limit, deadline)}
+    names, taken = {}, set()
+    for sheet in _elements(archive, members, "xl/workbook.xml", "sheet", limit, deadline):
+        name, target = sheet.get("name", ""), targets.get(sheet.get("r:id", sheet.get("relationships:id")))
+        if target is None:
+            continue  # calamine refuses the workbook
+        part = target[1:] if target.startswith("/xl/") else target if target.startswith("xl/") else "xl/" + target
+        if part.lower() in names or name in taken:
+            raise Rejected(f"工作簿中的工作表「{name}」与另一个工作表同名或指向同一内容，无法安全读取，"
+                           "请用 Excel 或 WPS 打开后另存为 xlsx 再导入。")
+        names[part.lower()] = name
+        taken.add(name)
     return names
+
+
+class _Elements:
+    """The attributes of each element of one (local) name, refused past `most` of them."""
+
+    def __init__(self, local, most):
+        self.local, self.most, self.found = local, most, []
+
+    def start(self, name, attributes):
+        if _local(name) == self.local:
+            if len(self.found) >= self.most:
+                raise Rejected(f"文件中的工作表或关系超过 {self.most} 个的上限，疑似异常文件，未读取。")
+            self.found.append(attributes)
+
+    def end(self, name):
+        pass
+
+    def text(self, data):
+        pass
+
+
+def _elements(archive, members, path, local, limit, deadline):
+    elements = _Elements(local, limit.members)  # each sheet, each relationship, needs a member of its own
+    member = _member(members, path)
+    if member:
+        _parse(archive, member, limit, deadline, elements)
+    return elements.found
+
+
+def _member(members, path):
+    """The member calamine reads for `path` (names compared ignoring ASCII case), None if none; refused if several."""
+    found = [m for m in members if m.filename.encode().lower() == path.encode().lower()]
+    if len(found) > 1:
+        raise Rejected(f"文件中有多个「{path}」，无法安全读取，请用 Excel 或 WPS 打开后另存为 xlsx 再导入。")
+    return found[0] if found else None
 
 
 def check_xlsx(data: bytes, limit: Limits | None = None):
@@ -510,7 +544,7 @@ def check_xlsx(data: bytes, limit: Limits | None = None):
                 raise Rejected(ratio.format(member.filename, f"超过 {limit.ratio}", limit.ratio))
         total += size
     strings = _shared_strings(archive, members, limit, deadline)
-    names = _sheet_names(archive)
+    names = _sheet_names(archive, members, limit, deadline)
     sheets = []
     text = 0
     for member in members:

@@ -206,6 +206,19 @@ def split_text(directory, cells=3, length=1_900_000, name="split.xlsx"):
     return raw_xlsx(directory, name, f"<sheetData>{''.join(rows)}</sheetData>")
 
 
+def repeated_sheet(directory, count=1_000, name="repeated.xlsx"):
+    """One sheet part that `count` sheets of the workbook point to: calamine would read it once for each."""
+    path = raw_xlsx(directory, name, f'<sheetData>{HEADER_ROW}<row r="2"><c r="J1000"><v>1</v></c></row></sheetData>')
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist() if info.filename != "xl/workbook.xml"}
+    sheets = "".join(f'<sheet name="表{n}" sheetId="{n}" r:id="rId1"/>' for n in range(1, count + 1))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", WORKBOOK.format(sheets=sheets))
+        for part, data in parts.items():
+            archive.writestr(part, data)
+    return path
+
+
 def many_members(directory, count=150_000, name="members.xlsx"):
     """Issue 20's: a one-sheet workbook and `count` empty members (15 MB): each an entry of the zip's directory."""
     sheet = (SHEET_OPEN + "<sheetData>" + HEADER_ROW + "</sheetData>" + SHEET_CLOSE).encode()

@@ -155,6 +155,11 @@ def test_text_is_counted_whole_where_it_holds_what_looks_like_the_end_of_a_cell(
                     "各工作表单元格中的文字合计超过 5000000 个字符的上限（一段文字被多个单元格引用时，每处都算），请分成几个文件导入。")
 
 
+def test_a_sheet_that_many_sheets_of_the_workbook_point_to_is_refused(tmp_path):
+    refused_cheaply(bombs.repeated_sheet(tmp_path),
+                    "工作簿中的工作表「表2」与另一个工作表同名或指向同一内容，无法安全读取，请用 Excel 或 WPS 打开后另存为 xlsx 再导入。")
+
+
 def test_a_zip_of_150000_empty_members_is_refused_before_its_directory_is_read(tmp_path):
     refused_cheaply(bombs.many_members(tmp_path), "文件中有 150005 个部件（xlsx 是一个压缩包），上限为 10000 个，疑似压缩炸弹，未读取。")
 
