@@ -27,50 +27,55 @@ def parse_org_sheet(sheets):
     for number, row in enumerate(sheet.rows[header_index + 1:], start=header_index + 2):
         if is_blank(row):
             continue
-        code = text(cell(row, columns["代码"]))
-        name = text(cell(row, columns["名称"]))
-        kind_text = text(cell(row, columns["类别"]))
-        parent_code = text(cell(row, columns["上级代码"]))
-        short_name = text(cell(row, columns.get("简称")))
 
         def problem(message, column):
             problems.append(Problem(message, row=number, column=column, sheet=sheet.name))
 
-        kind = rules.parse_kind(kind_text)
-        # Regions and units are keyed separately: a town government shares its town's code.
-        key = (kind[0] if kind else "", code)
-        if not code:
-            problem("代码不能为空", "代码")
-        elif key in seen:
-            problem(f"代码 {code} 与第{seen[key]}行重复", "代码")
-        else:
-            seen[key] = number
-        if not name:
-            problem("名称不能为空", "名称")
-        for message in services.length_problems(Region if kind and kind[0] == "region" else Unit, {"name": ("名称", name)}):
-            problem(message, "名称")
-        for message in services.length_problems(Unit, {"short_name": ("简称", short_name)}):
-            problem(message, "简称")
-        if kind is None:
-            problem(f"未知的类别「{kind_text}」，应为：市、县级、乡镇(街道)、村(社区)、区直部门、镇街政府、村居委会、机关办公室"
-                    if kind_text else "类别不能为空", "类别")
-            continue
-        entry = {"row": number, "code": code, "name": name, "parent_code": parent_code, "short_name": short_name}
-        if kind[0] == "region":
-            entry["level"] = kind[1]
-            if code:
-                message = rules.region_code_problem(code, kind[1])
-                if message:
-                    problem(message, "代码")
-            regions.append(entry)
-        else:
-            entry["kind"] = kind[1]
-            if code:
-                message = rules.unit_code_problem(code)
-                if message:
-                    problem(message, "代码")
-            units.append(entry)
+        entry = _org_entry(number, {name: text(cell(row, columns.get(name))) for name in COLUMNS + ["简称"]}, seen,
+                           problem)
+        if entry is not None:
+            (regions if "level" in entry else units).append(entry)
+    problems += _parent_problems(regions, units, sheet.name)
+    if problems:
+        raise Rejected(problems)
+    return regions, units
 
+
+def _org_entry(number, value, seen, problem):
+    """One row as a region's entry (with "level") or a unit's (with "kind"); None when its 类别 is unknown.
+    `seen`: {(region or unit, code): row} of the rows above."""
+    code, name, kind_text, short_name = value["代码"], value["名称"], value["类别"], value["简称"]
+    kind = rules.parse_kind(kind_text)
+    # Regions and units are keyed separately: a town government shares its town's code.
+    key = (kind[0] if kind else "", code)
+    if not code:
+        problem("代码不能为空", "代码")
+    elif key in seen:
+        problem(f"代码 {code} 与第{seen[key]}行重复", "代码")
+    else:
+        seen[key] = number
+    if not name:
+        problem("名称不能为空", "名称")
+    for message in services.length_problems(Region if kind and kind[0] == "region" else Unit, {"name": ("名称", name)}):
+        problem(message, "名称")
+    for message in services.length_problems(Unit, {"short_name": ("简称", short_name)}):
+        problem(message, "简称")
+    if kind is None:
+        problem(f"未知的类别「{kind_text}」，应为：市、县级、乡镇(街道)、村(社区)、区直部门、镇街政府、村居委会、机关办公室"
+                if kind_text else "类别不能为空", "类别")
+        return None
+    entry = {"row": number, "code": code, "name": name, "parent_code": value["上级代码"], "short_name": short_name}
+    is_region = kind[0] == "region"
+    entry["level" if is_region else "kind"] = kind[1]
+    message = code and (rules.region_code_problem(code, kind[1]) if is_region else rules.unit_code_problem(code))
+    if message:
+        problem(message, "代码")
+    return entry
+
+
+def _parent_problems(regions, units, sheet_name):
+    """Each region's parent of the right level and each unit's region, in the file or already stored."""
+    problems = []
     file_levels = {r["code"]: r["level"] for r in regions if r["code"]}
     db_levels = dict(Region.objects.filter(code__in=[e["parent_code"] for e in regions + units if e["parent_code"]])
                      .values_list("code", "level"))
@@ -84,16 +89,16 @@ def parse_org_sheet(sheets):
         else:
             message = rules.parent_problem(entry["code"], entry["level"], parent_code, parent_level)
         if message:
-            problems.append(Problem(message, row=entry["row"], column="上级代码", sheet=sheet.name))
+            problems.append(Problem(message, row=entry["row"], column="上级代码", sheet=sheet_name))
     for entry in units:
         parent_code = entry["parent_code"]
         if not parent_code:
-            problems.append(Problem("单位必须填写上级代码（所属地区的行政区划代码）", row=entry["row"], column="上级代码", sheet=sheet.name))
+            problems.append(Problem("单位必须填写上级代码（所属地区的行政区划代码）", row=entry["row"], column="上级代码",
+                                    sheet=sheet_name))
         elif parent_code not in file_levels and parent_code not in db_levels:
-            problems.append(Problem(f"所属地区 {parent_code} 不存在（文件和系统中都没有该地区）", row=entry["row"], column="上级代码", sheet=sheet.name))
-    if problems:
-        raise Rejected(problems)
-    return regions, units
+            problems.append(Problem(f"所属地区 {parent_code} 不存在（文件和系统中都没有该地区）", row=entry["row"],
+                                    column="上级代码", sheet=sheet_name))
+    return problems
 
 
 @transaction.atomic
