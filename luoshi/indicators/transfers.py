@@ -233,14 +233,20 @@ VALUE_WORDS = ("累计", "总量", "绝对", "完成", "总额", "数值", "本�
 GROWTH_WORDS = ("增长", "增速", "增幅", "%", "同比", "±")
 
 
+@dataclass
+class BulletinColumns:
+    """One indicator's columns in a bulletin sheet: its title merged over them, 累计 and 增长% (None where absent)."""
+
+    indicator: Indicator
+    title: str
+    value_col: int | None
+    growth_col: int | None
+    unit: str  # the unit its values are written in
+
+
 def parse_bulletin(sheet, lookup, checker):
     rows = sheet.rows
-    header_index = None
-    for i, row in enumerate(rows[:15]):
-        first = _key(text(cell(row, 0)))
-        if first in REGION_HEADERS:
-            header_index = i
-            break
+    header_index = next((i for i, row in enumerate(rows[:15]) if _key(text(cell(row, 0))) in REGION_HEADERS), None)
     if header_index is None:
         checker.problems.append(Problem("找不到表头：第一列应为「地区」（城市统计公报格式）或使用长表模板的列名", sheet=sheet.name))
         return
@@ -257,6 +263,34 @@ def parse_bulletin(sheet, lookup, checker):
     if data_start < len(rows) and _key(text(cell(rows[data_start], 0))) == "单位":
         units_row = rows[data_start]
         data_start += 1
+    groups = _bulletin_columns(sheet, header_index, sub, units_row, lookup, checker)
+    if groups is None:
+        return
+    for number, row in enumerate(rows[data_start:], start=data_start + 1):
+        if is_blank(row):
+            continue
+        where = (sheet.name, number)
+        first = text(cell(row, 0))
+        if _key(first) in TOTAL_ROWS:
+            continue
+        region = lookup.region(first)
+        region_label = text(cell(header, 0))
+        if region is None:
+            checker.problem(f"未知的地区「{first}」" if first else "地区不能为空", where, region_label)
+        for group in groups:
+            value_col, growth_col, title = group.value_col, group.growth_col, group.title
+            labels = {"region": region_label, "period": sheet.name,
+                      "value": f"{title}/{text(cell(sub, value_col)) or '累计'}" if value_col is not None else title,
+                      "growth": f"{title}/{text(cell(sub, growth_col)) or '增长%'}" if growth_col is not None else title,
+                      "unit": title}
+            checker.add(where, region, group.indicator, period, cell(row, value_col) if value_col is not None else None,
+                        cell(row, growth_col) if growth_col is not None else None, group.unit, labels)
+
+
+def _bulletin_columns(sheet, header_index, sub, units_row, lookup, checker):
+    """[BulletinColumns] of every indicator in the header row, or None (the problems said) when one is unknown or
+    has neither column."""
+    header = sheet.rows[header_index]
     width = max(len(header), len(sub))
     # An indicator's title is merged over its columns: read_sheets copied it into each, the group starts at the first.
     starts = [j for j in range(1, width) if text(cell(header, j)) and sheet.merged_origin(header_index, j) in (None, (header_index, j))]
@@ -291,27 +325,8 @@ def parse_bulletin(sheet, lookup, checker):
                                                 column=title, sheet=sheet.name))
                 ok = False
                 continue
-        groups.append((indicator, title, value_col, growth_col, value_unit))
-    if not ok:
-        return
-    for number, row in enumerate(rows[data_start:], start=data_start + 1):
-        if is_blank(row):
-            continue
-        where = (sheet.name, number)
-        first = text(cell(row, 0))
-        if _key(first) in TOTAL_ROWS:
-            continue
-        region = lookup.region(first)
-        region_label = text(cell(header, 0))
-        if region is None:
-            checker.problem(f"未知的地区「{first}」" if first else "地区不能为空", where, region_label)
-        for indicator, title, value_col, growth_col, unit in groups:
-            labels = {"region": region_label, "period": sheet.name,
-                      "value": f"{title}/{text(cell(sub, value_col)) or '累计'}" if value_col is not None else title,
-                      "growth": f"{title}/{text(cell(sub, growth_col)) or '增长%'}" if growth_col is not None else title,
-                      "unit": title}
-            checker.add(where, region, indicator, period, cell(row, value_col) if value_col is not None else None,
-                        cell(row, growth_col) if growth_col is not None else None, unit, labels)
+        groups.append(BulletinColumns(indicator, title, value_col, growth_col, value_unit))
+    return groups if ok else None
 
 
 def is_long_layout(sheets):
