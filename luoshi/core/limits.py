@@ -29,6 +29,9 @@ RATIO_MIN_SIZE = 1 * MB  # small members (styles, a short sheet) may compress as
 CHUNK = 4 * MB
 LONGEST_PIECE = 8 * MB  # XML between two cell ends; Excel's longest cell text is 32,767 characters
 LONGEST_STRING = 32_767  # characters of one shared string: Excel's own limit for a cell
+# Sheets, relationships, defined names, number formats of a workbook, each: real ones have dozens to thousands, and
+# calamine keeps an entry of each (2,000,000 number formats in a 10 MB file took 443 MB).
+MOST_ENTRIES = 10_000
 UNREADABLE = "无法读取该 Excel 文件，请确认文件为 xlsx 格式且未损坏。"
 NOT_XLSX = "只能导入 xlsx 格式的 Excel 文件（旧版 .xls、.xlsb、.ods 无法在读取前检查），请用 Excel 或 WPS 另存为 .xlsx 后再导入。"
 
@@ -447,10 +450,12 @@ def _sheet_names(archive, members, limit, deadline):
     """{member name (lower case): sheet name} as calamine finds the sheets (xl/workbook.xml's <sheet>s, through the
     targets of xl/_rels/workbook.xml.rels). Two sheets of one name or one part are refused: calamine would read the
     part once for each, a sheet named 10,000 times would be read 10,000 times."""
-    targets = {r.get("Id", ""): r.get("Target", "") for r in _elements(archive, members, "xl/_rels/workbook.xml.rels",
-                                                                         "Relationship", limit, deadline)}
+    relationships = _elements(archive, members, "xl/_rels/workbook.xml.rels", {"Relationship": "关系"}, limit, deadline)
+    targets = {r.get("Id", ""): r.get("Target", "") for r in relationships["Relationship"]}
+    workbook = _elements(archive, members, "xl/workbook.xml", {"sheet": "工作表", "definedName": "名称定义"}, limit,
+                         deadline)
     names, taken = {}, set()
-    for sheet in _elements(archive, members, "xl/workbook.xml", "sheet", limit, deadline):
+    for sheet in workbook["sheet"]:
         name, target = sheet.get("name", ""), targets.get(sheet.get("r:id", sheet.get("relationships:id")))
         if target is None:
             continue  # calamine refuses the workbook
@@ -464,16 +469,18 @@ def _sheet_names(archive, members, limit, deadline):
 
 
 class _Elements:
-    """The attributes of each element of one (local) name, refused past `most` of them."""
+    """The attributes of each element of the given (local) names, refused past MOST_ENTRIES of one name."""
 
-    def __init__(self, local, most):
-        self.local, self.most, self.found = local, most, []
+    def __init__(self, labels):
+        self.labels = labels  # {local name: what it is, in Chinese}
+        self.found = {local: [] for local in labels}
 
     def start(self, name, attributes):
-        if _local(name) == self.local:
-            if len(self.found) >= self.most:
-                raise Rejected(f"文件中的工作表或关系超过 {self.most} 个的上限，疑似异常文件，未读取。")
-            self.found.append(attributes)
+        found = self.found.get(_local(name))
+        if found is not None:
+            if len(found) >= MOST_ENTRIES:
+                raise Rejected(f"文件中的{self.labels[_local(name)]}超过 {MOST_ENTRIES} 个的上限，疑似异常文件，未读取。")
+            found.append(attributes)
 
     def end(self, name):
         pass
@@ -482,8 +489,8 @@ class _Elements:
         pass
 
 
-def _elements(archive, members, path, local, limit, deadline):
-    elements = _Elements(local, limit.members)  # each sheet, each relationship, needs a member of its own
+def _elements(archive, members, path, labels, limit, deadline):
+    elements = _Elements(labels)
     member = _member(members, path)
     if member:
         _parse(archive, member, limit, deadline, elements)
@@ -545,6 +552,7 @@ def check_xlsx(data: bytes, limit: Limits | None = None):
         total += size
     strings = _shared_strings(archive, members, limit, deadline)
     names = _sheet_names(archive, members, limit, deadline)
+    _elements(archive, members, "xl/styles.xml", {"numFmt": "数字格式"}, limit, deadline)
     sheets = []
     text = 0
     for member in members:

@@ -160,6 +160,14 @@ def test_a_sheet_that_many_sheets_of_the_workbook_point_to_is_refused(tmp_path):
                     "工作簿中的工作表「表2」与另一个工作表同名或指向同一内容，无法安全读取，请用 Excel 或 WPS 打开后另存为 xlsx 再导入。")
 
 
+def test_defined_names_and_number_formats_are_capped(tmp_path):
+    assert read_bounded(bombs.many_entries(tmp_path, names=10_000, formats=10_000))["rows"] == [1]
+    refused_cheaply(bombs.many_entries(tmp_path, names=20_000, name="names.xlsx"),
+                    "文件中的名称定义超过 10000 个的上限，疑似异常文件，未读取。")
+    refused_cheaply(bombs.many_entries(tmp_path, formats=20_000, name="formats.xlsx"),
+                    "文件中的数字格式超过 10000 个的上限，疑似异常文件，未读取。")
+
+
 def test_a_zip_of_150000_empty_members_is_refused_before_its_directory_is_read(tmp_path):
     refused_cheaply(bombs.many_members(tmp_path), "文件中有 150005 个部件（xlsx 是一个压缩包），上限为 10000 个，疑似压缩炸弹，未读取。")
 
