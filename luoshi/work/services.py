@@ -418,7 +418,37 @@ def submit_report(actor, task, *, percent, done_text="", problems="", completion
     `ledger`: a record moved in from an existing ledger by the plan's manager, in the lead unit's name.
     """
     today = _today()
-    errors = []
+    unit = _reporting_unit(actor, task, unit, corrects, ledger)
+    percent = _report_problems(task, unit, percent, completions, attachments, reported_on, corrects, correction_note,
+                               today)
+    report = ProgressReport(task=task, unit=unit, percent=percent, done_text=done_text.strip(), problems=problems.strip(),
+                            source=source, submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+                            correction_note=(correction_note or "").strip())
+    if corrects is not None:
+        report.series, report.version, report.reported_on = corrects.series, corrects.version + 1, corrects.reported_on
+        ProgressReport.objects.filter(pk=corrects.pk).update(is_current=False)
+    else:
+        report.reported_on = reported_on or today
+    report.save()
+    if report.series is None:
+        report.series = report.pk
+        report.save(update_fields=["series"])
+    ReportCompletion.objects.bulk_create([ReportCompletion(report=report, milestone=m, done_on=d) for m, d in completions])
+    for upload in attachments:
+        attachment = ReportAttachment(report=report, name=upload.name[:200], size=upload.size)
+        attachment.file.save(Path(upload.name).name, upload, save=False)
+        attachment.save()
+    changed = refresh_completions(task)
+    touch_tasks(task.pk)
+    record(actor, "更正进度报告" if corrects else "报送进度", report, after={
+        "task": task.number, "unit": unit.code, "version": report.version, "percent": percent,
+        "completions": [(m.number, d) for m, d in completions], "attachments": [a.name for a in attachments],
+        "milestones_changed": changed, "correction_note": report.correction_note})
+    return report
+
+
+def _reporting_unit(actor, task, unit, corrects, ledger):
+    """The unit a report is saved in the name of, once the actor may report (or correct) for it."""
     if corrects is not None and corrects.task_id != task.pk:
         raise Rejected("更正的报告不属于该任务")
     if ledger and _person(actor):
@@ -434,7 +464,12 @@ def submit_report(actor, task, *, percent, done_text="", problems="", completion
             unit = corrects.unit if corrects is not None else allowed[0]
         elif unit not in allowed:
             raise Rejected(f"不能以「{unit.name}」的名义报送该任务")
-    unit = unit or (corrects.unit if corrects is not None else task.lead_unit)
+    return unit or (corrects.unit if corrects is not None else task.lead_unit)
+
+
+def _report_problems(task, unit, percent, completions, attachments, reported_on, corrects, correction_note, today):
+    """The percent as a whole number, or Rejected with every problem of the report."""
+    errors = []
     try:
         percent = int(percent)
     except (TypeError, ValueError):
@@ -464,31 +499,7 @@ def submit_report(actor, task, *, percent, done_text="", problems="", completion
         errors.append(f"报送日期 {reported_on} 晚于今天")
     if errors:
         raise Rejected(errors)
-
-    report = ProgressReport(task=task, unit=unit, percent=percent, done_text=done_text.strip(), problems=problems.strip(),
-                            source=source, submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
-                            correction_note=(correction_note or "").strip())
-    if corrects is not None:
-        report.series, report.version, report.reported_on = corrects.series, corrects.version + 1, corrects.reported_on
-        ProgressReport.objects.filter(pk=corrects.pk).update(is_current=False)
-    else:
-        report.reported_on = reported_on or today
-    report.save()
-    if report.series is None:
-        report.series = report.pk
-        report.save(update_fields=["series"])
-    ReportCompletion.objects.bulk_create([ReportCompletion(report=report, milestone=m, done_on=d) for m, d in completions])
-    for upload in attachments:
-        attachment = ReportAttachment(report=report, name=upload.name[:200], size=upload.size)
-        attachment.file.save(Path(upload.name).name, upload, save=False)
-        attachment.save()
-    changed = refresh_completions(task)
-    touch_tasks(task.pk)
-    record(actor, "更正进度报告" if corrects else "报送进度", report, after={
-        "task": task.number, "unit": unit.code, "version": report.version, "percent": percent,
-        "completions": [(m.number, d) for m, d in completions], "attachments": [a.name for a in attachments],
-        "milestones_changed": changed, "correction_note": report.correction_note})
-    return report
+    return percent
 
 
 def refresh_completions(task):
