@@ -32,6 +32,10 @@ LONGEST_STRING = 32_767  # characters of one shared string: Excel's own limit fo
 # Sheets, relationships, defined names, number formats of a workbook, each: real ones have dozens to thousands, and
 # calamine keeps an entry of each (2,000,000 number formats in a 10 MB file took 443 MB).
 MOST_ENTRIES = 10_000
+# Cell formats (<xf>) and the length of a number format's code: Excel's own limits (64,000; 255). calamine reads the
+# code of each cell format's number format, a 100,000-character code named by 10,000 cell formats took 4 s.
+MOST_CELL_FORMATS = 65_536
+LONGEST_FORMAT = 255
 UNREADABLE = "无法读取该 Excel 文件，请确认文件为 xlsx 格式且未损坏。"
 NOT_XLSX = "只能导入 xlsx 格式的 Excel 文件（旧版 .xls、.xlsb、.ods 无法在读取前检查），请用 Excel 或 WPS 另存为 .xlsx 后再导入。"
 
@@ -450,10 +454,11 @@ def _sheet_names(archive, members, limit, deadline):
     """{member name (lower case): sheet name} as calamine finds the sheets (xl/workbook.xml's <sheet>s, through the
     targets of xl/_rels/workbook.xml.rels). Two sheets of one name or one part are refused: calamine would read the
     part once for each, a sheet named 10,000 times would be read 10,000 times."""
-    relationships = _elements(archive, members, "xl/_rels/workbook.xml.rels", {"Relationship": "关系"}, limit, deadline)
+    relationships = _elements(archive, members, "xl/_rels/workbook.xml.rels", {"Relationship": ("关系", MOST_ENTRIES)},
+                              limit, deadline)
     targets = {r.get("Id", ""): r.get("Target", "") for r in relationships["Relationship"]}
-    workbook = _elements(archive, members, "xl/workbook.xml", {"sheet": "工作表", "definedName": "名称定义"}, limit,
-                         deadline)
+    workbook = _elements(archive, members, "xl/workbook.xml",
+                         {"sheet": ("工作表", MOST_ENTRIES), "definedName": ("名称定义", MOST_ENTRIES)}, limit, deadline)
     names, taken = {}, set()
     for sheet in workbook["sheet"]:
         name, target = sheet.get("name", ""), targets.get(sheet.get("r:id", sheet.get("relationships:id")))
@@ -469,17 +474,18 @@ def _sheet_names(archive, members, limit, deadline):
 
 
 class _Elements:
-    """The attributes of each element of the given (local) names, refused past MOST_ENTRIES of one name."""
+    """The attributes of each element of the given (local) names, refused past the most allowed of one name."""
 
     def __init__(self, labels):
-        self.labels = labels  # {local name: what it is, in Chinese}
+        self.labels = labels  # {local name: (what it is, in Chinese; how many at most)}
         self.found = {local: [] for local in labels}
 
     def start(self, name, attributes):
         found = self.found.get(_local(name))
         if found is not None:
-            if len(found) >= MOST_ENTRIES:
-                raise Rejected(f"文件中的{self.labels[_local(name)]}超过 {MOST_ENTRIES} 个的上限，疑似异常文件，未读取。")
+            label, most = self.labels[_local(name)]
+            if len(found) >= most:
+                raise Rejected(f"文件中的{label}超过 {most} 个的上限，疑似异常文件，未读取。")
             found.append(attributes)
 
     def end(self, name):
@@ -552,7 +558,10 @@ def check_xlsx(data: bytes, limit: Limits | None = None):
         total += size
     strings = _shared_strings(archive, members, limit, deadline)
     names = _sheet_names(archive, members, limit, deadline)
-    _elements(archive, members, "xl/styles.xml", {"numFmt": "数字格式"}, limit, deadline)
+    styles = _elements(archive, members, "xl/styles.xml",
+                       {"numFmt": ("数字格式", MOST_ENTRIES), "xf": ("单元格格式", MOST_CELL_FORMATS)}, limit, deadline)
+    if any(len(number.get("formatCode", "")) > LONGEST_FORMAT for number in styles["numFmt"]):
+        raise Rejected(f"文件中有超过 {LONGEST_FORMAT} 个字符的数字格式（Excel 的上限），疑似异常文件，未读取。")
     sheets = []
     text = 0
     for member in members:
