@@ -243,7 +243,8 @@ def long_format(directory, length=100_000, cells=10_000, name="format.xlsx"):
     code, formats = "0." + "0" * length, '<xf numFmtId="164"/>' * cells
     return _replaced(path, {"xl/styles.xml": (
         '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1">'
-        f'<numFmt numFmtId="164" formatCode="{code}"/></numFmts><cellXfs count="{cells}">{formats}</cellXfs></styleSheet>')})
+        f'<numFmt numFmtId="164" formatCode="{code}"/></numFmts>'
+        f'<cellXfs count="{cells}">{formats}</cellXfs></styleSheet>')})
 
 
 def many_members(directory, count=150_000, name="members.xlsx"):
