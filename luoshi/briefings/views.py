@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from luoshi.briefings import access, queries, services
+from luoshi.briefings.pack.access import pack_refusal
 from luoshi.briefings.models import SECTION_TEXT_MAX, MeetingState
 from luoshi.core.problems import Rejected
 from luoshi.indicators.models import Indicator
@@ -68,7 +69,7 @@ def meeting_detail(request, pk, problems=None, posted=None):
         "follow_ups": queries.follow_up_rows(meeting, timezone.localdate()) if whole else [],
         "can_organise": organiser, "can_record": recorder, "closed": meeting.state == MeetingState.CLOSED,
         "units": Unit.objects.filter(region__code__startswith=meeting.region.prefix).order_by("code") if recorder else [],
-        "problems": problems, "posted": posted or {},
+        "pack_refusal": pack_refusal(request.user, meeting), "problems": problems, "posted": posted or {},
     }, status=400 if problems else 200)
 
 

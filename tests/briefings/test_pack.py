@@ -201,3 +201,23 @@ def test_the_print_page_shows_the_same_table_as_the_docx(city, client_for):
     html = client_for("zhao_fagai").get(PACK).content.decode()
     assert "第2位/共6个" in html and "class=\"light-red\">红灯" in html and "规模以上工业增加值增速全市比较" in html
     assert "下降" not in html.split("pack-indicators")[1].split("</table>")[0]
+
+
+def _pack_links(client, meeting):
+    body = client.get(f"/briefings/meetings/{meeting.pk}/").content.decode()
+    start = body.index('id="pack-links"')
+    return body[start:body.index("</p>", start)]
+
+
+def test_the_meeting_page_links_to_the_pack_and_its_word_file_for_those_who_may_read_them(cast, owners, meeting,
+                                                                                           client_for):
+    links = _pack_links(client_for("zhao_fagai"), meeting)
+    assert f'href="/briefings/meetings/{meeting.pk}/pack"' in links
+    assert f'href="/briefings/meetings/{meeting.pk}/pack.docx"' in links
+    for link in (f"/briefings/meetings/{meeting.pk}/pack", f"/briefings/meetings/{meeting.pk}/pack.docx"):
+        assert client_for("zhao_fagai").get(link).status_code == 200  # each link opens
+    unit = client_for("zhou_shangwu")
+    assert "pack.docx" not in _pack_links(unit, meeting)
+    assert "该会议的材料尚未向责任单位发布" in _pack_links(unit, meeting)  # says why, not a dead link
+    services.publish(cast.zhao_fagai, meeting)
+    assert f'href="/briefings/meetings/{meeting.pk}/pack.docx"' in _pack_links(unit, meeting)

@@ -9,16 +9,22 @@ from luoshi.briefings.access import can_organise, get_meeting_for_user, own_unit
 from luoshi.orgs.models import Region
 
 
+def pack_refusal(user, meeting):
+    """Why the user may not read this meeting's pack (a Chinese sentence), or None when they may."""
+    if can_organise(user, meeting.region):
+        return None
+    if any(u.region_id == meeting.region_id for u in own_units(user)):
+        return None if meeting.published else "该会议的材料尚未向责任单位发布"
+    return "只有本地区的领导、发改局（经济分析）和督查室可以生成会议材料"
+
+
 def get_pack_meeting_for_user(user, pk):
     """The meeting whose pack the user may generate and read; else 404 / 403 with a Chinese message."""
     meeting = get_meeting_for_user(user, pk)
-    if can_organise(user, meeting.region):
-        return meeting
-    if any(u.region_id == meeting.region_id for u in own_units(user)):
-        if meeting.published:
-            return meeting
-        raise PermissionDenied("该会议的材料尚未向责任单位发布")
-    raise PermissionDenied("只有本地区的领导、发改局（经济分析）和督查室可以生成会议材料")
+    refusal = pack_refusal(user, meeting)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return meeting
 
 
 def get_pack_region_for_user(user, code):
