@@ -96,6 +96,7 @@ def main():
                  ("20,000 defined names", bombs.many_entries(directory, names=20_000)),
                  ("20,000 number formats", bombs.many_entries(directory, formats=20_000, name="formats.xlsx")),
                  ("100,000-character number format × 10,000 cell formats", bombs.long_format(directory)),
+                 ("100,000 elements one in another", bombs.deep_nesting(directory)),
                  ("1.9 million characters × 3 cells, \"c>\" in the text", bombs.split_text(directory)),
                  ("19 MB csv of line breaks", bombs.line_breaks_csv(directory)),
                  ("empty formatted cell at XFD1048576 (read)", bombs.stray_formatted_cell(directory)),

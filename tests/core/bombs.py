@@ -247,6 +247,14 @@ def long_format(directory, length=100_000, cells=10_000, name="format.xlsx"):
         f'<cellXfs count="{cells}">{formats}</cellXfs></styleSheet>')})
 
 
+def deep_nesting(directory, depth=100_000, name="deep.xlsx"):
+    """Shared strings holding `depth` elements one in another: an XML reader that keeps each open element (expat
+    does) grows with them."""
+    path = raw_xlsx(directory, name, f"<sheetData>{HEADER_ROW}</sheetData>")
+    nested = "<b>" * depth + "</b>" * depth
+    return _replaced(path, {"xl/sharedStrings.xml": SHARED_STRINGS.format(strings=f"<si>{nested}</si>")})
+
+
 def many_members(directory, count=150_000, name="members.xlsx"):
     """Issue 20's: a one-sheet workbook and `count` empty members (15 MB): each an entry of the zip's directory."""
     sheet = (SHEET_OPEN + "<sheetData>" + HEADER_ROW + "</sheetData>" + SHEET_CLOSE).encode()

@@ -172,6 +172,10 @@ def test_a_long_number_format_named_by_many_cell_formats_is_refused(tmp_path):
     refused_cheaply(bombs.long_format(tmp_path), "文件中有超过 255 个字符的数字格式（Excel 的上限），疑似异常文件，未读取。")
 
 
+def test_elements_nested_deeper_than_a_workbook_needs_are_refused(tmp_path):
+    refused_cheaply(bombs.deep_nesting(tmp_path), "文件中的 XML 嵌套超过 64 层，疑似异常文件，未读取。")
+
+
 def test_a_zip_of_150000_empty_members_is_refused_before_its_directory_is_read(tmp_path):
     refused_cheaply(bombs.many_members(tmp_path), "文件中有 150005 个部件（xlsx 是一个压缩包），上限为 10000 个，疑似压缩炸弹，未读取。")
 
