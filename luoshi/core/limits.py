@@ -9,7 +9,9 @@ value: empty formatted cells far away are ignored (calamine ignores them too), a
 file. Memory follows what is read, not the file's size: a cell that names a shared string gets its own copy of it
 (in calamine, then in Python), so a 1 MB string named by 1,500 cells is 1.5 GB twice. The shared strings are
 measured first (streamed, never kept: only their lengths), then each cell's text is counted with the shared strings
-expanded, and the total is capped.
+expanded, and the total is capped. What calamine keeps an entry of when it opens a workbook (sheets, relationships,
+defined names, number formats) is counted too, and only xlsx is let through: calamine reads its other formats
+whatever the file's name, and they cannot be looked into first.
 """
 
 import copy
@@ -52,7 +54,7 @@ class Limits:
     merged: int = 50_000
     text: int = 5_000_000  # characters of all cells' text, a shared string counted for each cell that names it
     members: int = 10_000
-    seconds: int = 10  # for check_xlsx
+    seconds: int = 10  # processor time of check_xlsx
 
     @classmethod
     def from_settings(cls):
