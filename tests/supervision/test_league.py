@@ -48,19 +48,19 @@ pytestmark = pytest.mark.both_databases
 APRIL = {
     "商务局": {"unit": "商务局", "rank": 1, "rank_change": 1, "score": 100, "milestones_due": 1, "done": 1, "done_late": 0,
             "overdue": 0, "seriously_overdue": 0, "reports_due": 1, "reports_late": 1, "reports_missing": 0, "notices": 0,
-            "notices_late": 0, "band": "top"},
+            "notices_late": 0, "band": "top", "assessed": True},
     "济阳街道": {"unit": "济阳街道", "rank": 1, "rank_change": None, "score": 100, "milestones_due": 0, "done": 0,
              "done_late": 0, "overdue": 0, "seriously_overdue": 0, "reports_due": 1, "reports_late": 0,
-             "reports_missing": 0, "notices": 0, "notices_late": 0, "band": "top"},
+             "reports_missing": 0, "notices": 0, "notices_late": 0, "band": "top", "assessed": True},
     "历下区府办": {"unit": "历下区府办", "rank": 3, "rank_change": -2, "score": 97, "milestones_due": 1, "done": 0,
               "done_late": 0, "overdue": 0, "seriously_overdue": 0, "reports_due": 2, "reports_late": 0,
-              "reports_missing": 1, "notices": 0, "notices_late": 0, "band": "bottom"},
+              "reports_missing": 1, "notices": 0, "notices_late": 0, "band": "bottom", "assessed": True},
     "财政局": {"unit": "财政局", "rank": 4, "rank_change": -1, "score": 82, "milestones_due": 1, "done": 0, "done_late": 0,
             "overdue": 0, "seriously_overdue": 1, "reports_due": 2, "reports_late": 0, "reports_missing": 1, "notices": 1,
-            "notices_late": 1, "band": "bottom"},
+            "notices_late": 1, "band": "bottom", "assessed": True},
 }
 KEYS = ["unit", "rank", "rank_change", "score", "milestones_due", "done", "done_late", "overdue", "seriously_overdue",
-        "reports_due", "reports_late", "reports_missing", "notices", "notices_late", "band"]
+        "reports_due", "reports_late", "reports_missing", "notices", "notices_late", "band", "assessed"]
 
 
 def build_april(cast, plan):
@@ -150,6 +150,46 @@ def test_the_running_month_is_judged_as_of_today(april):
     m12 = next(r for r in json.loads(out.getvalue()) if r["milestone_number"] == "1.2")
     assert rows["商务局"]["milestones_due"] == 1 and rows["商务局"][m12["status"]] == 1
     assert m12["status"] in ("overdue", "seriously_overdue")
+
+
+def test_a_unit_with_nothing_due_in_the_month_is_not_ranked_and_is_shown_as_such(april, cast, plan, client_for):
+    # 统计局 leads a task whose one milestone was done on 9 April: from then on it owes no report and has nothing due
+    with time_machine.travel("2020-05-12 10:00 +0800", tick=False):
+        t5, _ = work_services.save_task(None, campaign=plan.zs, number="5", title="统计调查", lead_unit=cast.units.tongji,
+                                        start=date(2020, 4, 1), deadline=date(2020, 4, 10))
+        m51, _ = work_services.save_milestone(None, task=t5, number="5.1", title="调查完成", due=date(2020, 4, 10))
+        work_services.submit_report(None, t5, percent=100, reported_on=date(2020, 4, 9), completions=[(m51, date(2020, 4, 9))])
+        may = {r["unit"]: r for r in league_json("--period", "2020-05")}
+        page = client_for("li_ducha").get("/supervision/league/?period=2020-05").content.decode()
+    tongji = may["统计局"]
+    assert tongji["assessed"] is False and tongji["rank"] is None and tongji["band"] is None
+    assert [r["unit"] for r in may.values()][-1] == "统计局"  # after every ranked unit
+    # the four others ranked among themselves: 济阳街道 100, 商务局 95 (1.2 lagging), 历下区府办 and 财政局 90 each
+    assert [(u, r["rank"]) for u, r in may.items() if r["assessed"]] == [
+        ("济阳街道", 1), ("商务局", 2), ("历下区府办", 3), ("财政局", 3)]
+    row = page[page.index('data-unit="统计局"'):]
+    assert "本期无考核内容" in row[:row.index("</tr>")]
+    assert "统计局" not in page[page.index('id="league-top"'):page.index('id="league-bottom"')]
+
+
+def test_a_milestone_lagging_since_an_earlier_month_counts_in_this_one_and_keeps_the_unit_from_the_top(april):
+    with time_machine.travel("2020-05-12 10:00 +0800", tick=False):
+        may = {r["unit"]: r for r in league_json("--period", "2020-05")}
+    # 财政局's 2.1 (due Fri 3 Apr) and 历下区府办's 3.1 (due Thu 30 Apr) are still not done on 12 May: each is
+    # 严重滞后 there, though due in April, and each unit has no milestone due in May
+    for unit in ("财政局", "历下区府办"):
+        assert may[unit]["milestones_due"] == 0 and may[unit]["seriously_overdue"] == 1
+        assert may[unit]["score"] < 100 and may[unit]["band"] != "top"
+    # 济阳街道 (nothing lagging, its report in time) is at the top; 商务局 (1.2 lagging) is not, whatever its rank
+    assert may["济阳街道"]["band"] == "top" and may["商务局"]["band"] != "top"
+
+
+def test_the_page_opens_on_the_last_complete_month_when_the_reports_are_current(april, client_for):
+    with time_machine.travel("2020-05-12 10:00 +0800", tick=False):
+        work_services.submit_report(None, april, percent=5, reported_on=date(2020, 4, 25))
+    with time_machine.travel("2020-05-07 10:00 +0800", tick=False):  # the latest report (29 April) is in April
+        response = client_for("sun_leader").get("/supervision/league/")
+    assert response.context["table"].period == date(2020, 4, 1)
 
 
 def test_a_month_not_begun_or_written_wrong_is_refused_in_chinese(april):

@@ -92,3 +92,23 @@ def test_a_month_is_read_from_the_ways_people_write_it(text, first):
 def test_a_month_that_is_not_one_is_refused_in_chinese(text, message):
     with pytest.raises(Rejected, match=message):
         rules.parse_month(text)
+
+
+def test_a_month_with_nothing_due_or_lagging_is_not_assessed():
+    assert not rules.assessed(dict.fromkeys(["milestones_due", "done", "reports_due", "notices", "overdue"], 0))
+    assert rules.assessed({"reports_due": 1})
+    assert rules.assessed({"seriously_overdue": 1})  # lagging since an earlier month is something to judge
+    assert rules.assessed({"notices": 1})
+
+
+def test_lagging_work_a_missing_report_or_a_late_answer_keep_a_unit_from_being_commended():
+    assert rules.commendable({"done": 3, "reports_late": 1})
+    for key in ("overdue", "seriously_overdue", "reports_missing", "notices_late"):
+        assert not rules.commendable({"done": 3, key: 1}), key
+
+
+def test_an_uncommendable_unit_at_the_top_is_not_called_top_but_the_others_tied_with_it_are():
+    scores = {"a": 101, "b": 101, "c": 95, "d": 90, "e": 80, "f": 70}
+    bands = rules.bands(scores, {u: u in "def" for u in scores}, commendable_units={"a": False, "b": True, "c": True})
+    assert bands["a"] is None and bands["b"] == rules.TOP and bands["c"] == rules.TOP  # k = 3: ranks 1, 1, 3
+    assert [u for u, b in bands.items() if b == rules.BOTTOM] == ["d", "e", "f"]

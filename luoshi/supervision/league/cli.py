@@ -42,7 +42,7 @@ def handle(command, period=None, region=None, json=False, **options):
     command.stdout.write("\t".join(["名次", "升降", "单位", "得分", *labels, "区分"]))
     for row in table.rows:
         change = "—" if row.rank_change is None else f"{row.rank_change:+d}" if row.rank_change else "0"
-        command.stdout.write("\t".join([str(row.rank), change, row.unit, str(row.score), *map(str, row.count_list),
+        command.stdout.write("\t".join([str(row.rank or "—"), change, row.unit, str(row.score), *map(str, row.count_list),
                                         row.band_label]))
     if not table.rows:
         command.stdout.write("没有牵头重点任务的单位。")

@@ -20,7 +20,7 @@ from luoshi.work import rules as work_rules
 # The keys of `luoshi supervision league --json`, in this order (issue #12; add, never rename).
 COUNT_KEYS = ["milestones_due", "done", "done_late", "overdue", "seriously_overdue", "reports_due", "reports_late",
               "reports_missing", "notices", "notices_late"]
-JSON_KEYS = ["unit", "rank", "rank_change", "score", *COUNT_KEYS, "band"]
+JSON_KEYS = ["unit", "rank", "rank_change", "score", *COUNT_KEYS, "band", "assessed"]
 MILESTONE_KEYS = {work_rules.DONE: "done", work_rules.DONE_LATE: "done_late", work_rules.OVERDUE: "overdue",
                   work_rules.SERIOUSLY_OVERDUE: "seriously_overdue"}
 COLUMN_LABELS = {
@@ -43,11 +43,15 @@ class LeagueRow:
 
     def as_json(self):
         return {"unit": self.unit, "rank": self.rank, "rank_change": self.rank_change, "score": self.score,
-                **{key: self.counts[key] for key in COUNT_KEYS}, "band": self.band}
+                **{key: self.counts[key] for key in COUNT_KEYS}, "band": self.band, "assessed": self.assessed}
+
+    @property
+    def assessed(self):
+        return rules.assessed(self.counts)
 
     @property
     def band_label(self):
-        return rules.BAND_LABELS.get(self.band, "")
+        return rules.BAND_LABELS.get(self.band, "") if self.assessed else rules.NOT_ASSESSED_LABEL
 
     @property
     def count_list(self):
@@ -108,12 +112,14 @@ def month_counts(first: date, as_of: date, region=None) -> tuple[dict, dict, lis
     for unit_id in leading:
         entry(unit_id)
     for m in board.milestones:
+        key = MILESTONE_KEYS.get(m["status"])
         if first <= m["effective_due"] <= last:
             row = entry(m["lead_unit_id"])
             row["milestones_due"] += 1
-            key = MILESTONE_KEYS.get(m["status"])
             if key:
                 row[key] += 1
+        elif m["effective_due"] < first and key in ("overdue", "seriously_overdue"):
+            entry(m["lead_unit_id"])[key] += 1  # due earlier and still lagging on the day of judgement
     for unit_id, periods in queries.report_periods_by_unit(first, last, as_of, task_q).items():
         if unit_id in counts:
             row = counts[unit_id]
@@ -131,8 +137,9 @@ def month_counts(first: date, as_of: date, region=None) -> tuple[dict, dict, lis
 
 
 def month_ranks(first: date, as_of: date, region=None) -> dict:
+    """{unit id: rank} of the units assessed in the month."""
     counts, _, _ = month_counts(first, as_of, region)
-    return rules.ranks({uid: rules.score(c) for uid, c in counts.items()})
+    return rules.ranks({uid: rules.score(c) for uid, c in counts.items() if rules.assessed(c)})
 
 
 def league(period: date, *, region=None, today: date | None = None) -> League:
@@ -142,16 +149,18 @@ def league(period: date, *, region=None, today: date | None = None) -> League:
     as_of = rules.judgement_day(period, today)
     counts, names, fallback = month_counts(period, as_of, region)
     scores = {uid: rules.score(c) for uid, c in counts.items()}
-    ranks = rules.ranks(scores)
-    bands = rules.bands(scores, {uid: rules.has_shortfall(c) for uid, c in counts.items()})
+    ranked = {uid: scores[uid] for uid, c in counts.items() if rules.assessed(c)}
+    ranks = rules.ranks(ranked)
+    bands = rules.bands(ranked, {uid: rules.has_shortfall(counts[uid]) for uid in ranked},
+                        commendable_units={uid: rules.commendable(counts[uid]) for uid in ranked})
     previous = previous_month(period)
     previous_as_of = rules.month_last(previous)
     previous_ranks = month_ranks(previous, previous_as_of, region)
     full_names = dict(Unit.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
     rows = [LeagueRow(unit_id=uid, unit=names[uid], unit_name=full_names.get(uid, names[uid]), counts=c,
-                      score=scores[uid], rank=ranks[uid], band=bands[uid],
-                      rank_change=rules.rank_change(previous_ranks.get(uid), ranks[uid]))
+                      score=scores[uid], rank=ranks.get(uid), band=bands.get(uid),
+                      rank_change=rules.rank_change(previous_ranks.get(uid), ranks.get(uid)))
             for uid, c in counts.items()]
-    rows.sort(key=lambda r: (r.rank, r.unit, r.unit_id))
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit, r.unit_id))  # the units not assessed last
     return League(period=period, as_of=as_of, region=region, rows=rows, previous_as_of=previous_as_of,
                   fallback_years=fallback)

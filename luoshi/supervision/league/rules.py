@@ -60,23 +60,44 @@ def has_shortfall(counts: dict) -> bool:
     return any(counts.get(key) for key in SHORTFALLS)
 
 
+# What gives a month something to judge a unit by; a unit with none of these is 本期无考核内容, not ranked.
+ASSESSED_BY = ["milestones_due", "reports_due", "notices", "overdue", "seriously_overdue"]
+# What keeps a unit from being commended (先进) whatever its rank: lagging work, a missing report, a late answer.
+UNCOMMENDABLE = ["overdue", "seriously_overdue", "reports_missing", "notices_late"]
+NOT_ASSESSED_LABEL = "本期无考核内容"
+
+
+def assessed(counts: dict) -> bool:
+    """Whether the month held anything to judge the unit by: a milestone due in it, a report period due, a notice
+    received, or a milestone still 滞后 / 严重滞后 on the day of judgement (whenever it fell due). A unit with nothing
+    due is not ranked: a clean sheet of nothing is no achievement (and no failing either)."""
+    return any(counts.get(key) for key in ASSESSED_BY)
+
+
+def commendable(counts: dict) -> bool:
+    """Whether the unit may be called 先进: nothing lagging on the day of judgement, no report missing, no notice
+    answered late."""
+    return not any(counts.get(key) for key in UNCOMMENDABLE)
+
+
 def ranks(scores: dict) -> dict:
     """{unit: score} → {unit: rank}, competition ranking (equal scores share a rank, the next is skipped)."""
     return competition_ranks(scores, descending=True)
 
 
-def bands(scores: dict, shortfall: dict, size=BAND_SIZE) -> dict:
+def bands(scores: dict, shortfall: dict, size=BAND_SIZE, commendable_units: dict | None = None) -> dict:
     """{unit: "top" / "bottom" / None}. With n units ranked and k = min(size, n // 2) (so the two ends never overlap
-    in a small table: 5 units → 2 each, 3 → 1, 1 → none): 先进 (top) when the unit's rank is k or better, 后进
-    (bottom) when its rank from the bottom is k or better and something counted against it (a unit with a clean
-    month is never 后进). Ties share a rank, so a tie at the edge brings all tied units in; a unit that would be both
-    (all scores equal across the middle) is neither."""
+    in a small table: 5 units → 2 each, 3 → 1, 1 → none): 先进 (top) when the unit's rank is k or better and it is
+    commendable (`commendable_units`, default all: see `commendable`), 后进 (bottom) when its rank from the bottom is
+    k or better and something counted against it (a unit with a clean month is never 后进). Ties share a rank, so a
+    tie at the edge brings all tied units in; a unit that would be both (all scores equal across the middle) is
+    neither."""
     k = min(size, len(scores) // 2)
     from_top = competition_ranks(scores, descending=True)
     from_bottom = competition_ranks(scores, descending=False)
     result = {}
     for unit in scores:
-        top = from_top[unit] <= k
+        top = from_top[unit] <= k and (commendable_units is None or bool(commendable_units.get(unit)))
         bottom = from_bottom[unit] <= k and bool(shortfall.get(unit))
         result[unit] = TOP if top and not bottom else BOTTOM if bottom and not top else None
     return result

@@ -17,10 +17,12 @@ from luoshi.work import queries as work_queries
 
 
 def default_period(region, today):
-    """The last full month before today, or before the latest progress report of the region's tasks when that is
-    earlier (an old plan such as the 2020 demo opens on its last judged month)."""
+    """The last complete month (November on 7 December). When the region's latest progress report is older than
+    that month, the last month complete before that report instead (an old plan such as the 2020 demo opens on its
+    last judged month)."""
+    last_complete = previous_month(today.replace(day=1))
     latest = work_queries.latest_report_day(league_queries.region_filter(region, "lead_unit__region__code"))
-    base = min(today, latest) if latest else today
+    base = latest if latest and latest < last_complete else today
     return previous_month(base.replace(day=1))
 
 
