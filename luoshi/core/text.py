@@ -49,18 +49,23 @@ def for_documents(value: str) -> str:
     return _refused(value).sub("", value)
 
 
+ROWS_SEARCHED_AT_ONCE = 10_000  # one joined string per this many rows: few searches, and no copy of a whole sheet
+
+
 def refuse_in_sheets(sheets):
     """The sheets of a file (core.tabular.Sheet), or Rejected listing each cell (sheet, row, column letter) that holds
-    a refused character. A sheet without any is passed over in one search."""
+    a refused character. Rows without any are passed over a block at a time, in one search each."""
     problems = []
     for sheet in sheets:
-        joined = "\n".join(c for row in sheet.rows for c in row if type(c) is str)
-        if not _refused(joined).search(joined):
-            continue
-        for r, row in enumerate(sheet.rows, start=1):
-            for c, value in enumerate(row):
-                if type(value) is str and (message := problem(value)):
-                    problems.append(Problem(message, row=r, column=_letter(c), sheet=sheet.name))
+        for start in range(0, len(sheet.rows), ROWS_SEARCHED_AT_ONCE):
+            block = sheet.rows[start:start + ROWS_SEARCHED_AT_ONCE]
+            joined = "\n".join(c for row in block for c in row if type(c) is str)
+            if not _refused(joined).search(joined):
+                continue
+            for r, row in enumerate(block, start=start + 1):
+                for c, value in enumerate(row):
+                    if type(value) is str and (message := problem(value)):
+                        problems.append(Problem(message, row=r, column=_letter(c), sheet=sheet.name))
     if problems:
         raise Rejected(problems)
     return sheets

@@ -67,3 +67,12 @@ def test_cells_with_refused_characters_are_listed_by_sheet_row_and_column_letter
 def test_clean_sheets_are_returned_as_they_are():
     sheets = [Sheet("任务", [["名称", 1.0, None], ["第一行\n第二行", None, "甲\t乙"]])]
     assert text.refuse_in_sheets(sheets) is sheets
+
+
+def test_a_refused_character_past_the_first_block_of_rows_is_found_at_its_own_row():
+    rows = [["名称", "备注"]] + [[f"任务{i}", ""] for i in range(2, 25_001)]
+    rows[text.ROWS_SEARCHED_AT_ONCE + 4][1] = "见附件\x0b"  # row 10,005 of the sheet: in the second block
+    with pytest.raises(Rejected) as refused:
+        text.refuse_in_sheets([Sheet("任务", rows)])
+    assert [str(p) for p in refused.value.problems] == [
+        f"工作表「任务」第{text.ROWS_SEARCHED_AT_ONCE + 5}行「B」列：含有不可见的控制字符（U+000B），请删除后重试"]
