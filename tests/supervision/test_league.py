@@ -51,7 +51,7 @@ APRIL = {
             "notices_late": 0, "band": "top", "assessed": True},
     "济阳街道": {"unit": "济阳街道", "rank": 1, "rank_change": None, "score": 100, "milestones_due": 0, "done": 0,
              "done_late": 0, "overdue": 0, "seriously_overdue": 0, "reports_due": 1, "reports_late": 0,
-             "reports_missing": 0, "notices": 0, "notices_late": 0, "band": "top", "assessed": True},
+             "reports_missing": 0, "notices": 0, "notices_late": 0, "band": None, "assessed": True},
     "历下区府办": {"unit": "历下区府办", "rank": 3, "rank_change": -2, "score": 97, "milestones_due": 1, "done": 0,
               "done_late": 0, "overdue": 0, "seriously_overdue": 0, "reports_due": 2, "reports_late": 0,
               "reports_missing": 1, "notices": 0, "notices_late": 0, "band": "bottom", "assessed": True},
@@ -127,7 +127,8 @@ def test_milestone_counts_agree_with_work_status_on_the_months_last_day(april):
 def test_a_region_ranks_only_its_own_units(april):
     rows = league_json("--period", "2020-04", "--region", "370115")
     assert [(r["unit"], r["rank"], r["score"], r["band"]) for r in rows] == [
-        ("商务局", 1, 100, "top"), ("济阳街道", 1, 100, "top"), ("财政局", 3, 82, "bottom")]  # k = 1, tied at 1st
+        ("商务局", 1, 100, "top"), ("济阳街道", 1, 100, None), ("财政局", 3, 82, "bottom")]
+    # k = 1: tied at 1st, but 济阳街道 had only a report in April, no milestone done (多干多得): not 先进
     # March in 济阳区: 商务局 98 (1), 财政局 94 (2); 济阳街道's task had not started
     assert [r["rank_change"] for r in rows] == [0, None, -1]
 
@@ -180,8 +181,8 @@ def test_a_milestone_lagging_since_an_earlier_month_counts_in_this_one_and_keeps
     for unit in ("财政局", "历下区府办"):
         assert may[unit]["milestones_due"] == 0 and may[unit]["seriously_overdue"] == 1
         assert may[unit]["score"] < 100 and may[unit]["band"] != "top"
-    # 济阳街道 (nothing lagging, its report in time) is at the top; 商务局 (1.2 lagging) is not, whatever its rank
-    assert may["济阳街道"]["band"] == "top" and may["商务局"]["band"] != "top"
+    # no milestone was done on time by 12 May: first place (济阳街道, a report in time) is no 先进 either
+    assert may["济阳街道"]["rank"] == 1 and [u for u, r in may.items() if r["band"] == "top"] == []
 
 
 def test_the_page_opens_on_the_last_complete_month_when_the_reports_are_current(april, client_for):
@@ -219,8 +220,8 @@ def test_the_page_highlights_both_ends(april, client_for):
     html = response.content.decode()
     top = html[html.index('id="league-top"'):html.index('id="league-bottom"')]
     bottom = html[html.index('id="league-bottom"'):html.index('id="league"')]
-    # 济阳区's own table: three units, one at each end (k = 1), and the two tied first both at the top
-    assert "商务局" in top and "济阳街道" in top and "财政局" not in top
+    # 济阳区's own table: three units, one at each end (k = 1); of the two tied first only 商务局 did a milestone
+    assert "商务局" in top and "济阳街道" not in top and "财政局" not in top
     assert "财政局" in bottom and "商务局" not in bottom
     assert 'class="band-top" data-unit="商务局"' in html and 'class="band-bottom" data-unit="财政局"' in html
     assert "历下区府办" not in html

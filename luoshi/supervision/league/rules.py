@@ -62,7 +62,8 @@ def has_shortfall(counts: dict) -> bool:
 
 # What gives a month something to judge a unit by; a unit with none of these is 本期无考核内容, not ranked.
 ASSESSED_BY = ["milestones_due", "reports_due", "notices", "overdue", "seriously_overdue"]
-# What keeps a unit from being commended (先进) whatever its rank: lagging work, a missing report, a late answer.
+# What keeps a unit from being commended (先进) whatever its rank: lagging work, a missing report, a late answer
+# (and a month with no milestone done on time: see `commendable`).
 UNCOMMENDABLE = ["overdue", "seriously_overdue", "reports_missing", "notices_late"]
 NOT_ASSESSED_LABEL = "本期无考核内容"
 
@@ -75,9 +76,10 @@ def assessed(counts: dict) -> bool:
 
 
 def commendable(counts: dict) -> bool:
-    """Whether the unit may be called 先进: nothing lagging on the day of judgement, no report missing, no notice
+    """Whether the unit may be called 先进: at least one milestone done on time in the month (多干多得: a month of
+    reports alone is no achievement), and nothing lagging on the day of judgement, no report missing, no notice
     answered late."""
-    return not any(counts.get(key) for key in UNCOMMENDABLE)
+    return bool(counts.get("done")) and not any(counts.get(key) for key in UNCOMMENDABLE)
 
 
 def ranks(scores: dict) -> dict:
