@@ -15,6 +15,13 @@ class NoticeState(models.TextChoices):
 OPEN_STATES = [NoticeState.PENDING, NoticeState.REPLIED, NoticeState.RETURNED]
 
 
+def overdue_for_reply(today) -> models.Q:
+    """Notices waiting for an answer past its deadline on `today`: the first answer past reply_due, or the answer
+    again after a return past redo_due."""
+    return (models.Q(state=NoticeState.PENDING, first_replied_on__isnull=True, reply_due__lt=today)
+            | models.Q(state=NoticeState.RETURNED, redo_due__lt=today))
+
+
 class NoticeSource(models.TextChoices):
     MANUAL = "manual", "督查室开具"
     SWEEP = "sweep", "每日巡查"
@@ -34,7 +41,9 @@ class Notice(models.Model):
     region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="notices", verbose_name="督办地区")
     reason = models.TextField("督办事由")
     opened_on = models.DateField("开具日期")
-    reply_due = models.DateField("答复时限")
+    reply_due = models.DateField("答复时限")  # the first answer's; kept when the answer is returned (the league judges it)
+    returned_on = models.DateField("最近退回日期", null=True, blank=True)
+    redo_due = models.DateField("退回后答复时限", null=True, blank=True)  # the new answer's, set at each return
     state = models.CharField("状态", max_length=10, choices=NoticeState.choices, default=NoticeState.PENDING)
     escalated_on = models.DateField("升级督办日期", null=True, blank=True)
     replied_on = models.DateField("最近答复日期", null=True, blank=True)
@@ -58,6 +67,11 @@ class Notice(models.Model):
     @property
     def number(self):
         return f"督办〔{self.year}〕{self.serial}号"
+
+    @property
+    def answer_due(self):
+        """The day the answer the notice now waits for is due: reply_due, or redo_due once returned."""
+        return self.redo_due if self.state == NoticeState.RETURNED and self.redo_due else self.reply_due
 
     @property
     def is_open(self):

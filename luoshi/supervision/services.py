@@ -20,7 +20,7 @@ from luoshi.supervision.models import (OPEN_STATES, Notice, NoticeCounter, Notic
 from luoshi.work import queries, rules
 
 NOTICE_FIELDS = ["year", "serial", "task", "milestone", "unit", "leader", "leader_name", "region", "reason", "opened_on",
-                 "reply_due", "state", "escalated_on", "replied_on", "first_replied_on", "source"]
+                 "reply_due", "state", "escalated_on", "replied_on", "first_replied_on", "source", "returned_on", "redo_due"]
 REPLY_DAYS = 5  # working days a unit has to answer
 MAX_TEXT = 5000
 
@@ -230,13 +230,18 @@ def _decide(actor, notice, on, new_state, action):
 
 @transaction.atomic
 def return_notice(actor, notice, text, *, on=None):
-    """The office sends the answer back (已答复 → 退回); the unit answers again."""
+    """The office sends the answer back (已答复 → 退回); the unit answers again within a new deadline (redo_due, as
+    many working days from the return as the first answer had), which the sweep escalates like the first. reply_due
+    stays: the first answer was judged by it."""
     on = on or _today()
     text = _text(text, "退回理由")
     notice, before = _decide(actor, notice, on, NoticeState.RETURNED, "退回")
-    _add_step(notice, StepKind.RETURNED, text, on, actor)
+    notice.returned_on, notice.redo_due = on, reply_due_for(on)
+    notice.save(update_fields=["returned_on", "redo_due"])
+    due = f"请于{day_label(notice.redo_due)}前重新答复"
+    _add_step(notice, StepKind.RETURNED, f"{text}（{due}）", on, actor)
     record(actor, "退回督办单", notice, before=before, after=snapshot(notice, NOTICE_FIELDS), note=text[:200])
-    notify(notice_readers(notice), f"{notice.number}被退回，请重新答复", text, key=f"n{notice.pk}:returned",
+    notify(notice_readers(notice), f"{notice.number}被退回，{due}", text, key=f"n{notice.pk}:returned",
            day=on, link=_link(notice), actor=actor)
     return notice
 
@@ -253,8 +258,18 @@ def accept(actor, notice, text="", *, on=None):
 
 
 def is_overdue_for_reply(notice, on):
-    """Waiting for a first answer past its reply_due."""
-    return notice.state == NoticeState.PENDING and notice.first_replied_on is None and notice.reply_due < on
+    """Waiting for an answer past its deadline: the first past reply_due, or the next after a return past redo_due
+    (models.overdue_for_reply says the same in SQL)."""
+    if notice.state == NoticeState.PENDING:
+        return notice.first_replied_on is None and notice.reply_due < on
+    return notice.state == NoticeState.RETURNED and notice.redo_due is not None and notice.redo_due < on
+
+
+def escalated_this_round(notice):
+    """Escalated already for the answer it now waits for (a return starts a new round)."""
+    if notice.escalated_on is None:
+        return False
+    return notice.state != NoticeState.RETURNED or notice.escalated_on >= notice.returned_on
 
 
 @dataclass
@@ -270,14 +285,15 @@ def escalate(actor, notice, *, on=None):
     Returns an Escalation, or None when there is nothing to do (answered, not yet due, escalated already)."""
     on = on or _today()
     notice = _locked(notice)
-    if notice.escalated_on is not None or not is_overdue_for_reply(notice, on):
+    if escalated_this_round(notice) or not is_overdue_for_reply(notice, on):
         return None
     users = escalation_users(notice)
     before = snapshot(notice, NOTICE_FIELDS)
     notice.escalated_on = on
     notice.save(update_fields=["escalated_on"])
     names = "、".join(u.get_full_name() or u.username for u in users) or "（无可通知的领导账号）"
-    text = f"{notice.unit.name}逾期未答复（答复时限{day_label(notice.reply_due)}），升级督办，报{names}"
+    after_return = "退回后" if notice.state == NoticeState.RETURNED else ""
+    text = f"{notice.unit.name}{after_return}逾期未答复（答复时限{day_label(notice.answer_due)}），升级督办，报{names}"
     _add_step(notice, StepKind.ESCALATED, text, on, actor)
     record(actor, "升级督办", notice, before=before, after=snapshot(notice, NOTICE_FIELDS))
     queued = notify(users, f"升级督办：{notice.number} {notice.task.title}", text, key=f"n{notice.pk}:escalated",
@@ -297,7 +313,7 @@ REMIND_SUBJECTS = {
 def remind_awaiting(notice, on, occasion, actor=None):
     """Remind the unit of a notice awaiting its answer (on opening, the working day before reply_due, on
     escalation): once per person and day. A reminder sent adds a 提醒 step. Returns how many messages were new."""
-    subject = REMIND_SUBJECTS[occasion].format(number=notice.number, due=day_label(notice.reply_due))
+    subject = REMIND_SUBJECTS[occasion].format(number=notice.number, due=day_label(notice.answer_due))
     body = f"重点任务「{notice.task.number} {notice.task.title}」。{notice.reason}"
     new = notify(notice_readers(notice), subject, body, key=f"n{notice.pk}:{occasion}", day=on,
                  link=_link(notice), actor=actor)

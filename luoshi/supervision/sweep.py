@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.core.management.base import CommandError
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from luoshi.core import workdays
 from luoshi.core.periods import day_label, parse_day
 from luoshi.core.problems import Rejected
 from luoshi.supervision import services
-from luoshi.supervision.models import OPEN_STATES, Notice, NoticeSource, NoticeState
+from luoshi.supervision.models import OPEN_STATES, Notice, NoticeSource, NoticeState, overdue_for_reply
 from luoshi.work import queries, rules
 
 DEFAULT_REMIND_BEFORE = (7, 3)
@@ -79,8 +80,8 @@ def _open_notices(board, result):
 
 
 def _escalate(result):
-    due = (Notice.objects.filter(state=NoticeState.PENDING, first_replied_on__isnull=True, escalated_on__isnull=True,
-                                 reply_due__lt=result.on).order_by("year", "serial"))
+    due = Notice.objects.filter(overdue_for_reply(result.on)).order_by("year", "serial")  # escalate() skips those
+    # escalated already for the answer they wait for
     for notice in due:
         escalation = services.escalate(None, notice, on=result.on)
         if escalation is not None:
@@ -89,9 +90,12 @@ def _escalate(result):
 
 
 def _remind_notices(result):
-    """The day before reply_due (the working day before it) for notices still waiting for a first answer."""
-    for notice in Notice.objects.filter(state=NoticeState.PENDING, reply_due__gt=result.on).select_related("task"):
-        if previous_workday(notice.reply_due) == result.on:
+    """The working day before the answer is due, for notices waiting for their first answer or for a new one after a
+    return."""
+    waiting = (Q(state=NoticeState.PENDING, reply_due__gt=result.on)
+               | Q(state=NoticeState.RETURNED, redo_due__gt=result.on))
+    for notice in Notice.objects.filter(waiting).select_related("task"):
+        if previous_workday(notice.answer_due) == result.on:
             result.reminders["notice"] += services.remind_awaiting(notice, result.on, "due_tomorrow")
 
 

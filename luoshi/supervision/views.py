@@ -16,7 +16,7 @@ from luoshi.core.periods import day_label, parse_day
 from luoshi.core.problems import Rejected
 from luoshi.orgs.models import Unit
 from luoshi.supervision import access, documents, services
-from luoshi.supervision.models import NoticeState
+from luoshi.supervision.models import NoticeState, overdue_for_reply
 from luoshi.work import access as work_access
 
 PER_PAGE = 50
@@ -42,7 +42,7 @@ def filtered_notices(user, params, today):
     if task:
         notices = notices.filter(task_id=task)
     if params.get("overdue"):
-        notices = notices.filter(state=NoticeState.PENDING, first_replied_on__isnull=True, reply_due__lt=today)
+        notices = notices.filter(overdue_for_reply(today))
     return notices.select_related("task", "unit").order_by("-year", "-serial")
 
 

@@ -157,13 +157,13 @@ def supervision(user, today):
     from django.db.models import Count, Q
 
     from luoshi.supervision import access
-    from luoshi.supervision.models import OPEN_STATES, NoticeState
+    from luoshi.supervision.models import OPEN_STATES, NoticeState, overdue_for_reply
 
     if not access.can_read_supervision(user):
         return None
     counts = access.visible_notices(user).aggregate(
         open=Count("id", filter=Q(state__in=OPEN_STATES)),
-        overdue=Count("id", filter=Q(state=NoticeState.PENDING, first_replied_on__isnull=True, reply_due__lt=today)),
+        overdue=Count("id", filter=overdue_for_reply(today)),
         replied=Count("id", filter=Q(state=NoticeState.REPLIED)))
     return {**counts, "url": reverse("supervision:notices"),
             "overdue_url": _url("supervision:notices", overdue=1),

@@ -132,7 +132,7 @@ def test_the_timeline_holds_every_step_in_date_order(story):
     assert "漏报一家企业" in correction.text and correction.unit == "商务局"
     assert "（已被更正）" in by_title[(date(2020, 3, 20), "进度报告（2020-03-20）")].text
     returned = by_title[(date(2020, 5, 21), f"{story.notice.number} 退回")]
-    assert returned.person == "李督查" and returned.text == "请写明完成时间"
+    assert returned.person == "李督查" and returned.text == "请写明完成时间（请于2020年5月28日前重新答复）"  # the new deadline with it
 
 
 def test_a_milestones_chain_keeps_its_own_plan_changes_and_notices(story):

@@ -11,7 +11,7 @@ from luoshi.notify.models import Message
 from luoshi.supervision import services
 from luoshi.supervision.models import Notice, NoticeCounter, NoticeStep
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]
 
 
 def test_notices_are_numbered_without_gaps_per_year_and_a_second_open_notice_on_a_task_is_refused(plan, cast):
@@ -153,3 +153,46 @@ def test_notice_messages_reach_only_people_who_may_open_the_notice(plan, cast, m
     other = services.open_notice(cast.li_ducha, plan.t1, on=may_12)
     services.remind_awaiting(other, may_12, "opened")
     assert Message.objects.filter(recipient=cast.zhou_shangwu, link__contains=f"/supervision/notices/{other.pk}/").exists()
+
+
+def test_a_returned_notice_gets_a_new_deadline_and_escalates_past_it(notice, cast, client_for):
+    import io
+
+    import time_machine
+    from django.core.management import call_command
+
+    services.reply(cast.zhou_shangwu, notice, "已约谈企业。", on=date(2020, 5, 14))
+    services.return_notice(cast.li_ducha, notice, "整改措施不具体。", on=date(2020, 5, 15))  # Friday
+    notice.refresh_from_db()
+    # five working days from the return: Mon 18 … Fri 22 May; the first answer's deadline (Tue 19 May) is kept
+    assert (notice.reply_due, notice.returned_on, notice.redo_due) == (date(2020, 5, 19), date(2020, 5, 15), date(2020, 5, 22))
+    assert notice.answer_due == date(2020, 5, 22)
+    assert notice.steps.get(kind="returned").text == "整改措施不具体。（请于2020年5月22日前重新答复）"
+    assert Message.objects.filter(recipient=cast.zhou_shangwu, subject=f"{notice.number}被退回，请于2020年5月22日前重新答复").exists()
+    assert not services.is_overdue_for_reply(notice, date(2020, 5, 22))
+    assert services.is_overdue_for_reply(notice, date(2020, 5, 25))
+    with time_machine.travel("2020-05-25 09:00 +0800", tick=False):
+        page = client_for("li_ducha").get("/supervision/notices/?overdue=1").content.decode()
+        assert notice.number in page and "退回后" in page
+        call_command("supervision", "sweep", "--on", "2020-05-25", stdout=io.StringIO())
+    notice.refresh_from_db()
+    assert notice.escalated_on == date(2020, 5, 25)
+    assert "退回后逾期未答复（答复时限2020年5月22日），升级督办" in notice.steps.get(kind="escalated").text
+    # once per round: the next sweep does not escalate it again
+    with time_machine.travel("2020-05-26 09:00 +0800", tick=False):
+        call_command("supervision", "sweep", "--on", "2020-05-26", stdout=io.StringIO())
+    assert notice.steps.filter(kind="escalated").count() == 1
+
+
+def test_the_migration_gives_notices_returned_before_it_the_deadline_a_return_now_sets(notice, cast):
+    import importlib
+
+    from django.apps import apps
+
+    services.reply(cast.zhou_shangwu, notice, "已约谈企业。", on=date(2020, 5, 14))
+    services.return_notice(cast.li_ducha, notice, "整改措施不具体。", on=date(2020, 5, 15))
+    Notice.objects.filter(pk=notice.pk).update(returned_on=None, redo_due=None)  # as a return left it before
+    migration = importlib.import_module("luoshi.supervision.migrations.0002_notice_returned_redo_due")
+    migration.date_returned_notices(apps, None)
+    notice.refresh_from_db()
+    assert (notice.returned_on, notice.redo_due) == (date(2020, 5, 15), date(2020, 5, 22))
