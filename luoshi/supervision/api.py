@@ -33,7 +33,7 @@ def notice_out(n, steps=False):
            "leader": n.leader_name, "region": n.region.code, "reason": n.reason, "opened_on": n.opened_on,
            "reply_due": n.reply_due, "state": n.state, "state_label": n.get_state_display(),
            "escalated_on": n.escalated_on, "replied_on": n.replied_on, "first_replied_on": n.first_replied_on,
-           "source": n.source}
+           "source": n.source, "returned_on": n.returned_on, "redo_due": n.redo_due, "answer_due": n.answer_due}
     if steps:
         out["steps"] = [{"kind": s.kind, "label": s.get_kind_display(), "text": s.text, "on": s.on,
                          "by": s.by.username if s.by else None, "at": s.at} for s in n.steps.select_related("by")]

@@ -174,6 +174,10 @@ def test_a_returned_notice_gets_a_new_deadline_and_escalates_past_it(notice, cas
     with time_machine.travel("2020-05-25 09:00 +0800", tick=False):
         page = client_for("li_ducha").get("/supervision/notices/?overdue=1").content.decode()
         assert notice.number in page and "退回后" in page
+        api = client_for("zhou_shangwu").get(f"/api/v1/supervision/notices/{notice.pk}").json()
+        assert (api["reply_due"], api["redo_due"], api["answer_due"]) == ("2020-05-19", "2020-05-22", "2020-05-22")
+        overdue = client_for("li_ducha").get("/api/v1/supervision/notices?overdue=1").json()
+        assert notice.number in str(overdue)
         call_command("supervision", "sweep", "--on", "2020-05-25", stdout=io.StringIO())
     notice.refresh_from_db()
     assert notice.escalated_on == date(2020, 5, 25)
