@@ -15,6 +15,10 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt_install chromium fonts-noto-cjk
 fi
 if [ -z "$(fc-list :lang=zh 2>/dev/null | head -1)" ]; then apt_install fonts-noto-cjk || true; fi
+if ! command -v soffice >/dev/null 2>&1; then
+  echo "== 安装 LibreOffice Writer（会议材料 .docx 能否打开的测试需要）"
+  apt_install libreoffice-writer-nogui || echo "   未能安装 LibreOffice：该测试将跳过"
+fi
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   echo "== 安装 Debian nginx（多服务器部署测试 tests/deploy 需要）"
   apt_install nginx

@@ -12,6 +12,8 @@ python-docx and openpyxl, and hold the text less the refused characters, with no
 
 import csv
 import io
+import shutil
+import subprocess
 import zipfile
 from datetime import date
 from types import SimpleNamespace
@@ -386,3 +388,15 @@ def test_json_bodies_are_only_parsed_for_text_not_judged_otherwise(scene):
     for body in ["{not json", "[" * 100_000]:
         response = client.post(f"/api/v1/work/tasks/{scene.plan.t1.pk}/reports", body, content_type="application/json")
         assert 400 <= response.status_code < 500 and "error" in response.json()
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice（soffice）未安装：apt-get install libreoffice-writer-nogui")
+def test_libreoffice_renders_the_meeting_pack_of_stored_hostile_text_to_a_pdf(stored, client_for, tmp_path):
+    response = client_for("zhao_fagai").get(f"/briefings/meetings/{stored.meeting.pk}/pack.docx")
+    (tmp_path / "pack.docx").write_bytes(response.content)
+    done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "pack.docx")],
+                          capture_output=True, text=True, timeout=180)
+    pdf = tmp_path / "pack.pdf"
+    assert done.returncode == 0 and pdf.exists(), done.stdout + done.stderr
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000  # pages drawn, not an empty shell
