@@ -292,6 +292,9 @@ def escalate(actor, notice, *, on=None):
     notice.escalated_on = on
     notice.save(update_fields=["escalated_on"])
     names = "、".join(u.get_full_name() or u.username for u in users) or "（无可通知的领导账号）"
+    leader = notice.task.leader or notice.leader
+    if not (leader is not None and leader.user_id and leader.user.is_active) and notice.leader_name:
+        names = f"{notice.region.name}领导{names}（责任领导{notice.leader_name}未开通账号）"
     after_return = "退回后" if notice.state == NoticeState.RETURNED else ""
     text = f"{notice.unit.name}{after_return}逾期未答复（答复时限{day_label(notice.answer_due)}），升级督办，报{names}"
     _add_step(notice, StepKind.ESCALATED, text, on, actor)

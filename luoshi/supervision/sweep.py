@@ -49,6 +49,9 @@ def previous_workday(day):
 
 
 def sweep(on):
+    today = timezone.localdate()
+    if on > today:  # it would write notices, steps and messages dated in the future
+        raise Rejected(f"巡查日期（{day_label(on)}）晚于今天（{day_label(today)}），不能按尚未到来的日子开具或升级督办单")
     result = SweepResult(on=on)
     board = queries.board(on)
     result.fallback_years = sorted(set(board.fallback_years) | set(workdays.fallback_years([on])))
@@ -175,7 +178,8 @@ def report_lines(result):
 def run_sweep_command(command, on):
     try:
         day = parse_day(on, "巡查日期") if on else timezone.localdate()
+        result = sweep(day)
     except Rejected as exc:
         raise CommandError("；".join(exc.messages))
-    for line in report_lines(sweep(day)):
+    for line in report_lines(result):
         command.stdout.write(line)

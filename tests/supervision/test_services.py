@@ -200,3 +200,15 @@ def test_the_migration_gives_notices_returned_before_it_the_deadline_a_return_no
     migration.date_returned_notices(apps, None)
     notice.refresh_from_db()
     assert (notice.returned_on, notice.redo_due) == (date(2020, 5, 15), date(2020, 5, 22))
+
+
+def test_an_escalation_past_a_leader_without_an_account_says_to_whom_and_why(plan, cast):
+    from luoshi.work.models import Task
+
+    Task.objects.filter(pk=plan.t2.pk).update(leader_name="陈立新")  # a 分管领导 named in the plan, with no account
+    plan.t2.refresh_from_db()
+    notice = services.open_notice(cast.li_ducha, plan.t2, on=date(2020, 5, 12))
+    assert notice.leader_name == "陈立新"
+    escalation = services.escalate(None, notice, on=date(2020, 5, 20))
+    assert [u.username for u in escalation.users] == ["sun_leader"]  # 济阳区's leader instead
+    assert notice.steps.get(kind="escalated").text.endswith("升级督办，报济阳区领导孙区长（责任领导陈立新未开通账号）")

@@ -5,6 +5,7 @@ from datetime import date
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 from luoshi.notify.models import Message
@@ -118,10 +119,20 @@ def test_a_report_due_tomorrow_is_reminded_unless_the_period_has_its_report(plan
 
 
 def test_a_sweep_in_a_year_the_holiday_calendar_does_not_cover_says_so(plan, cast):
-    out = run("2031-03-04")
+    with time_machine.travel("2031-03-04 07:30 +0800", tick=False):
+        out = run("2031-03-04")
     assert "注意：2031 年不在节假日日历范围内，按周一至周五计算工作日。" in out
     # Tue 4 Mar 2031 + 5 working days, Monday to Friday: Tue 11 Mar
     assert Notice.objects.filter(year=2031).first().reply_due == date(2031, 3, 11)
+
+
+def test_a_sweep_of_a_day_still_to_come_is_refused_in_chinese_and_nothing_happens(plan, cast):
+    with time_machine.travel("2020-05-12 07:30 +0800", tick=False):
+        with pytest.raises(CommandError, match="巡查日期（2020年5月13日）晚于今天（2020年5月12日）"):
+            run("2020-05-13")
+        assert counts() == (0, 0, 0)
+        run("2020-05-12")  # today's is the sweep of every morning
+    assert counts()[0] > 0
 
 
 def test_a_sweep_date_that_is_not_a_date_is_refused_in_chinese_and_nothing_happens(plan, cast):
