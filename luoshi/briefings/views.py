@@ -15,7 +15,7 @@ from luoshi.briefings.models import SECTION_TEXT_MAX, MeetingState
 from luoshi.core.problems import Rejected
 from luoshi.indicators.models import Indicator
 from luoshi.orgs.access import access_for
-from luoshi.orgs.models import Region, RegionLevel, Unit
+from luoshi.orgs.models import Region, RegionLevel, Unit, UnitKind
 
 
 def _organised_regions(user):
@@ -53,6 +53,16 @@ def meeting_open(request):
     return redirect("briefings:meeting", meeting.pk)
 
 
+LEAD_UNIT_KINDS = [UnitKind.DEPARTMENT, UnitKind.OFFICE, UnitKind.TOWNSHIP]  # a meeting's decisions go to these first
+
+
+def _lead_unit_choices(region):
+    """[(kind label, units)] a follow-up item may be led by: the region's departments, offices and towns, in that
+    order (its village committees are not lead units of a district meeting's decisions)."""
+    units = Unit.objects.filter(region__code__startswith=region.prefix, kind__in=LEAD_UNIT_KINDS).order_by("code")
+    return [(kind.label, group) for kind in LEAD_UNIT_KINDS if (group := [u for u in units if u.kind == kind])]
+
+
 @login_required
 def meeting_detail(request, pk, problems=None, posted=None):
     meeting = access.get_meeting_for_user(request.user, pk)
@@ -68,7 +78,7 @@ def meeting_detail(request, pk, problems=None, posted=None):
         "meeting": meeting, "rows": rows, "whole": whole, "summary": queries.submission_summary(rows) if whole else [],
         "follow_ups": queries.follow_up_rows(meeting, timezone.localdate()) if whole else [],
         "can_organise": organiser, "can_record": recorder, "closed": meeting.state == MeetingState.CLOSED,
-        "units": Unit.objects.filter(region__code__startswith=meeting.region.prefix).order_by("code") if recorder else [],
+        "units": _lead_unit_choices(meeting.region) if recorder else [],
         "pack_refusal": pack_refusal(request.user, meeting), "problems": problems, "posted": posted or {},
     }, status=400 if problems else 200)
 

@@ -95,3 +95,14 @@ def test_the_analysis_office_gets_the_plan_controls_on_a_follow_up_tasks_page(cl
     assert "调整计划" in html  # the plan is not set: the office changes the due date on the page
     ordinary = client_for("zhao_fagai").get("/work/")
     assert ordinary.status_code == 200
+
+
+def test_the_lead_unit_list_offers_departments_offices_and_towns_and_no_village_and_selects_none(cast, meeting,
+                                                                                                client_for):
+    body = client_for("zhao_fagai").get(f"/briefings/meetings/{meeting.pk}/").content.decode()
+    select = body[body.index('<select name="lead_unit"'):]
+    select = select[:select.index("</select>")]
+    assert select.index('<option value="">请选择牵头单位</option>') < select.index('label="区直部门"') \
+        < select.index('label="机关办公室"') < select.index('label="镇街政府"')
+    assert "区发展和改革局" in select and "济阳街道办事处" in select
+    assert "村民委员会" not in select and "居民委员会" not in select and " selected" not in select
