@@ -132,13 +132,14 @@ def work(user, today):
 
 
 def daily(user, today):
-    """Today's missing village reports in the reader's area (the first active form)."""
+    """Today's missing village reports in the reader's area (the first active form): the district's for its readers,
+    a town's for its government."""
     from django.db.models import Q
 
     from luoshi.daily import access, queries
     from luoshi.orgs.models import Region, RegionLevel
 
-    if not access.is_district_reader(user):
+    if not (access.is_district_reader(user) or access.town_regions(user)):
         return None
     area = access.home_area(user)
     if area is None and access.access_for(user).is_admin:
@@ -171,7 +172,7 @@ def supervision(user, today):
 
 
 def unit_home(user, today):
-    """A unit: its milestones due within two weeks (or already late) and its open notices."""
+    """A unit: its milestones already late (oldest first), those due within two weeks, and its open notices."""
     from luoshi.supervision import access as supervision_access
     from luoshi.supervision.models import OPEN_STATES
     from luoshi.work import access, rules
@@ -179,16 +180,18 @@ def unit_home(user, today):
 
     if not access.can_read_work(user):
         return None
-    due = list(Milestone.objects.filter(task__in=access.reporting_task_ids(user), done_on__isnull=True,
-                                        due__lte=today + timedelta(days=DUE_SOON_DAYS))
-               .select_related("task").order_by("due", "number")[:10])
-    for m in due:  # late as key work judges it: past the effective due date (a holiday moves it)
+    open_ones = list(Milestone.objects.filter(task__in=access.reporting_task_ids(user), done_on__isnull=True,
+                                              due__lte=today + timedelta(days=DUE_SOON_DAYS))
+                     .select_related("task").order_by("due", "number")[:40])
+    for m in open_ones:  # late as key work judges it: past the effective due date (a holiday moves it)
         m.late = rules.milestone_status(due=m.due, as_of=today).status in (rules.OVERDUE, rules.SERIOUSLY_OVERDUE)
+    late = [m for m in open_ones if m.late][:10]
+    due = [m for m in open_ones if not m.late][:10]
     notices = []
     if supervision_access.can_read_supervision(user):
         notices = list(supervision_access.visible_notices(user).filter(state__in=OPEN_STATES)
                        .select_related("task").order_by("reply_due")[:10])
-    return {"due": due, "notices": notices, "days": DUE_SOON_DAYS, "url": reverse("work:mine")}
+    return {"late": late, "due": due, "notices": notices, "days": DUE_SOON_DAYS, "url": reverse("work:mine")}
 
 
 def reporter_home(user, today):
@@ -217,4 +220,5 @@ def build(user, access):
         context["reporter"] = reporter_home(user, today)
     if access.has_role(Role.UNIT):
         context["unit"] = unit_home(user, today)
+        context["daily"] = daily(user, today)  # a town government: its villages' reports today
     return context

@@ -124,5 +124,29 @@ def test_a_units_milestone_due_on_a_holiday_is_not_late_before_its_effective_due
     from tests.work.conftest import build_plan
 
     build_plan(cast)
-    late = {m.number: m.late for m in unit_home(cast.zhou_shangwu, date(2020, 5, 6))["due"]}
-    assert late["1.1"] is True and late["1.2"] is False
+    home = unit_home(cast.zhou_shangwu, date(2020, 5, 6))
+    assert [m.number for m in home["late"]] == ["1.1"] and [m.number for m in home["due"]] == ["1.2"]
+
+
+def test_a_units_home_lists_milestones_late_for_months_apart_from_those_due_soon_and_a_town_sees_its_villages(
+        cast, client_for):
+    import time_machine
+
+    from tests.daily.conftest import build_form
+    from tests.work.conftest import build_plan
+
+    build_plan(cast)
+    build_form(cast)  # 东关村 and 西街社区 of 济阳街道 report daily from 1 April 2020
+    with time_machine.travel("2020-06-20 10:00 +0800", tick=False):
+        body = client_for("sun_jiedao").get("/").content.decode()  # 济阳街道: responsible on task 1
+    unit = body[body.index('id="home-unit"'):]
+    late = unit[unit.index('id="home-unit-late"'):unit.index('id="home-unit-due"')]
+    soon = unit[unit.index('id="home-unit-due"'):]
+    # 1.1 (30 Apr) and 1.2 (1 May) are weeks late: listed as late, not as "due in 14 days"; 1.3 (30 Jun) is due soon
+    assert "完成项目洽谈" in late and "签订合作协议" in late and "2020年4月30日到期，已逾期" in late
+    assert "项目开工" in soon[:soon.index("</ul>")] and "完成项目洽谈" not in soon
+    daily = body[body.index('id="dash-daily"'):]
+    daily = daily[:daily.index("</section>")]
+    assert "今日村居日报" in daily and "缺报 <strong" in daily and "应报 2" in daily  # its two villages, none reported
+    other = client_for("zhou_shangwu").get("/").content.decode()
+    assert 'id="dash-daily"' not in other  # a department has no villages
