@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
 STRENGTH, MIDDLE, WEAKNESS = "strength", "middle", "weakness"
-LIGHT_LABELS = {GREEN: "正常", YELLOW: "预警", RED: "滞后", None: "—"}
+LIGHT_LABELS = {GREEN: "绿灯", YELLOW: "黄灯", RED: "红灯", None: "—"}  # as key work names its lights
 BAND_LABELS = {STRENGTH: "长项", MIDDLE: "中档", WEAKNESS: "短板", None: "—"}
 HUNDRED = Decimal(100)
 

@@ -82,7 +82,7 @@ def test_table_and_matrix_export_to_xlsx(client_for, scene):
     assert [c.value for c in sheet[1]][:11] == ["指标", "单位", "累计值", "同比增长%", "全市位次", "位次变化", "年度目标", "完成进度%",
                                                 "序时进度%", "差(百分点)", "状态"]
     retail = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "社会消费品零售总额")
-    assert retail[2:11] == (31.7, 3.5, "2/6", 3, "100亿元，增长6%", 31.7, 25, 6.7, "正常")
+    assert retail[2:11] == (31.7, 3.5, "2/6", 3, "100亿元，增长6%", 31.7, 25, 6.7, "绿灯")
     response = client.get("/indicators/matrix/export.xlsx?city=370100&period=2020-03")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(1, 1).value == "地区" and sheet.max_row == 7
