@@ -14,7 +14,7 @@ from luoshi.core.periods import period_code, period_label
 from luoshi.core.ranking import competition_ranks
 from luoshi.core.sql import read_connection
 from luoshi.indicators import rules
-from luoshi.indicators.models import Figure, Indicator, Target
+from luoshi.indicators.models import Figure, Frequency, Indicator, Target
 from luoshi.indicators.peers import ranks_of
 from luoshi.orgs.models import Region
 
@@ -36,13 +36,38 @@ def peer_ids(region):
     return list(Region.objects.filter(parent_id=region.parent_id, level=region.level).values_list("pk", flat=True))
 
 
+def read_period(indicator, period):
+    """The period an indicator's figure is read for in the month `period`: the month itself, or for a quarterly
+    indicator (GDP, 居民收入) its latest quarter up to that month in the same year (1-11月 → 1-9月); None before the
+    year's first quarter has ended."""
+    if indicator.frequency != Frequency.QUARTERLY or period.month % 3 == 0:
+        return period
+    return date(period.year, period.month - period.month % 3, 1) if period.month > 3 else None
+
+
 def table(region, period, indicators=None):
-    """One row per indicator with a figure or a target: the figures and every judgement (the CLI's JSON keys)."""
+    """One row per indicator with a figure or a target: the figures and every judgement (the CLI's JSON keys). A
+    quarterly indicator is read at its latest quarter (`read_period`): its row's period says which, `latest_quarter`
+    is true and `period_note` labels it (1-9月)."""
     indicators = indicators if indicators is not None else list(Indicator.objects.all())
-    by_id = {i.pk: i for i in indicators}
-    figures = {f[0]: f[1:] for f in Figure.objects.filter(region=region, period=period, current=True)
-               .values_list("indicator_id", "value", "growth", "version", "arrived_at", "source")}
     targets = {t.indicator_id: t for t in Target.objects.filter(region=region, year=period.year)}
+    groups = defaultdict(list)
+    for indicator in indicators:
+        groups[read_period(indicator, period) or period].append(indicator)
+    rows = {}
+    for read, group in groups.items():
+        for row in _rows(region, read, group, targets):
+            row["latest_quarter"] = read != period
+            row["period_note"] = f"1-{read.month}月" if read != period else ""  # how pages and the pack label it
+            rows[row["indicator"]] = row
+    return [rows[i.code] for i in indicators if i.code in rows]
+
+
+def _rows(region, period, indicators, targets):
+    """table()'s rows of these indicators, all read for one period."""
+    figures = {f[0]: f[1:] for f in Figure.objects.filter(region=region, period=period, current=True,
+                                                           indicator__in=[i.pk for i in indicators])
+               .values_list("indicator_id", "value", "growth", "version", "arrived_at", "source")}
     shown = [i for i in indicators if i.pk in figures or i.pk in targets]
     # The latest earlier period with a growth figure, per indicator: one backward probe of the (region, indicator,
     # period) index each, instead of grouping all of the region's history.

@@ -221,3 +221,13 @@ def test_the_meeting_page_links_to_the_pack_and_its_word_file_for_those_who_may_
     assert "该会议的材料尚未向责任单位发布" in _pack_links(unit, meeting)  # says why, not a dead link
     services.publish(cast.zhao_fagai, meeting)
     assert f'href="/briefings/meetings/{meeting.pk}/pack.docx"' in _pack_links(unit, meeting)
+
+
+def test_the_pack_labels_a_quarterly_indicator_read_at_its_latest_quarter():
+    from luoshi.briefings.pack.word import indicator_cells
+
+    row = {"name": "地区生产总值", "unit": "亿元", "value": 78.5, "growth": -3.2, "target_value": None,
+           "target_growth": 7, "completion": None, "time_progress": None, "gap": None, "light_text": "红灯",
+           "rank_text": "第2位/共3个", "rank_change": None, "gap_first": 4.7, "gap_next": 1, "band_text": "短板"}
+    assert indicator_cells(row)[0] == "地区生产总值"
+    assert indicator_cells({**row, "period_note": "1-3月"})[0] == "地区生产总值（1-3月）"

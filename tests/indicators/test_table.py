@@ -134,3 +134,18 @@ def test_thresholds_can_be_changed_per_deployment(scene, settings):
     settings.LUOSHI_INDICATOR_RED_GAP = -3
     retail = by_code(queries.table(scene["370115"], FEB))["retail"]
     assert (retail["gap"], retail["light"], retail["band"]) == (-3.82, "red", "weakness")
+
+
+def test_a_quarterly_indicator_shows_its_latest_quarter_in_a_monthly_table_labelled(scene, catalog, client_for):
+    # GDP is quarterly: 1-3月's figures stand in the April and May tables, ranked as in 1-3月, and say so
+    figures(catalog, scene, "gdp", MAR, {"370115": -3.2, "370102": 1.5, "370103": -5.0}, {"370115": Decimal("78.5")})
+    may = by_code(queries.table(scene["370115"], date(2020, 5, 1)))
+    gdp = may["gdp"]
+    assert (gdp["period"], gdp["value"], gdp["growth"], gdp["rank"], gdp["peers"]) == ("2020-03", 78.5, -3.2, 2, 3)
+    assert gdp["latest_quarter"] is True and gdp["period_note"] == "1-3月"
+    march = by_code(queries.table(scene["370115"], MAR))["gdp"]
+    assert march["latest_quarter"] is False and march["period_note"] == "" and march["rank"] == 2
+    assert "gdp" not in by_code(queries.table(scene["370115"], FEB))  # before the first quarter has ended: nothing
+    page = client_for("zhao_fagai").get("/indicators/?region=370115&period=2020-05").content.decode()
+    row = page[page.index(">地区生产总值</a>"):]
+    assert "（1-3月）</small>" in row[:row.index("</td>")]

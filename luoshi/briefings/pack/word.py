@@ -158,7 +158,8 @@ def _table(document, header, rows, widths=None, fills=None, size=SIZE_5):
 
 def indicator_cells(row):
     """The table's cells for one indicator, in TABLE_COLUMNS order (the print page shows the same)."""
-    return [row["name"], row["unit"] or "—", number(row["value"]), number(row["growth"]), number(row["target_value"]),
+    name = f"{row['name']}（{row['period_note']}）" if row.get("period_note") else row["name"]
+    return [name, row["unit"] or "—", number(row["value"]), number(row["growth"]), number(row["target_value"]),
             number(row["target_growth"]), number(row["completion"]), number(row["time_progress"]), points(row["gap"]),
             row["light_text"], row["rank_text"], points(row["rank_change"]), number(row["gap_first"]),
             number(row["gap_next"]), row["band_text"]]
