@@ -231,3 +231,16 @@ def test_the_pack_labels_a_quarterly_indicator_read_at_its_latest_quarter():
            "rank_text": "第2位/共3个", "rank_change": None, "gap_first": 4.7, "gap_next": 1, "band_text": "短板"}
     assert indicator_cells(row)[0] == "地区生产总值"
     assert indicator_cells({**row, "period_note": "1-3月"})[0] == "地区生产总值（1-3月）"
+
+
+def test_the_packs_key_work_counts_only_tasks_begun_by_the_periods_end(cast, owners):
+    from luoshi.work import services as work_services
+    from tests.work.conftest import build_plan
+
+    build_plan(cast)  # 双招双引 and 合村并点, begun in February and March 2020
+    later = work_services.save_campaign(None, name="2026年营商环境攻坚", order=5)
+    work_services.save_task(None, campaign=later, number="9", title="一网通办", lead_unit=cast.units.shangwu,
+                            start=date(2026, 1, 1), deadline=date(2026, 12, 31))
+    pack = assemble.build(cast.jiyang, date(2020, 3, 1), today=date(2020, 4, 20))
+    names = [c["name"] for c in pack.work["campaigns"]]
+    assert "双招双引" in names and "2026年营商环境攻坚" not in names

@@ -204,7 +204,8 @@ def _work(region, period, as_of, today):
     from luoshi.work import queries as work_queries
     from luoshi.work import rules as work_rules
 
-    board = work_queries.board(as_of, Q(lead_unit__region__code__startswith=region.prefix))
+    # Only the tasks that had begun by the period's end: a plan made later is no part of that period's delivery.
+    board = work_queries.board(as_of, Q(lead_unit__region__code__startswith=region.prefix, start__lte=as_of))
     campaigns = []
     for campaign_id, counts in board.by_campaign().items():
         lights = counts["light"]
