@@ -88,3 +88,8 @@ def accept(request, notice_id: int, payload: TextIn):
 def return_notice(request, notice_id: int, payload: TextIn):
     return _act(request, notice_id, "decide", lambda n: services.return_notice(request.user, n, payload.text))
 
+
+
+@router.post("/notices/{notice_id}/escalate", summary="升级督办（督查室：逾期未答复的督办单报责任领导）")
+def escalate(request, notice_id: int):
+    return _act(request, notice_id, "decide", lambda n: services.escalate(request.user, n))

@@ -281,10 +281,17 @@ class Escalation:
 
 @transaction.atomic
 def escalate(actor, notice, *, on=None):
-    """Raise a notice not answered by its reply_due to the task's leader (or the region's leaders), once.
+    """Raise a notice not answered by its reply_due to the task's leader (or the region's leaders), once: by the
+    daily sweep (actor None) or by the office at once (a person: refused in Chinese when there is nothing to raise).
     Returns an Escalation, or None when there is nothing to do (answered, not yet due, escalated already)."""
     on = on or _today()
     notice = _locked(notice)
+    if _person(actor):
+        access.require_decider(actor, notice)
+        if escalated_this_round(notice):
+            raise Rejected(f"{notice.number}已于{day_label(notice.escalated_on)}升级督办")
+        if not is_overdue_for_reply(notice, on):
+            raise Rejected(f"{notice.number}未逾期（答复时限{day_label(notice.answer_due)}），不能升级督办")
     if escalated_this_round(notice) or not is_overdue_for_reply(notice, on):
         return None
     users = escalation_users(notice)

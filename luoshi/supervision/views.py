@@ -110,6 +110,8 @@ def _detail_context(request, notice):
     return {"notice": notice, "steps": notice.steps.select_related("by"), "copied": notice.copied_units.all(),
             "can_answer": can_answer, "can_decide": can_decide and notice.state == NoticeState.REPLIED,
             "can_remind": can_decide and notice.state in (NoticeState.PENDING, NoticeState.RETURNED),
+            "can_escalate": can_decide and services.is_overdue_for_reply(notice, timezone.localdate())
+            and not services.escalated_this_round(notice),
             "overdue": services.is_overdue_for_reply(notice, timezone.localdate())}
 
 
@@ -150,6 +152,12 @@ def notice_return(request, pk):
 def notice_accept(request, pk):
     return _act(request, pk, "decide", lambda n: services.accept(request.user, n, request.POST.get("text", "")),
                 "{number}已办结。")
+
+
+@login_required
+@require_POST
+def notice_escalate(request, pk):
+    return _act(request, pk, "decide", lambda n: services.escalate(request.user, n), "{number}已升级督办，已通知责任领导。")
 
 
 @login_required

@@ -212,3 +212,29 @@ def test_an_escalation_past_a_leader_without_an_account_says_to_whom_and_why(pla
     escalation = services.escalate(None, notice, on=date(2020, 5, 20))
     assert [u.username for u in escalation.users] == ["sun_leader"]  # 济阳区's leader instead
     assert notice.steps.get(kind="escalated").text.endswith("升级督办，报济阳区领导孙区长（责任领导陈立新未开通账号）")
+
+
+def test_the_office_escalates_an_overdue_notice_at_once_on_the_page_and_the_api_and_nobody_else_does(
+        notice, cast, client_for):
+    import time_machine
+
+    url = f"/supervision/notices/{notice.pk}"
+    assert 'id="escalate-form"' not in client_for("li_ducha").get(url + "/").content.decode()  # not overdue on 12 May
+    refused = client_for("li_ducha").post(url + "/escalate")
+    assert refused.status_code == 400 and "未逾期（答复时限2020年5月19日），不能升级督办" in refused.content.decode()
+    with time_machine.travel("2020-05-20 09:00 +0800", tick=False):
+        assert client_for("zhou_shangwu").post(url + "/escalate").status_code in (403, 404)  # the unit may not
+        assert client_for("zhou_shangwu").post(f"/api/v1/supervision/notices/{notice.pk}/escalate",
+                                               content_type="application/json").status_code in (403, 404)
+        notice.refresh_from_db()
+        assert notice.escalated_on is None
+        page = client_for("li_ducha").get(url + "/").content.decode()
+        assert 'id="escalate-form"' in page
+        done = client_for("li_ducha").post(url + "/escalate")
+        assert done.status_code == 302
+        notice.refresh_from_db()
+        assert notice.escalated_on == date(2020, 5, 20)
+        assert Message.objects.filter(recipient=cast.sun_leader, subject__startswith="升级督办").exists()
+        again = client_for("li_ducha").post(f"/api/v1/supervision/notices/{notice.pk}/escalate",
+                                            content_type="application/json")
+        assert again.status_code == 400 and "已于2020年5月20日升级督办" in again.json()["error"]
