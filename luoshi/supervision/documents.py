@@ -26,8 +26,11 @@ def facts(notice):
     if notice.milestone_id:
         m = notice.milestone
         rows.append(("督办节点", f"{m.number} {m.title}（完成时限{day_label(m.due)}）"))
-    rows += [("开具日期", day_label(notice.opened_on)), ("答复时限", day_label(notice.reply_due)),
-             ("办理状态", notice.get_state_display() + (f"（{day_label(notice.escalated_on)}升级督办）" if notice.escalated_on else ""))]
+    rows += [("开具日期", day_label(notice.opened_on)), ("答复时限", day_label(notice.reply_due))]
+    if notice.redo_due:
+        rows.append(("退回后答复时限", f"{day_label(notice.redo_due)}（{day_label(notice.returned_on)}退回）"))
+    escalated = f"（{day_label(notice.escalated_on)}升级督办）" if notice.escalated_on else ""
+    rows.append(("办理状态", notice.get_state_display() + escalated))
     return rows
 
 
@@ -77,7 +80,7 @@ def notice_docx(notice) -> bytes:
         _text(doc.add_paragraph(), line, 10.5)
 
     ask = doc.add_paragraph()
-    _text(ask, f"请{notice.unit.name}于{day_label(notice.reply_due)}前将办理情况书面报{office_name(notice)}。", 12)
+    _text(ask, f"请{notice.unit.name}于{day_label(notice.answer_due)}前将办理情况书面报{office_name(notice)}。", 12)
     sign = doc.add_paragraph()
     sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _text(sign, f"{office_name(notice)}\n{day_label(notice.opened_on)}", 12)

@@ -172,7 +172,7 @@ def notice_print(request, pk):
     return render(request, "supervision/print.html", {
         "notice": notice, "facts": documents.facts(notice), "steps": documents.step_lines(notice),
         "office": documents.office_name(notice), "opened": day_label(notice.opened_on),
-        "reply_due": day_label(notice.reply_due)})
+        "reply_due": day_label(notice.answer_due)})
 
 
 @login_required

@@ -238,3 +238,18 @@ def test_the_office_escalates_an_overdue_notice_at_once_on_the_page_and_the_api_
         again = client_for("li_ducha").post(f"/api/v1/supervision/notices/{notice.pk}/escalate",
                                             content_type="application/json")
         assert again.status_code == 400 and "已于2020年5月20日升级督办" in again.json()["error"]
+
+
+def test_the_printed_and_word_notice_ask_for_the_answer_by_the_deadline_the_return_set(notice, cast, client_for):
+    import io
+
+    from docx import Document
+
+    services.reply(cast.zhou_shangwu, notice, "已约谈企业。", on=date(2020, 5, 14))
+    services.return_notice(cast.li_ducha, notice, "整改措施不具体。", on=date(2020, 5, 15))
+    printed = client_for("li_ducha").get(f"/supervision/notices/{notice.pk}/print").content.decode()
+    assert "于2020年5月22日前将办理情况书面报" in printed
+    document = Document(io.BytesIO(client_for("li_ducha").get(f"/supervision/notices/{notice.pk}/docx").content))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "于2020年5月22日前将办理情况书面报" in text and "2020年5月22日（2020年5月15日退回）" in text
