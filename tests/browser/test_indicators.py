@@ -74,3 +74,16 @@ def test_matrix_page_sorts_by_an_indicator(page, live_server):
     first = page.locator("#matrix tbody tr").first.get_attribute("data-region")
     assert first == "370103"
     keep_screenshot(page, "indicators-matrix.png")
+
+
+def test_on_a_phone_each_indicators_light_stays_beside_its_name_while_the_table_scrolls(phone_page, live_server):
+    cast = seed()
+    sign_in(phone_page, live_server, "qian_tongji", cast.password)
+    phone_page.goto(f"{live_server.url}/indicators/?region=370115&period=2020-03")
+    name_cell = phone_page.locator("tr[data-indicator=retail] td").first
+    assert name_cell.locator(".light.phone-only").is_visible()  # the judgement is in the first column on a phone
+    before = name_cell.bounding_box()["x"]
+    phone_page.evaluate("() => { document.querySelector('#indicator-table').closest('.table-wrap').scrollLeft = 400; }")
+    assert abs(name_cell.bounding_box()["x"] - before) < 1  # the name column stays while the numbers scroll under it
+    assert phone_page.evaluate("() => document.scrollingElement.scrollWidth <= window.innerWidth + 1")
+    keep_screenshot(phone_page, "indicators-table-phone.png", full_page=False)
