@@ -111,3 +111,20 @@ class NoticeCounter(models.Model):
 
     year = models.PositiveSmallIntegerField("年度", primary_key=True)
     last = models.PositiveIntegerField("最后序号", default=0)
+
+
+def step_attachment_path(instance, filename):
+    return f"supervision/notices/{instance.step.notice_id}/{instance.step_id}/{filename}"
+
+
+class StepAttachment(models.Model):
+    """A file sent with a step (a unit's answer: "见附件"), kept with the step; never changed."""
+
+    step = models.ForeignKey(NoticeStep, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=step_attachment_path, max_length=300)
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "督办环节附件"

@@ -2,6 +2,7 @@
 NoticeStep row and an audit entry, Chinese errors. An actor None is the system (the sweep, the CLI, the demo)."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,8 +17,9 @@ from luoshi.notify.services import queue_message, supervision_kind
 from luoshi.orgs.models import Person, Region, RegionLevel, Role, RoleAssignment
 from luoshi.supervision import access
 from luoshi.supervision.models import (OPEN_STATES, Notice, NoticeCounter, NoticeSource, NoticeState, NoticeStep,
-                                       StepKind)
+                                       StepAttachment, StepKind)
 from luoshi.work import queries, rules
+from luoshi.work import services as work_services
 
 NOTICE_FIELDS = ["year", "serial", "task", "milestone", "unit", "leader", "leader_name", "region", "reason", "opened_on",
                  "reply_due", "state", "escalated_on", "replied_on", "first_replied_on", "source", "returned_on", "redo_due"]
@@ -189,10 +191,16 @@ def _text(text, label, required=True):
 
 
 @transaction.atomic
-def reply(actor, notice, text, *, on=None):
-    """The unit answers (待答复 or 退回 → 已答复)."""
+def reply(actor, notice, text, *, on=None, attachments=()):
+    """The unit answers (待答复 or 退回 → 已答复), with files if it likes (the same kinds and sizes as a progress
+    report's, work.services.check_attachment)."""
     on = on or _today()
     text = _text(text, "答复内容")
+    problems = [m for m in (work_services.check_attachment(a) for a in attachments) if m]
+    if len(attachments) > work_services.MAX_ATTACHMENTS:
+        problems.insert(0, f"附件最多 {work_services.MAX_ATTACHMENTS} 个")
+    if problems:
+        raise Rejected(problems)
     notice = _locked(notice)
     if _person(actor):
         access.require_answerer(actor, notice)
@@ -207,8 +215,13 @@ def reply(actor, notice, text, *, on=None):
     notice.replied_on = on
     notice.first_replied_on = notice.first_replied_on or on
     notice.save(update_fields=["state", "replied_on", "first_replied_on"])
-    _add_step(notice, StepKind.REPLIED, text, on, actor)
-    record(actor, "答复督办单", notice, before=before, after=snapshot(notice, NOTICE_FIELDS))
+    step = _add_step(notice, StepKind.REPLIED, text, on, actor)
+    for upload in attachments:
+        attachment = StepAttachment(step=step, name=upload.name[:200], size=upload.size)
+        attachment.file.save(Path(upload.name).name, upload, save=False)
+        attachment.save()
+    record(actor, "答复督办单", notice, before=before, after={**snapshot(notice, NOTICE_FIELDS),
+                                                          "attachments": [a.name for a in attachments]})
     return notice
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("notices/<int:pk>/accept", views.notice_accept, name="notice_accept"),
     path("notices/<int:pk>/remind", views.notice_remind, name="notice_remind"),
     path("notices/<int:pk>/escalate", views.notice_escalate, name="notice_escalate"),
+    path("notices/attachments/<int:pk>", views.step_attachment, name="step_attachment"),
     path("notices/<int:pk>/print", views.notice_print, name="notice_print"),
     path("notices/<int:pk>/docx", views.notice_docx, name="notice_docx"),
 ]

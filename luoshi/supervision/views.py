@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,7 +16,7 @@ from luoshi.core.periods import day_label, parse_day
 from luoshi.core.problems import Rejected
 from luoshi.orgs.models import Unit
 from luoshi.supervision import access, documents, services
-from luoshi.supervision.models import NoticeState, overdue_for_reply
+from luoshi.supervision.models import NoticeState, StepAttachment, overdue_for_reply
 from luoshi.work import access as work_access
 
 PER_PAGE = 50
@@ -107,7 +107,7 @@ def _detail_context(request, notice):
     user = request.user
     can_answer = access.can_answer(user, notice) and notice.state in (NoticeState.PENDING, NoticeState.RETURNED)
     can_decide = access.can_decide(user, notice)
-    return {"notice": notice, "steps": notice.steps.select_related("by"), "copied": notice.copied_units.all(),
+    return {"notice": notice, "steps": notice.steps.select_related("by").prefetch_related("attachments"), "copied": notice.copied_units.all(),
             "can_answer": can_answer, "can_decide": can_decide and notice.state == NoticeState.REPLIED,
             "can_remind": can_decide and notice.state in (NoticeState.PENDING, NoticeState.RETURNED),
             "can_escalate": can_decide and services.is_overdue_for_reply(notice, timezone.localdate())
@@ -136,8 +136,19 @@ def _act(request, pk, action, run, done):
 @login_required
 @require_POST
 def notice_reply(request, pk):
-    return _act(request, pk, "reply", lambda n: services.reply(request.user, n, request.POST.get("text", "")),
+    return _act(request, pk, "reply", lambda n: services.reply(request.user, n, request.POST.get("text", ""),
+                                                              attachments=request.FILES.getlist("attachments")),
                 "{number}已答复，等待督查室审核。")
+
+
+@login_required
+def step_attachment(request, pk):
+    """A file sent with a step, to whoever may read the notice."""
+    item = StepAttachment.objects.select_related("step").filter(pk=pk).first()
+    if item is None:
+        raise Http404("附件不存在")
+    access.get_notice_for_user(request.user, item.step.notice_id)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
 
 
 @login_required

@@ -253,3 +253,31 @@ def test_the_printed_and_word_notice_ask_for_the_answer_by_the_deadline_the_retu
     text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
         c.text for t in document.tables for row in t.rows for c in row.cells)
     assert "于2020年5月22日前将办理情况书面报" in text and "2020年5月22日（2020年5月15日退回）" in text
+
+
+def test_a_unit_answers_with_a_file_that_the_office_downloads_and_others_cannot(notice, cast, client_for, settings,
+                                                                                tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from luoshi.supervision.models import StepAttachment
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    pdf = b"%PDF-1.4\n" + b"0" * 2000 + b"\n%%EOF\n"
+    unit = client_for("zhou_shangwu")
+    refused = unit.post(f"/supervision/notices/{notice.pk}/reply", {
+        "text": "见附件。", "attachments": [SimpleUploadedFile("整改方案.exe", b"MZ\x90\x00")]})
+    assert refused.status_code == 400 and "附件「整改方案.exe」的类型不允许" in refused.content.decode()
+    notice.refresh_from_db()
+    assert notice.state == "pending" and not StepAttachment.objects.exists()  # nothing saved
+    answered = unit.post(f"/supervision/notices/{notice.pk}/reply", {
+        "text": "见附件。", "attachments": [SimpleUploadedFile("整改方案.pdf", pdf, content_type="application/pdf")]})
+    assert answered.status_code == 302
+    notice.refresh_from_db()
+    item = StepAttachment.objects.get()
+    assert notice.state == "replied" and item.step.kind == "replied" and (item.name, item.size) == ("整改方案.pdf", len(pdf))
+    page = client_for("li_ducha").get(f"/supervision/notices/{notice.pk}/").content.decode()
+    assert f'href="/supervision/notices/attachments/{item.pk}"' in page and "整改方案.pdf" in page
+    download = client_for("li_ducha").get(f"/supervision/notices/attachments/{item.pk}")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == pdf
+    assert client_for("ma_lixia").get(f"/supervision/notices/attachments/{item.pk}").status_code in (403, 404)
+    assert client_for("wu_cunju").get(f"/supervision/notices/attachments/{item.pk}").status_code in (403, 404)
