@@ -196,9 +196,7 @@ def reply(actor, notice, text, *, on=None, attachments=()):
     report's, work.services.check_attachment)."""
     on = on or _today()
     text = _text(text, "答复内容")
-    problems = [m for m in (work_services.check_attachment(a) for a in attachments) if m]
-    if len(attachments) > work_services.MAX_ATTACHMENTS:
-        problems.insert(0, f"附件最多 {work_services.MAX_ATTACHMENTS} 个")
+    problems = work_services.attachment_problems(attachments)
     if problems:
         raise Rejected(problems)
     notice = _locked(notice)
@@ -278,6 +276,11 @@ def is_overdue_for_reply(notice, on):
     return notice.state == NoticeState.RETURNED and notice.redo_due is not None and notice.redo_due < on
 
 
+def escalatable(notice, on):
+    """Overdue for its answer and not escalated for it yet: what the sweep raises, and the office may raise at once."""
+    return is_overdue_for_reply(notice, on) and not escalated_this_round(notice)
+
+
 def escalated_this_round(notice):
     """Escalated already for the answer it now waits for (a return starts a new round)."""
     if notice.escalated_on is None:
@@ -305,7 +308,7 @@ def escalate(actor, notice, *, on=None):
             raise Rejected(f"{notice.number}已于{day_label(notice.escalated_on)}升级督办")
         if not is_overdue_for_reply(notice, on):
             raise Rejected(f"{notice.number}未逾期（答复时限{day_label(notice.answer_due)}），不能升级督办")
-    if escalated_this_round(notice) or not is_overdue_for_reply(notice, on):
+    if not escalatable(notice, on):
         return None
     users = escalation_users(notice)
     before = snapshot(notice, NOTICE_FIELDS)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 from django.core.management.base import CommandError
 from django.utils import timezone
 
@@ -83,8 +83,10 @@ def _open_notices(board, result):
 
 
 def _escalate(result):
-    due = Notice.objects.filter(overdue_for_reply(result.on)).order_by("year", "serial")  # escalate() skips those
-    # escalated already for the answer they wait for
+    # Not those escalated already for the answer they wait for (services.escalated_this_round), so the sweep does
+    # not lock every long-escalated notice each morning; escalate() checks again under the lock.
+    not_yet = Q(escalated_on__isnull=True) | Q(state=NoticeState.RETURNED, escalated_on__lt=F("returned_on"))
+    due = Notice.objects.filter(overdue_for_reply(result.on), not_yet).order_by("year", "serial")
     for notice in due:
         escalation = services.escalate(None, notice, on=result.on)
         if escalation is not None:

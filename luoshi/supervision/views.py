@@ -52,6 +52,8 @@ def notice_list(request):
     today = timezone.localdate()
     notices = filtered_notices(request.user, request.GET, today)
     page = Paginator(notices, PER_PAGE).get_page(request.GET.get("page"))
+    for notice in page.object_list:
+        notice.overdue = services.is_overdue_for_reply(notice, today)
     task = None
     task_pk = _int(request.GET.get("task"))
     if task_pk:
@@ -110,8 +112,7 @@ def _detail_context(request, notice):
     return {"notice": notice, "steps": notice.steps.select_related("by").prefetch_related("attachments"), "copied": notice.copied_units.all(),
             "can_answer": can_answer, "can_decide": can_decide and notice.state == NoticeState.REPLIED,
             "can_remind": can_decide and notice.state in (NoticeState.PENDING, NoticeState.RETURNED),
-            "can_escalate": can_decide and services.is_overdue_for_reply(notice, timezone.localdate())
-            and not services.escalated_this_round(notice),
+            "can_escalate": can_decide and services.escalatable(notice, timezone.localdate()),
             "overdue": services.is_overdue_for_reply(notice, timezone.localdate())}
 
 

@@ -409,6 +409,13 @@ def check_attachment(upload):
     return None
 
 
+def attachment_problems(uploads):
+    """Problems with a set of files sent together (how many, and each one's size and type), as Chinese messages:
+    a progress report's and a notice answer's."""
+    problems = [f"附件最多 {MAX_ATTACHMENTS} 个"] if len(uploads) > MAX_ATTACHMENTS else []
+    return problems + [m for m in (check_attachment(a) for a in uploads) if m]
+
+
 @transaction.atomic
 def submit_report(actor, task, *, percent, done_text="", problems="", completions=(), attachments=(), unit=None,
                   reported_on=None, corrects=None, correction_note="", source="web", ledger=False):
@@ -485,9 +492,7 @@ def _report_problems(task, unit, percent, completions, attachments, reported_on,
             errors.append(f"节点「{milestone.title}」请填写完成日期")
         elif done_on > today:
             errors.append(f"节点「{milestone.title}」的完成日期 {done_on} 晚于今天，不能填报未来的日期")
-    if len(attachments) > MAX_ATTACHMENTS:
-        errors.append(f"附件最多 {MAX_ATTACHMENTS} 个")
-    errors += [m for m in (check_attachment(a) for a in attachments) if m]
+    errors += attachment_problems(attachments)
     if corrects is not None:
         if corrects.unit_id != unit.pk:
             errors.append(f"更正须以原报告的报送单位「{corrects.unit.name}」的名义")

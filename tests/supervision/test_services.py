@@ -173,7 +173,7 @@ def test_a_returned_notice_gets_a_new_deadline_and_escalates_past_it(notice, cas
     assert services.is_overdue_for_reply(notice, date(2020, 5, 25))
     with time_machine.travel("2020-05-25 09:00 +0800", tick=False):
         page = client_for("li_ducha").get("/supervision/notices/?overdue=1").content.decode()
-        assert notice.number in page and "退回后" in page
+        assert notice.number in page and "退回后" in page and '<span class="status overdue">逾期未答复</span>' in page
         api = client_for("zhou_shangwu").get(f"/api/v1/supervision/notices/{notice.pk}").json()
         assert (api["reply_due"], api["redo_due"], api["answer_due"]) == ("2020-05-19", "2020-05-22", "2020-05-22")
         overdue = client_for("li_ducha").get("/api/v1/supervision/notices?overdue=1").json()
@@ -281,3 +281,23 @@ def test_a_unit_answers_with_a_file_that_the_office_downloads_and_others_cannot(
     assert download.status_code == 200 and b"".join(download.streaming_content) == pdf
     assert client_for("ma_lixia").get(f"/supervision/notices/attachments/{item.pk}").status_code in (403, 404)
     assert client_for("wu_cunju").get(f"/supervision/notices/attachments/{item.pk}").status_code in (403, 404)
+
+
+def test_a_notice_escalated_once_returned_and_not_answered_again_is_escalated_again_by_the_sweep(notice, cast):
+    import io
+
+    import time_machine
+    from django.core.management import call_command
+
+    def sweep(day):
+        with time_machine.travel(f"{day} 07:30 +0800", tick=False):
+            call_command("supervision", "sweep", "--on", day, stdout=io.StringIO())
+
+    sweep("2020-05-20")  # past Tue 19 May unanswered: escalated
+    services.reply(cast.zhou_shangwu, notice, "已约谈企业。", on=date(2020, 5, 21))
+    services.return_notice(cast.li_ducha, notice, "整改措施不具体。", on=date(2020, 5, 22))  # again by Fri 29 May
+    sweep("2020-05-29")
+    assert notice.steps.filter(kind="escalated").count() == 1  # not yet late for the second answer
+    sweep("2020-06-01")
+    sweep("2020-06-02")
+    assert list(notice.steps.filter(kind="escalated").values_list("on", flat=True)) == [date(2020, 5, 20), date(2020, 6, 1)]
