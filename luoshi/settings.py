@@ -115,6 +115,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "luoshi.web.context.shell",
             ],
+            # One Chinese number and date formatter on every page (luoshi.core.wording): no {% load %} needed.
+            "builtins": ["luoshi.web.templatetags.wording"],
         },
     },
 ]
