@@ -127,6 +127,18 @@ def visible_units(user):
     return Unit.objects.filter(access.region_filter("region__code") | Q(pk__in=access.unit_ids))
 
 
+def units_with_accounts(unit_ids):
+    """Of these units, the ids of those with an account: an active user holding the unit role on the unit. A unit
+    without one may be reported for by its region's office (代报: work.access, briefings.access); one with an
+    account reports itself."""
+    return set(RoleAssignment.objects.filter(role=Role.UNIT, unit_id__in=list(unit_ids), user__is_active=True)
+               .values_list("unit_id", flat=True))
+
+
+def has_account(unit) -> bool:
+    return unit.pk in units_with_accounts([unit.pk])
+
+
 def get_region_for_user(user, code, write=False):
     """The region with this code if the user may see it (write: change it); else 404 / 403."""
     try:

@@ -4,7 +4,12 @@
 - supervision office (督查室): reads tasks in its region and manages the plan there;
 - leaders, analysis and statistics offices: read tasks whose lead unit is in their region;
 - a unit: reads every task it takes part in, reports only where it is lead or responsible unit, and corrects
-  only its own unit's reports (an administrator reports and corrects as the task's lead unit).
+  only its own unit's reports (an administrator reports and corrects as the task's lead unit);
+- 代报: the office that manages a task's plan reports (and corrects) for a lead or responsible unit of its region
+  that has no account, recorded as such (proxy_refusal); a unit with an account reports itself.
+
+A person may hold several roles (发改局's head: the analysis office of the district and the unit role of 发改局):
+each question here takes every role into account, and a unit is reported for only through the unit role.
 
 Managing the plan is scoped to the office's region. A task belongs to the region of its lead unit: an office
 changes (re-baselines, imports over) only tasks whose lead unit is inside its region, and gives a task only lead
@@ -20,7 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from luoshi.orgs.access import access_for
+from luoshi.orgs.access import access_for, has_account, units_with_accounts
 from luoshi.orgs.models import REGION_ROLES, Role
 from luoshi.work.models import REPORTING_ROLES, Campaign, Milestone, Task, TaskUnit
 
@@ -178,18 +183,67 @@ def get_milestone_for_user(user, pk, write=False):
     return milestone
 
 
+def _task_reporting_units(task):
+    """{unit id: unit} of the task's lead and responsible units."""
+    return {tu.unit_id: tu.unit for tu in task.task_units.filter(role__in=REPORTING_ROLES).select_related("unit__region")}
+
+
 def reporting_units(user, task):
-    """The units in whose name this user may report on the task (its lead and responsible units it belongs to)."""
+    """The units in whose name this user may report on the task (its lead and responsible units the user holds the
+    unit role for; a person's other roles — a village reporter's, an office's — report for nobody here)."""
     access = access_for(user)
-    roles = {tu.unit_id: tu.unit for tu in task.task_units.filter(role__in=REPORTING_ROLES).select_related("unit")}
     if access.is_admin:
         return [task.lead_unit]
-    return [roles[uid] for uid in sorted(access.unit_ids & set(roles)) if Role.UNIT in access.roles]
+    roles = _task_reporting_units(task)
+    own = {u.pk for u in access.units_for(Role.UNIT)}
+    return [roles[uid] for uid in sorted(own & set(roles))]
+
+
+# 代报: the office that manages the task's plan (the supervision office; for a meeting's decisions also the analysis
+# office: plan_roles) enters a progress report for a lead or responsible unit of the task inside its region that has
+# no account (orgs.access.units_with_accounts); a unit with an account reports itself. The report says so
+# (ProgressReport.proxy_label) wherever it is shown.
+
+def proxy_refusal(user, task, unit):
+    """Why this user may not report on the task for this unit (a Chinese sentence), or None when they may."""
+    access = access_for(user)
+    roles = plan_roles(task.campaign)
+    if not access.has_role(*roles):
+        return "只有督查室可以为未开通账号的单位代报进度" if roles == {Role.SUPERVISION} else \
+            "只有督查室和发改局（经济分析）可以为未开通账号的单位代报会议确定事项的进度"
+    if unit.pk not in _task_reporting_units(task):
+        return f"「{unit.name}」不是重点任务「{task.number} {task.title}」的牵头单位或责任单位，不能为其代报"
+    if not access.covers_region(unit.region, roles=roles):
+        return f"「{unit.name}」不在您所管理的地区，不能为其代报"
+    if has_account(unit):
+        return f"「{unit.name}」已开通账号，须由本单位自行报送，不能代报"
+    return None
+
+
+def require_proxy_reporter(user, task, unit):
+    refusal = proxy_refusal(user, task, unit)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+
+
+def proxy_units(user, task):
+    """The task's lead and responsible units this user may report for (代报): those without an account, in the
+    user's region, when the user's office manages the task's plan. Offered on the task page."""
+    access = access_for(user)
+    roles = plan_roles(task.campaign)
+    if not access.has_role(*roles):
+        return []
+    units = [u for u in _task_reporting_units(task).values() if access.covers_region(u.region, roles=roles)]
+    with_accounts = units_with_accounts([u.pk for u in units])
+    return sorted((u for u in units if u.pk not in with_accounts), key=lambda u: u.code)
 
 
 def can_correct_report(user, report) -> bool:
-    """Only a version of one's own unit's report on the task may be corrected (an administrator: the lead unit's)."""
-    return report.unit_id in {u.pk for u in reporting_units(user, report.task)}
+    """Only a version of one's own unit's report on the task may be corrected (an administrator: the lead unit's), or
+    one of a unit the user may still report for (代报)."""
+    if report.unit_id in {u.pk for u in reporting_units(user, report.task)}:
+        return True
+    return proxy_refusal(user, report.task, report.unit) is None
 
 
 def reporting_task_ids(user):
@@ -225,7 +279,8 @@ def rebaseline_units(user, task):
     access = access_for(user)
     if Role.UNIT not in access.roles:
         return []
-    return [u for u in reporting_units(user, task) if u.pk in access.unit_ids]
+    own = {u.pk for u in access.units_for(Role.UNIT)}
+    return [u for u in reporting_units(user, task) if u.pk in own]
 
 
 def can_request_rebaseline(user, task) -> bool:

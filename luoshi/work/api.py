@@ -4,12 +4,14 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from luoshi.core.dbrouter import reads_replica
 from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
+from luoshi.orgs.models import Unit
 from luoshi.work import access as work_access
 from luoshi.work import queries, services
 from luoshi.work.gantt import gantt_response, gantt_rows
@@ -30,6 +32,8 @@ class ReportIn(Schema):
     completions: list[CompletionIn] = []
     corrects: int | None = None  # id of the report version this corrects
     correction_note: str = ""
+    on_behalf: str | None = None  # 代报: the code of a unit without an account the office reports for
+    proxy_source: str = ""  # 代报: how the unit sent it (据…电话报送), optional
 
 
 def _on(on):
@@ -66,7 +70,16 @@ def _report_out(r):
             "is_current": r.is_current, "reported_on": r.reported_on, "percent": r.percent, "done_text": r.done_text,
             "problems": r.problems, "correction_note": r.correction_note, "submitted_at": r.submitted_at,
             "completions": [{"milestone": c.milestone_id, "done_on": c.done_on} for c in r.completions.all()],
-            "attachments": [{"id": a.id, "name": a.name, "size": a.size} for a in r.attachments.all()]}
+            "attachments": [{"id": a.id, "name": a.name, "size": a.size} for a in r.attachments.all()],
+            "proxy": _proxy_out(r)}
+
+
+def _proxy_out(r):
+    """代报: who entered the report for the unit, or None for the unit's own report."""
+    if not r.proxy_label:
+        return None
+    return {"text": r.proxy_text, "by": r.proxy_by.username if r.proxy_by_id else None, "label": r.proxy_label,
+            "source": r.proxy_source}
 
 
 @router.get("/plan", summary="计划：可见的攻坚战、重点任务和节点")
@@ -115,14 +128,23 @@ def gantt(request, on: date | None = None, campaign: int | None = None, unit: in
 def task(request, task_id: int):
     task = work_access.get_task_for_user(request.user, task_id)
     out = _task_out(task)
-    out["reports"] = [_report_out(r) for r in task.reports.select_related("unit")
+    out["reports"] = [_report_out(r) for r in task.reports.select_related("unit", "proxy_by")
                       .prefetch_related("completions", "attachments").order_by("series", "version")]
     return out
 
 
-@router.post("/tasks/{task_id}/reports", response={201: dict}, summary="报送进度（或以 corrects 更正，生成新版本）")
+@router.post("/tasks/{task_id}/reports", response={201: dict},
+             summary="报送进度（或以 corrects 更正，生成新版本）；督查室以 on_behalf 为未开通账号的单位代报")
 def post_report(request, task_id: int, payload: ReportIn):
-    task = work_access.get_task_for_user(request.user, task_id, write=True)
+    on_behalf = None
+    if payload.on_behalf:
+        task = work_access.get_task_for_user(request.user, task_id)
+        on_behalf = Unit.objects.select_related("region").filter(code=payload.on_behalf.strip()[:32]).first()
+        if on_behalf is None:
+            raise Http404(f"单位 {payload.on_behalf[:32]} 不存在")
+        work_access.require_proxy_reporter(request.user, task, on_behalf)
+    else:
+        task = work_access.get_task_for_user(request.user, task_id, write=True)
     milestones = {m.pk: m for m in Milestone.objects.filter(pk__in=[c.milestone for c in payload.completions])}
     missing = [c.milestone for c in payload.completions if c.milestone not in milestones]
     if missing:
@@ -135,7 +157,8 @@ def post_report(request, task_id: int, payload: ReportIn):
     report = services.submit_report(request.user, task, percent=payload.percent, done_text=payload.done_text,
                                     problems=payload.problems, corrects=corrects, correction_note=payload.correction_note,
                                     completions=[(milestones[c.milestone], c.done_on) for c in payload.completions],
-                                    source="api")
+                                    source="api", unit=on_behalf, on_behalf=on_behalf is not None,
+                                    proxy_source=payload.proxy_source)
     return Status(201, _report_out(report))
 
 

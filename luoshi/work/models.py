@@ -191,6 +191,12 @@ class ProgressReport(models.Model):
     source = models.CharField("来源", max_length=10, default="web")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+    # 代报: the region's office entered it for a unit without an account (work.access.proxy_refusal); submitted_by is
+    # then that office person too. proxy_label keeps how they read when it was entered ("督查室 李静").
+    proxy_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name="代报人")
+    proxy_label = models.CharField("代报", max_length=120, blank=True)
+    proxy_source = models.CharField("报送来源", max_length=200, blank=True, help_text="如：据区财政局张科长电话报送")
 
     class Meta:
         ordering = ["-reported_on", "-id"]
@@ -200,6 +206,11 @@ class ProgressReport(models.Model):
 
     def __str__(self):
         return f"{self.task.number} {self.reported_on} 第{self.version}版"
+
+    @property
+    def proxy_text(self):
+        """"代报（督查室 李静）", or "" for a report the unit sent itself."""
+        return f"代报（{self.proxy_label}）" if self.proxy_label else ""
 
 
 class ReportCompletion(models.Model):

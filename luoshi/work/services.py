@@ -11,8 +11,9 @@ from luoshi.audit.services import record, snapshot
 from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
 from luoshi.work import rules
+from luoshi.orgs.queries import acting_label
 from luoshi.work.access import (can_manage_unit, reporting_units, require_campaign_manager, require_plan_manager,
-                                require_rebaseline_approver, require_rebaseline_requester,
+                                require_proxy_reporter, require_rebaseline_approver, require_rebaseline_requester,
                                 require_task_manager)
 from luoshi.work.models import (Campaign, Milestone, ProgressReport, Rebaseline, RebaselineStatus, ReportAttachment,
                                 ReportCompletion, Task,
@@ -418,19 +419,26 @@ def attachment_problems(uploads):
 
 @transaction.atomic
 def submit_report(actor, task, *, percent, done_text="", problems="", completions=(), attachments=(), unit=None,
-                  reported_on=None, corrects=None, correction_note="", source="web", ledger=False):
+                  reported_on=None, corrects=None, correction_note="", source="web", ledger=False, on_behalf=False,
+                  proxy_source=""):
     """Save a progress report (or a correction: a new version of `corrects`; the earlier stays).
 
     `completions` are (milestone, date) pairs. The milestones' completion dates follow the current versions.
     `ledger`: a record moved in from an existing ledger by the plan's manager, in the lead unit's name.
+    `on_behalf` (代报): the office enters it for `unit` (a correction: for the corrected report's unit), which has no
+    account (work.access.proxy_refusal); `proxy_source` says how the unit sent it ("据…电话报送", optional).
     """
     today = _today()
-    unit = _reporting_unit(actor, task, unit, corrects, ledger)
+    if on_behalf:
+        unit, proxy_label, proxy_source = _proxy(actor, task, unit, corrects, proxy_source)
+    else:
+        unit, proxy_label, proxy_source = _reporting_unit(actor, task, unit, corrects, ledger), "", ""
     percent = _report_problems(task, unit, percent, completions, attachments, reported_on, corrects, correction_note,
                                today)
     report = ProgressReport(task=task, unit=unit, percent=percent, done_text=done_text.strip(), problems=problems.strip(),
                             source=source, submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
-                            correction_note=(correction_note or "").strip())
+                            correction_note=(correction_note or "").strip(), proxy_label=proxy_label,
+                            proxy_source=proxy_source, proxy_by=actor if proxy_label else None)
     if corrects is not None:
         report.series, report.version, report.reported_on = corrects.series, corrects.version + 1, corrects.reported_on
         ProgressReport.objects.filter(pk=corrects.pk).update(is_current=False)
@@ -447,11 +455,36 @@ def submit_report(actor, task, *, percent, done_text="", problems="", completion
         attachment.save()
     changed = refresh_completions(task)
     touch_tasks(task.pk)
-    record(actor, "更正进度报告" if corrects else "报送进度", report, after={
-        "task": task.number, "unit": unit.code, "version": report.version, "percent": percent,
-        "completions": [(m.number, d) for m, d in completions], "attachments": [a.name for a in attachments],
-        "milestones_changed": changed, "correction_note": report.correction_note})
+    after = {"task": task.number, "unit": unit.code, "version": report.version, "percent": percent,
+             "completions": [(m.number, d) for m, d in completions], "attachments": [a.name for a in attachments],
+             "milestones_changed": changed, "correction_note": report.correction_note}
+    if proxy_label:
+        after.update(proxy_label=report.proxy_text, proxy_source=proxy_source)
+    action = "更正进度报告" if corrects else "报送进度"
+    record(actor, f"{action}（代报）" if proxy_label else action, report, after=after,
+           note=f"{report.proxy_text}：{unit.name}未开通账号" if proxy_label else "")
     return report
+
+
+PROXY_SOURCE_MAX = 200
+
+
+def _proxy(actor, task, unit, corrects, source):
+    """(unit, proxy label, source) of a report the office enters for a unit without an account; PermissionDenied
+    (Chinese) when the actor may not report for it, Rejected when the unit is missing or the source too long."""
+    if not _person(actor):
+        raise Rejected("代报须由督查室人员登录后操作")
+    if corrects is not None:
+        if corrects.task_id != task.pk:
+            raise Rejected("更正的报告不属于该任务")
+        unit = unit or corrects.unit
+    if unit is None:
+        raise Rejected("请选择代报的单位")
+    require_proxy_reporter(actor, task, unit)
+    source = str(source or "").strip()
+    if len(source) > PROXY_SOURCE_MAX:
+        raise Rejected(f"报送来源不能超过{PROXY_SOURCE_MAX}个字（现有{len(source)}个字）")
+    return unit, acting_label(actor), source
 
 
 def _reporting_unit(actor, task, unit, corrects, ledger):

@@ -16,7 +16,8 @@ from luoshi.core.import_view import import_page
 from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
 from luoshi.orgs.access import access_for
-from luoshi.orgs.models import Role
+from luoshi.orgs.models import Role, Unit
+from luoshi.orgs.queries import acting_label
 from luoshi.work import access as work_access
 from luoshi.work import exports, queries, rules, services
 from luoshi.work.gantt import gantt_response, gantt_rows, gantt_script
@@ -142,12 +143,15 @@ def _task_context(request, task, as_of):
         units[tu.role].append(tu.unit)
     milestones = {m.pk: m for m in task.milestones.prefetch_related("rebaselines")}
     reporting = work_access.reporting_units(request.user, task)
+    proxy = work_access.proxy_units(request.user, task)
     for m in judged["milestones"]:
         m["rebaselines"] = list(milestones[m["id"]].rebaselines.all())
     return {
         "task": task, "judged": judged, "as_of": as_of, "report_series": list(series.values()),
         "lead": units[TaskRole.LEAD], "responsible": units[TaskRole.RESPONSIBLE], "cooperating": units[TaskRole.COOPERATING],
-        "can_report": bool(reporting), "correctable_unit_ids": {u.pk for u in reporting},
+        "can_report": bool(reporting) or bool(proxy), "reporting_units": reporting, "proxy_units": proxy,
+        "proxy_unit_ids": {u.pk for u in proxy}, "correctable_unit_ids": {u.pk for u in reporting + proxy},
+        "proxy_label": acting_label(request.user) if proxy else "",
         "can_manage": work_access.can_manage_plan(request.user, task.campaign) and work_access.can_manage_task(request.user, task),
         "fallback_years": board.fallback_years,
         "status_labels": rules.STATUS_LABELS, "light_labels": rules.LIGHT_LABELS, "today": timezone.localdate(),
@@ -195,11 +199,27 @@ def _completions(post, task):
     return pairs, problems
 
 
+def _proxy_unit(request, task):
+    """The unit the office reports for (代报: the form's on_behalf, a unit code), after the check that it may
+    (403 in Chinese otherwise); None for a unit's own report."""
+    code = request.POST.get("on_behalf", "").strip()
+    if not code:
+        return None
+    unit = Unit.objects.select_related("region").filter(code=code[:32]).first()
+    if unit is None:
+        raise Http404(f"单位 {code[:32]} 不存在")
+    work_access.require_proxy_reporter(request.user, task, unit)
+    return unit
+
+
 @login_required
 def report(request, pk):
-    task = work_access.get_task_for_user(request.user, pk, write=True)
+    """A unit reports on its task (or corrects its report); the office reports for a unit without an account (代报)."""
+    proxying = request.method == "POST" and bool(request.POST.get("on_behalf", "").strip())
+    task = work_access.get_task_for_user(request.user, pk, write=not proxying)
     if request.method != "POST":
         return redirect("work:task", pk=task.pk)
+    on_behalf = _proxy_unit(request, task)
     completions, problems = _completions(request.POST, task)
     corrects = None
     if request.POST.get("corrects"):
@@ -212,7 +232,9 @@ def report(request, pk):
         services.submit_report(request.user, task, percent=request.POST.get("percent"),
                                done_text=request.POST.get("done_text", ""), problems=request.POST.get("problems", ""),
                                completions=completions, attachments=request.FILES.getlist("attachments"),
-                               corrects=corrects, correction_note=request.POST.get("correction_note", ""))
+                               corrects=corrects, correction_note=request.POST.get("correction_note", ""),
+                               unit=on_behalf, on_behalf=on_behalf is not None,
+                               proxy_source=request.POST.get("proxy_source", ""))
     except Rejected as rejected:
         context = _task_context(request, task, timezone.localdate())
         context.update(report_problems=rejected.messages, posted=request.POST, corrects=corrects)
@@ -220,7 +242,11 @@ def report(request, pk):
             m["checked"] = bool(request.POST.get(f"done_{m['id']}"))
             m["prefill_text"] = request.POST.get(f"done_on_{m['id']}", "")
         return render(request, "work/task.html", context, status=400)
-    messages.success(request, "进度已报送。" if corrects is None else "更正已保存为新版本，原版本仍可查阅。")
+    if on_behalf is not None:
+        messages.success(request, f"已为{on_behalf.name}代报进度（记录为代报）。" if corrects is None
+                         else f"已为{on_behalf.name}代报更正，原版本仍可查阅。")
+    else:
+        messages.success(request, "进度已报送。" if corrects is None else "更正已保存为新版本，原版本仍可查阅。")
     return redirect("work:task", pk=task.pk)
 
 

@@ -214,6 +214,8 @@ def _report_event(report, milestone_ids):
         text += f"；存在问题：{report.problems[:200]}"
     if report.correction_note:
         text += f"；更正说明：{report.correction_note}"
+    if report.proxy_label:
+        text += f"；{report.proxy_text}" + (f"，{report.proxy_source}" if report.proxy_source else "")
     if completes:
         text += "；报完成：" + "、".join(f"{c.done_on}" for c in completes)
     if not report.is_current:
