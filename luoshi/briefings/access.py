@@ -8,6 +8,8 @@ views, API and services ask here.
 - the statistics office: reads the meetings of its region;
 - a unit: sees the meetings of its region, writes its own sections (the indicators it answers for in that region)
   while the meeting collects, and reads the meeting whole (and its pack) only once it is published to the units;
+- 代报: the analysis and supervision offices of the region write the section of a responsible unit of the region that
+  has no account, recorded as such (section_proxy_refusal); a unit with an account writes its own;
 - anyone else (village reporters, people without a role): nothing.
 """
 
@@ -16,12 +18,13 @@ from django.db.models import Q
 from django.http import Http404
 
 from luoshi.briefings.models import Meeting
-from luoshi.orgs.access import access_for
+from luoshi.orgs.access import access_for, has_account, units_with_accounts
 from luoshi.orgs.models import Role
 
 ORGANISERS = {Role.LEADER, Role.ANALYSIS, Role.SUPERVISION}
 OFFICE_READERS = ORGANISERS | {Role.STATISTICS}
 FOLLOW_UP_RECORDERS = {Role.ANALYSIS, Role.SUPERVISION}
+PROXY_WRITERS = {Role.ANALYSIS, Role.SUPERVISION}  # 代报 of a unit without an account
 
 
 def can_read_briefings(user) -> bool:
@@ -102,3 +105,32 @@ def require_organiser(user, region):
 def require_follow_up_recorder(user, meeting):
     if not can_record_follow_ups(user, meeting):
         raise PermissionDenied("只有本地区的发改局（经济分析）和督查室可以记录会议确定事项")
+
+
+def section_proxy_refusal(user, meeting, unit):
+    """Why this user may not write a section of the meeting for this unit (代报), or None when they may: the analysis
+    or supervision office of a region holding the unit, for a unit with no account."""
+    access = access_for(user)
+    if not access.has_role(*PROXY_WRITERS):
+        return "只有发改局（经济分析）和督查室可以为未开通账号的单位代报材料"
+    if not (access.covers_region(meeting.region, roles=PROXY_WRITERS)
+            and access.covers_region(unit.region, roles=PROXY_WRITERS)):
+        return f"{unit.name}不在您所管理的地区，不能为其代报材料"
+    if has_account(unit):
+        return f"{unit.name}已开通账号，须由本单位自行报送材料，不能代报"
+    return None
+
+
+def require_section_proxy(user, meeting, unit):
+    refusal = section_proxy_refusal(user, meeting, unit)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+
+
+def proxy_unit_ids(user, meeting, units):
+    """Of these units (the meeting's responsible units), the ids of those this user may write for (代报)."""
+    access = access_for(user)
+    if not access.covers_region(meeting.region, roles=PROXY_WRITERS):
+        return set()
+    units = [u for u in units if access.covers_region(u.region, roles=PROXY_WRITERS)]
+    return {u.pk for u in units} - units_with_accounts([u.pk for u in units])

@@ -31,6 +31,8 @@ class SectionIn(Schema):
     completion_text: str = ""
     reasons_text: str = ""
     measures_text: str = ""
+    on_behalf: bool = False  # 代报: the office writes for `unit`, which has no account
+    proxy_source: str = ""  # 代报: how the unit sent it (据…电话报送), optional
 
 
 class FollowUpIn(Schema):
@@ -49,7 +51,9 @@ def _meeting(m):
 def _section(s):
     return {"id": s.pk, "indicator": s.indicator.code, "unit": s.unit.code, "version": s.version,
             "is_current": s.is_current, "completion_text": s.completion_text, "reasons_text": s.reasons_text,
-            "measures_text": s.measures_text, "submitted_at": s.submitted_at.isoformat()}
+            "measures_text": s.measures_text, "submitted_at": s.submitted_at.isoformat(),
+            "proxy": {"text": s.proxy_text, "by": s.proxy_by.username if s.proxy_by_id else None, "label": s.proxy_label,
+                      "source": s.proxy_source} if s.proxy_label else None}
 
 
 @router.get("/meetings", summary="会议列表（本人可见的）")
@@ -100,7 +104,7 @@ def publish(request, pk: int):
 @router.get("/meetings/{pk}/sections", summary="会议材料（当前版本；history=true 含全部版本）")
 def sections(request, pk: int, history: bool = False):
     found = access.get_meeting_for_user(request.user, pk)
-    qs = found.sections.select_related("indicator", "unit").order_by("indicator__order", "unit__code", "version")
+    qs = found.sections.select_related("indicator", "unit", "proxy_by").order_by("indicator__order", "unit__code", "version")
     if not history:
         qs = qs.filter(is_current=True)
     if not access.reads_whole(request.user, found):
@@ -108,7 +112,8 @@ def sections(request, pk: int, history: bool = False):
     return [_section(s) for s in qs]
 
 
-@router.post("/meetings/{pk}/sections", summary="报送一个指标的材料（责任单位；修改即新版本）")
+@router.post("/meetings/{pk}/sections",
+             summary="报送一个指标的材料（责任单位；修改即新版本）；发改局、督查室以 on_behalf 为未开通账号的单位代报")
 def submit(request, pk: int, body: SectionIn):
     found = access.get_meeting_for_user(request.user, pk)
     indicator = Indicator.objects.filter(code=body.indicator).first()
@@ -116,20 +121,23 @@ def submit(request, pk: int, body: SectionIn):
         raise Http404(f"指标 {body.indicator[:40]} 不存在")
     own = access.writing_units(request.user, found)
     if body.unit:
-        unit = Unit.objects.filter(code=body.unit).first()
+        unit = Unit.objects.select_related("region").filter(code=body.unit).first()
         if unit is None:
             raise Http404(f"单位 {body.unit[:40]} 不存在")
-    elif len(own) == 1:
+    elif len(own) == 1 and not body.on_behalf:
         unit = own[0]
     else:
         raise Rejected("请指明报送单位（unit）")
-    if not access_for(request.user).is_admin and unit not in own:
+    if body.on_behalf:
+        access.require_section_proxy(request.user, found, unit)
+    elif not access_for(request.user).is_admin and unit not in own:
         raise PermissionDenied(f"您不能以{unit.name}的名义报送材料")
     owner = responsible_units(found.region).get(indicator.pk)
     if owner is None or owner.pk != unit.pk:
         raise PermissionDenied(f"{unit.name}不是{found.region.name}{indicator.name}的责任单位，不能报送该指标的材料")
     section, changed = services.submit_section(request.user, found, indicator, unit, completion_text=body.completion_text,
-                                               reasons_text=body.reasons_text, measures_text=body.measures_text)
+                                               reasons_text=body.reasons_text, measures_text=body.measures_text,
+                                               on_behalf=body.on_behalf, proxy_source=body.proxy_source)
     return {**_section(section), "changed": changed}
 
 

@@ -52,6 +52,12 @@ class Section(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     submitted_at = models.DateTimeField("提交时间", default=timezone.now)
+    # 代报: the region's analysis or supervision office wrote it for a unit without an account
+    # (briefings.access.section_proxy_refusal); proxy_label keeps how they read then ("发改局 赵磊").
+    proxy_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name="代报人")
+    proxy_label = models.CharField("代报", max_length=120, blank=True)
+    proxy_source = models.CharField("报送来源", max_length=200, blank=True, help_text="如：据区统计局电话报送")
 
     class Meta:
         ordering = ["meeting", "indicator__order", "version"]
@@ -64,6 +70,11 @@ class Section(models.Model):
 
     def __str__(self):
         return f"{self.meeting} {self.indicator} 第{self.version}版"
+
+    @property
+    def proxy_text(self):
+        """"代报（发改局 赵磊）", or "" for a section the unit wrote itself."""
+        return f"代报（{self.proxy_label}）" if self.proxy_label else ""
 
 
 class FollowUp(models.Model):

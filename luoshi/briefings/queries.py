@@ -19,7 +19,7 @@ def overview(meeting, unit_ids=None):
     owners = responsible_units(meeting.region)
     table = figures(meeting)
     current = {(s.indicator_id, s.unit_id): s for s in Section.objects.filter(meeting=meeting, is_current=True)
-               .select_related("submitted_by")}
+               .select_related("submitted_by", "proxy_by")}
     rows = []
     for indicator in Indicator.objects.filter(pk__in=owners):
         unit = owners[indicator.pk]

@@ -13,8 +13,9 @@ from luoshi.briefings.models import SECTION_TEXT_MAX, FollowUp, Meeting, Meeting
 from luoshi.core.periods import PeriodError, parse_day, parse_period, period_code
 from luoshi.core.problems import Rejected
 from luoshi.indicators.responsibility import responsible_units
-from luoshi.notify.services import queue_message
+from luoshi.notify.services import queue_message, queue_robots
 from luoshi.orgs.models import RoleAssignment, Role
+from luoshi.orgs.queries import acting_label
 from luoshi.work import services as work_services
 
 TITLE_MAX = 80  # the campaign "会议确定事项（<title>）" must fit in 100 characters
@@ -103,7 +104,9 @@ def _ask_units(meeting, occasion, only_missing=False):
     link = reverse("briefings:meeting", args=[meeting.pk])
     queued = 0
     due = f"{meeting.sections_due.month}月{meeting.sections_due.day}日"
-    for unit_id, users in _unit_users(wanted).items():
+    people = _unit_users(wanted)
+    for unit_id in sorted(wanted):
+        users = people.get(unit_id, [])
         indicators = "、".join(names[i] for i in sorted(wanted[unit_id], key=lambda i: names[i]))
         if occasion == "opened":
             subject = f"请于{due}前报送{meeting.title}材料"
@@ -114,6 +117,9 @@ def _ask_units(meeting, occasion, only_missing=False):
             _, created = queue_message(user, subject, body, link=link,
                                        dedupe_key=f"briefings:{meeting.pk}:{occasion}:{unit_id}:{user.pk}")
             queued += created
+        # The unit's group robots: one message per robot, @ing the people told (notify.services.queue_robots).
+        queued += queue_robots(subject, body, units=[unit_id], link=link, mention=users,
+                               dedupe_key=f"briefings:{meeting.pk}:{occasion}:{unit_id}")
     return queued
 
 
@@ -156,11 +162,21 @@ def publish(actor, meeting, published=True):
     return meeting
 
 
+PROXY_SOURCE_MAX = 200
+
+
 @transaction.atomic
-def submit_section(actor, meeting, indicator, unit, *, completion_text="", reasons_text="", measures_text="", now=None):
-    """A unit writes (or rewrites) its section for one indicator: a new version; the earlier ones stay."""
+def submit_section(actor, meeting, indicator, unit, *, completion_text="", reasons_text="", measures_text="", now=None,
+                   on_behalf=False, proxy_source=""):
+    """A unit writes (or rewrites) its section for one indicator: a new version; the earlier ones stay.
+
+    `on_behalf` (代报): the region's analysis or supervision office writes it for a unit without an account
+    (access.section_proxy_refusal); `proxy_source` says how the unit sent it (据…电话报送, optional)."""
     texts = {"completion_text": completion_text, "reasons_text": reasons_text, "measures_text": measures_text}
     problems = []
+    proxy_source = str(proxy_source or "").strip() if on_behalf else ""
+    if len(proxy_source) > PROXY_SOURCE_MAX:
+        problems.append(f"报送来源不能超过{PROXY_SOURCE_MAX}个字（现有{len(proxy_source)}个字）")
     for field, label in SECTION_FIELDS.items():
         texts[field] = str(texts[field] or "").replace("\r\n", "\n").strip()
         if len(texts[field]) > SECTION_TEXT_MAX:
@@ -173,15 +189,21 @@ def submit_section(actor, meeting, indicator, unit, *, completion_text="", reaso
     owner = responsible_units(meeting.region).get(indicator.pk)
     if owner is None or owner.pk != unit.pk:
         raise Rejected(f"{unit.name}不是{meeting.region.name}{indicator.name}的责任单位，不能报送该指标的材料")
-    if _person(actor) and not access.access_for(actor).is_admin and unit not in access.writing_units(actor, meeting):
+    if on_behalf:
+        if not _person(actor):
+            raise Rejected("代报须由发改局或督查室人员登录后操作")
+        access.require_section_proxy(actor, meeting, unit)
+    elif _person(actor) and not access.access_for(actor).is_admin and unit not in access.writing_units(actor, meeting):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied(f"您不能以{unit.name}的名义报送材料")
     if problems:
         raise Rejected(problems)
+    proxy_label = acting_label(actor) if on_behalf else ""
     current = Section.objects.select_for_update().filter(meeting=meeting, indicator=indicator, unit=unit,
                                                          is_current=True).first()
-    if current is not None and all(getattr(current, f) == texts[f] for f in SECTION_FIELDS):
+    if current is not None and all(getattr(current, f) == texts[f] for f in SECTION_FIELDS) \
+            and (current.proxy_label, current.proxy_source) == (proxy_label, proxy_source):
         return current, False
     version = 1
     if current is not None:
@@ -190,12 +212,17 @@ def submit_section(actor, meeting, indicator, unit, *, completion_text="", reaso
     section = Section.objects.create(meeting=meeting, indicator=indicator, unit=unit, version=version, is_current=True,
                                      series=current.series if current else None,
                                      submitted_by=actor if _person(actor) else None,
-                                     submitted_at=now or timezone.now(), **texts)
+                                     submitted_at=now or timezone.now(), proxy_by=actor if on_behalf else None,
+                                     proxy_label=proxy_label, proxy_source=proxy_source, **texts)
     if current is None:
         section.series = section.pk
         section.save(update_fields=["series"])
-    record(actor, "报送会议材料" if version == 1 else "修改会议材料（新版本）", section,
-           after={"meeting": meeting.pk, "indicator": indicator.code, "unit": unit.code, "version": version})
+    after = {"meeting": meeting.pk, "indicator": indicator.code, "unit": unit.code, "version": version}
+    if on_behalf:
+        after.update(proxy_label=section.proxy_text, proxy_source=proxy_source)
+    action = "报送会议材料" if version == 1 else "修改会议材料（新版本）"
+    record(actor, f"{action}（代报）" if on_behalf else action, section, after=after,
+           note=f"{section.proxy_text}：{unit.name}未开通账号" if on_behalf else "")
     return section, True
 
 

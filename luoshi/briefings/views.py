@@ -16,6 +16,7 @@ from luoshi.core.problems import Rejected
 from luoshi.indicators.models import Indicator
 from luoshi.orgs.access import access_for
 from luoshi.orgs.models import Region, RegionLevel, Unit, UnitKind
+from luoshi.orgs.queries import acting_label
 
 
 def _organised_regions(user):
@@ -70,8 +71,11 @@ def meeting_detail(request, pk, problems=None, posted=None):
     own = access.writing_units(request.user, meeting)
     rows = queries.overview(meeting, None if whole else {u.pk for u in own})
     own_ids = {u.pk for u in own}
+    open_ = meeting.state != MeetingState.CLOSED
+    proxy_ids = access.proxy_unit_ids(request.user, meeting, {r["unit"] for r in rows}) if open_ else set()
     for row in rows:
-        row["writable"] = row["unit"].pk in own_ids and meeting.state != MeetingState.CLOSED
+        row["writable"] = row["unit"].pk in own_ids and open_
+        row["proxy"] = row["unit"].pk in proxy_ids and not row["writable"]  # 代报: the unit has no account
     organiser = access.can_organise(request.user, meeting.region)
     recorder = access.can_record_follow_ups(request.user, meeting)
     return render(request, "briefings/meeting.html", {
@@ -118,32 +122,43 @@ def _section_target(request, pk, indicator_code):
 
 @login_required
 def section_edit(request, pk, indicator_code):
+    """A unit's section form (its own, or 代报 by the office for a unit without an account: ?on_behalf=1 and the
+    form's on_behalf field), with the indicator's figures and every version."""
     meeting, indicator, row = _section_target(request, pk, indicator_code)
     unit = row["unit"]
     admin = access_for(request.user).is_admin
     writes = admin or unit in access.writing_units(request.user, meeting)
+    proxy_refusal = access.section_proxy_refusal(request.user, meeting, unit)
+    proxy = proxy_refusal is None and (not writes or bool(request.GET.get("on_behalf") or request.POST.get("on_behalf")))
     if not writes and not access.reads_whole(request.user, meeting):
         raise PermissionDenied(f"{indicator.name}的材料由{unit.name}报送，您无权查看")
     problems, posted = None, None
     if request.method == "POST":
-        if not writes:
+        on_behalf = bool(request.POST.get("on_behalf"))
+        if on_behalf:
+            access.require_section_proxy(request.user, meeting, unit)
+        elif not writes:
             raise PermissionDenied(f"您的单位不是{meeting.region.name}{indicator.name}的责任单位，不能报送该指标的材料")
         posted = request.POST
         try:
             section, changed = services.submit_section(
                 request.user, meeting, indicator, unit, completion_text=posted.get("completion_text", ""),
-                reasons_text=posted.get("reasons_text", ""), measures_text=posted.get("measures_text", ""))
+                reasons_text=posted.get("reasons_text", ""), measures_text=posted.get("measures_text", ""),
+                on_behalf=on_behalf, proxy_source=posted.get("proxy_source", ""))
         except Rejected as rejected:
             problems = rejected.messages
         else:
-            messages.success(request, f"已报送{indicator.name}材料（第{section.version}版）" if changed else "内容未变化，未生成新版本")
+            done = f"已为{unit.name}代报{indicator.name}材料" if on_behalf else f"已报送{indicator.name}材料"
+            messages.success(request, f"{done}（第{section.version}版）" if changed else "内容未变化，未生成新版本")
             return redirect("briefings:meeting", meeting.pk)
     current = row["section"]
     form = posted or {f: getattr(current, f) if current else "" for f in services.SECTION_FIELDS}
+    closed = meeting.state == MeetingState.CLOSED
     return render(request, "briefings/section.html", {
         "meeting": meeting, "indicator": indicator, "unit": unit, "figures": row["figures"], "current": current,
-        "history": queries.history(meeting, indicator, unit), "writes": writes and meeting.state != MeetingState.CLOSED,
-        "closed": meeting.state == MeetingState.CLOSED, "form": form, "problems": problems, "max": SECTION_TEXT_MAX,
+        "history": queries.history(meeting, indicator, unit), "writes": (writes or proxy) and not closed,
+        "proxy": proxy and not closed, "proxy_label": acting_label(request.user) if proxy else "",
+        "closed": closed, "form": form, "problems": problems, "max": SECTION_TEXT_MAX,
     }, status=400 if problems else 200)
 
 

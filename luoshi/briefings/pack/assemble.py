@@ -31,7 +31,7 @@ class Pack:
     summary: str = ""
     value_chart: dict | None = None  # {"names", "completion", "time_progress"}
     weakness_charts: list = field(default_factory=list)  # [{"name", "unit", "regions", "growths", "own"}]
-    sections: list = field(default_factory=list)  # [{"row", "sections": [{"unit", "completion", "reasons", "measures"}]}]
+    sections: list = field(default_factory=list)  # [{"row", "sections": [{"unit", "completion", "reasons", "measures", "proxy"}]}]
     work: dict | None = None
     daily: dict | None = None
     follow_ups: dict | None = None
@@ -194,7 +194,8 @@ def _sections(meeting, rows):
     for s in (Section.objects.filter(meeting=meeting, is_current=True).select_related("indicator", "unit")
               .order_by("indicator__order", "unit__code")):
         by_indicator.setdefault(s.indicator.code, []).append(
-            {"unit": s.unit.name, "completion": s.completion_text, "reasons": s.reasons_text, "measures": s.measures_text})
+            {"unit": s.unit.name, "completion": s.completion_text, "reasons": s.reasons_text, "measures": s.measures_text,
+             "proxy": s.proxy_text})  # 代报（发改局 赵磊）, or "" for the unit's own
     ordered = [r for r in rows if r["band"] == WEAKNESS] + [r for r in rows if r["band"] != WEAKNESS]
     return [{"row": r, "weakness": r["band"] == WEAKNESS, "sections": by_indicator.get(r["indicator"], [])}
             for r in ordered]

@@ -240,7 +240,7 @@ def _unit_sections(document, sections, part):
         if not entry["sections"]:
             _para(document, "责任单位未提交材料。", BODY_FONT, SIZE_4)
         for s in entry["sections"]:
-            _para(document, f"{s['unit']}：", HEADING_FONT, SIZE_4)
+            _para(document, f"{s['unit']} · {s['proxy']}：" if s.get("proxy") else f"{s['unit']}：", HEADING_FONT, SIZE_4)
             for label, key in (("完成情况", "completion"), ("原因分析", "reasons"), ("下步措施", "measures")):
                 if s[key]:
                     p = _para(document, "", BODY_FONT, SIZE_4)
