@@ -31,6 +31,17 @@ TOKEN_PARAM = {"wecom": "key", "dingtalk": "access_token"}
 ROBOT_LABELS = {"wecom": "企业微信", "dingtalk": "钉钉"}
 # The robots' markdown limits are in bytes of UTF-8 (企业微信 4096); the same budget keeps 钉钉 messages readable.
 LIMIT_BYTES = {"wecom": 4000, "dingtalk": 4000}
+TEXT_LIMIT_BYTES = 2000  # 企业微信's text message (the one that can @ by mobile) holds 2048 bytes
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"  # where `make run` serves, when LUOSHI_BASE_URL is not set
+# What people wrote (a task's title, a reason, a unit's name) goes to a robot with the characters its markdown reads
+# as markup swapped for their fullwidth look-alikes: a title such as "[点我](http://evil)" or "<@all>" shows as
+# text and never becomes a link, a heading, an image or an @ (企业微信 markdown @s with <@userid>). "://" loses its
+# colon's half width too, so no client turns a typed address into a link.
+_PLAIN_SWAP = {"<": "＜", ">": "＞", "@": "＠", "&": "＆"}
+_MARKDOWN_SWAP = {**_PLAIN_SWAP, "[": "［", "]": "］", "*": "＊", "_": "＿", "`": "｀", "#": "＃", "~": "～",
+                  "|": "｜", "!": "！", "\\": "＼"}
+_PLAIN_TABLE = str.maketrans(_PLAIN_SWAP)
+_MARKDOWN_TABLE = str.maketrans(_MARKDOWN_SWAP)
 
 
 class SendError(Exception):
@@ -135,11 +146,51 @@ def cut(text, limit_bytes, link=""):
     return head + tail
 
 
+def base_url():
+    """luoshi's address as people reach it, for the links in e-mails and robot messages: LUOSHI_BASE_URL, or where
+    `make run` serves (DEFAULT_BASE_URL) when it is not set."""
+    return (str(setting("LUOSHI_BASE_URL") or "").strip().rstrip("/")) or DEFAULT_BASE_URL
+
+
+def base_url_is_set():
+    return bool(str(setting("LUOSHI_BASE_URL") or "").strip())
+
+
 def absolute(link):
+    """A link as it leaves luoshi: luoshi's own path with base_url() in front (a full address stays as it is)."""
     if not link or link.startswith(("http://", "https://")):
         return link
-    base = str(setting("LUOSHI_BASE_URL")).rstrip("/")
-    return base + link if base else link
+    return base_url() + ("" if link.startswith("/") else "/") + link
+
+
+def robot_safe(text, markdown=True):
+    """Text people wrote, as a robot may show it: no markup, link or @ can come out of it (see _MARKDOWN_SWAP)."""
+    text = str(text or "").replace("://", "：//")
+    return text.translate(_MARKDOWN_TABLE if markdown else _PLAIN_TABLE)
+
+
+def link_for_markdown(link):
+    """Our own absolute link, safe inside a markdown link's parentheses (no space, bracket or parenthesis)."""
+    return urllib.parse.quote(link, safe=":/?&=%#+,;-._~")
+
+
+def uses_text_message(kind, mentions):
+    """企业微信 @s by mobile only in a text message (its markdown cannot): with mentions it gets text, else markdown."""
+    return kind == "wecom" and bool(mentions)
+
+
+def text_limit(kind, plain=False, mentions=()):
+    """The room, in bytes of UTF-8, for a robot message's text: 钉钉 keeps room for the @mobile line it must carry."""
+    if plain:
+        return TEXT_LIMIT_BYTES
+    room = LIMIT_BYTES[kind]
+    if kind == "dingtalk" and mentions:
+        room -= len(mention_line(mentions).encode()) + 2
+    return room
+
+
+def mention_line(mentions):
+    return " ".join(f"@{m}" for m in mentions)
 
 
 # --- e-mail -------------------------------------------------------------------------------------------------------
@@ -183,19 +234,33 @@ def signed_url(robot, now_ms=None):
     return f"{robot.url}{'&' if '?' in robot.url else '?'}timestamp={timestamp}&sign={sign}"
 
 
-def robot_payload(robot, title, text):
-    text = cut(text, LIMIT_BYTES[robot.kind])
+def robot_payload(robot, title, text, mentions=(), plain=False):
+    """The JSON a robot takes. 企业微信: markdown, or a text message with mentioned_mobile_list when it must @ someone
+    (plain: the text is plain text then). 钉钉: markdown, with at.atMobiles and the "@mobile" in the text itself, which
+    钉钉 requires for the @ to show. Never an @all (isAtAll is false; "@all" is never put in a list)."""
+    mentions = [m for m in mentions if m and m != "@all"]
     if robot.kind == "wecom":
-        return {"msgtype": "markdown", "markdown": {"content": text}}
-    return {"msgtype": "markdown", "markdown": {"title": title[:60], "text": text}}
+        if plain:
+            body = {"content": cut(text, TEXT_LIMIT_BYTES)}
+            if mentions:
+                body["mentioned_mobile_list"] = mentions
+            return {"msgtype": "text", "text": body}
+        return {"msgtype": "markdown", "markdown": {"content": cut(text, LIMIT_BYTES[robot.kind])}}
+    text = cut(text, text_limit(robot.kind, mentions=mentions))
+    payload = {"msgtype": "markdown", "markdown": {"title": title[:60], "text": text}}
+    if mentions:
+        payload["markdown"]["text"] = f"{text}\n\n{mention_line(mentions)}"
+        payload["at"] = {"atMobiles": mentions, "isAtAll": False}
+    return payload
 
 
-def post_robot(robot, title, text):
-    """Send one markdown message to the robot. Returns the robot's reply text; raises SendError on any failure."""
+def post_robot(robot, title, text, mentions=(), plain=False):
+    """Send one message to the robot (markdown; see robot_payload for @). Returns the robot's reply text; raises
+    SendError on any failure."""
     reason = check_url(robot.url, robot.kind)
     if reason:
         raise SendError(f"已拒绝发送：{reason}", final=True)
-    data = json.dumps(robot_payload(robot, title, text), ensure_ascii=False).encode()
+    data = json.dumps(robot_payload(robot, title, text, mentions, plain), ensure_ascii=False).encode()
     request = urllib.request.Request(signed_url(robot), data=data, method="POST",
                                      headers={"Content-Type": "application/json; charset=utf-8"})
     try:

@@ -74,6 +74,9 @@ class Message(models.Model):
     subject = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)
     link = models.CharField("链接", max_length=300, blank=True)
+    # A robot message's @: the responsible people's mainland mobiles (notify.rules.mention_mobiles), kept here so
+    # that a digest and a retry @ the same people.
+    mentions = models.JSONField("提醒手机号", default=list, blank=True)
     channel = models.CharField("渠道", max_length=20, default="inapp")
     kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.GENERAL)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)

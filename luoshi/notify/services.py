@@ -4,6 +4,26 @@ Channels: 站内消息 (in-app: the message is already where the person reads it
 企业微信 and 钉钉 group robots (notify.channels). A message to a person is in-app, plus an e-mail copy for the
 kinds the person chose on 消息设置; a message to a unit goes in-app to its people and to its robots.
 
+Messages follow the work: each workflow event (督办单下发, 催办 and the reminders before a deadline, 退回重办, 升级督办,
+节点到期, 进展报送 / 缺报提醒, 会议材料报送通知, 村居日报 reminders and a town's 未报汇总) is queued in-app to the
+people told (with their e-mail copy) and, through queue_robots, once to each active robot of the unit it is about,
+whatever the number of people: one message per robot per event (key `…:r<robot>`), @ing the mobiles of the people
+told (rules.mention_mobiles; 企业微信 gets a text message then, since its markdown cannot @ by mobile; 钉钉 markdown
+with at.atMobiles and the @mobile in the text). Which robots:
+
+- an event about a unit (a notice, a task's milestone or report, a meeting section, a village's daily report): the
+  robots of that unit (the notice's unit, the task's lead unit, the unit asked for a section, the village);
+- an escalation: it is the leaders' business, and a leader's group is the region's, not a unit's. It goes to the
+  robots of the region whose supervision office decides the notice (Robot.region = Notice.region, the district),
+  @ing the leader told (the task's responsible leader, else the region's leaders); the unit hears of the escalation
+  through its own robots, as the reminder 已升级督办 that @s its people;
+- a region-level event (a town's list of villages missing their daily report): the robots of the town government
+  (the town's township unit) and of the town region.
+
+Every robot and e-mail message carries an absolute link (channels.absolute: LUOSHI_BASE_URL, else
+http://127.0.0.1:8000, where `make run` serves). Messages leave with the worker's dispatch, every minute by default
+(jobs.schedule, LUOSHI_JOB_DISPATCH_EVERY); the daily reminders dispatch at once after queueing.
+
 dispatch() is safe to run from several processes at once: it first claims due messages (PostgreSQL: SELECT … FOR
 UPDATE SKIP LOCKED; SQLite: one writer at a time, BEGIN IMMEDIATE), sends them outside the transaction, then writes
 each outcome. A failure is tried again after LUOSHI_NOTIFY_RETRY_MINUTES (every try kept as an Attempt); after the
@@ -25,7 +45,7 @@ from django.utils import timezone
 
 from luoshi.audit.services import record
 from luoshi.core.problems import Rejected
-from luoshi.notify import channels
+from luoshi.notify import channels, rules
 from luoshi.notify.models import Attempt, Kind, Message, Preference, Robot
 
 logger = logging.getLogger(__name__)
@@ -122,10 +142,52 @@ def supervision_kind(key):
     return Kind.NOTICE
 
 
-def queue_robot(robot, subject, body="", *, link="", dedupe_key=None, actor=None, kind=Kind.GENERAL):
+def queue_robot(robot, subject, body="", *, link="", dedupe_key=None, actor=None, kind=Kind.GENERAL, mentions=()):
+    """Queue one message to a robot; `mentions` the mobiles it @s (only mainland mobiles are kept: rules)."""
     _check(subject, kind)
     return _create(actor, dedupe_key=dedupe_key, channel=robot.kind, robot=robot, subject=subject[:200], body=body,
-                   link=link[:300], kind=kind)
+                   link=link[:300], kind=kind, mentions=rules.mention_mobiles(mentions))
+
+
+# What the robots page says goes to robots (the routing in this module's docstring), per owner.
+ROBOT_EVENTS = [
+    ("单位的机器人", "督办单下发、答复到期提醒和催办、退回重办、已升级督办；牵头重点任务的节点到期、进展报送和缺报提醒；"
+                "会议材料报送通知和截止提醒；村（社区）的村居日报截止前提醒"),
+    ("地区的机器人", "升级督办（督查室所在区县的机器人，@责任领导）；镇街的村居日报未报汇总（也发给镇街政府单位的机器人）"),
+]
+
+
+def robots_of(units=(), regions=()):
+    """The active robots of these units and regions (objects or ids), in order."""
+    unit_ids = {getattr(u, "pk", u) for u in units if u is not None}
+    region_ids = {getattr(r, "pk", r) for r in regions if r is not None}
+    if not unit_ids and not region_ids:
+        return Robot.objects.none()
+    return Robot.objects.filter(Q(unit_id__in=unit_ids) | Q(region_id__in=region_ids), active=True).order_by("pk")
+
+
+def mentions_for(users):
+    """The mobiles a robot may @ for these people: their Person.phone where it is a mainland mobile, in their order."""
+    from luoshi.orgs.models import Person
+
+    ids = [u.pk for u in users]
+    phones = dict(Person.objects.filter(user_id__in=ids).values_list("user_id", "phone"))
+    return rules.mention_mobiles(phones.get(pk, "") for pk in ids)
+
+
+def queue_robots(subject, body="", *, dedupe_key, units=(), regions=(), link="", actor=None, kind=Kind.GENERAL,
+                 mention=()):
+    """One workflow event to the group robots of these units and regions: one message per active robot, whatever
+    the number of people told (key `{dedupe_key}:r{robot}`: the same event queues nothing the second time), @ing the
+    mobiles of the people in `mention`. Returns how many messages were new."""
+    if not dedupe_key:
+        raise ValueError("a workflow event's robot messages need a dedupe key")
+    robots = list(robots_of(units, regions))
+    if not robots:
+        return 0
+    mentions = mentions_for(mention)
+    return sum(queue_robot(robot, subject, body, link=link, dedupe_key=f"{dedupe_key}:r{robot.pk}", actor=actor,
+                           kind=kind, mentions=mentions)[1] for robot in robots)
 
 
 def unit_people(unit):
@@ -140,7 +202,7 @@ def send_to_unit(unit, subject, body="", *, link="", dedupe_key=None, actor=None
     Returns (robots, people) queued (new ones only)."""
     _check(subject, kind)
     robots = people = 0
-    for robot in Robot.objects.filter(unit=unit, active=True).order_by("pk"):
+    for robot in robots_of(units=[unit]):
         key = f"{dedupe_key}:r{robot.pk}" if dedupe_key else None
         robots += queue_robot(robot, subject, body, link=link, dedupe_key=key, actor=actor, kind=kind)[1]
     for user in unit_people(unit):
@@ -213,32 +275,41 @@ def _failed(token, messages, now, error, final=False, robot=None):
     return retrying, failed
 
 
-def digest_text(messages, kind):
-    """(title, markdown, included): one message as itself; several as one 汇总 up to the robot's size limit."""
-    limit = channels.LIMIT_BYTES[kind]
-    inbox = channels.absolute("/inbox/") or "luoshi 站内消息"
+def digest_text(messages, kind, plain=False, mentions=()):
+    """(title, text, included): one message as itself; several as one 汇总 up to the robot's size limit (less the
+    room 钉钉's @mobile line takes). The text is markdown, or plain text for a 企业微信 text message (plain). What
+    people wrote (subjects and bodies) goes through channels.robot_safe; each item ends with its absolute link."""
+    limit = channels.text_limit(kind, plain, mentions)
+    inbox = channels.absolute("/inbox/")
 
     def item(m, room):
         link = channels.absolute(m.link)
-        text = f"**{m.subject}**\n\n{m.body}".rstrip()
-        text = channels.cut(text, room, link or inbox)
-        return text + (f"\n\n[在 luoshi 中查看]({link})" if link else "")
+        subject = " ".join(m.subject.split())
+        if plain:
+            text = f"【{channels.robot_safe(subject, False)}】\n{channels.robot_safe(m.body, False)}".rstrip()
+            tail = f"\n查看：{link}" if link else ""
+        else:
+            text = f"**{channels.robot_safe(subject)}**\n\n{channels.robot_safe(m.body)}".rstrip()
+            tail = f"\n\n[在 luoshi 中查看]({channels.link_for_markdown(link)})" if link else ""
+        return channels.cut(text, room - len(tail.encode()), link or inbox) + tail
 
     if len(messages) == 1:
         m = messages[0]
-        return m.subject, item(m, limit - 200), messages
-    header = f"**luoshi 消息汇总（{{n}} 条）**"
+        return m.subject, item(m, limit - 100), messages
+    title = "luoshi 消息汇总（{n} 条）"
+    header = title if plain else f"**{title}**"
+    separator = "\n\n" if plain else "\n\n---\n\n"
     parts, included, used = [], [], len(header.encode()) + 20
     for m in messages:
         part = f"{len(included) + 1}. " + item(m, 600)
-        size = len(part.encode()) + 4
+        size = len(part.encode()) + len(separator.encode())
         if included and used + size > limit - 100:
             break
         parts.append(part)
         included.append(m)
         used += size
-    text = header.format(n=len(included)) + "\n\n" + "\n\n---\n\n".join(parts)
-    return f"luoshi 消息汇总（{len(included)} 条）", text, included
+    text = header.format(n=len(included)) + "\n\n" + separator.join(parts)
+    return title.format(n=len(included)), text, included
 
 
 def dispatch(limit=1000, now=None):
@@ -282,13 +353,17 @@ def dispatch(limit=1000, now=None):
             _release(token, [m.pk for m in messages])
             deferred += len(messages)
             continue
-        title, text, included = digest_text(messages, robot.kind)
+        # @: the people of every message due (the text keeps room for them), then of those that fit in the digest.
+        wanted = rules.merged_mentions(m.mentions for m in messages)
+        plain = channels.uses_text_message(robot.kind, wanted)
+        title, text, included = digest_text(messages, robot.kind, plain=plain, mentions=wanted)
+        mentions = rules.merged_mentions(m.mentions for m in included)
         rest = messages[len(included):]
         if rest:
             _release(token, [m.pk for m in rest])
             deferred += len(rest)
         try:
-            channels.post_robot(robot, title, text)
+            channels.post_robot(robot, title, text, mentions=mentions, plain=plain)
         except Exception as exc:  # noqa: BLE001 — never let one robot stop the run
             error = channels.scrub(str(exc) or type(exc).__name__, robot)
             logger.warning("群机器人 %s 发送失败：%s", robot.pk, error)

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from luoshi.core.problems import Rejected
-from luoshi.notify import access, services
+from luoshi.notify import access, channels, services
 from luoshi.notify.models import Message, Robot
 
 
@@ -55,7 +55,9 @@ def robots(request, form=None, status=200):
     if code:
         rows = rows.filter(unit__code=code) | rows.filter(region__code=code)
     return render(request, "notify/robots.html", {"robots": rows, "code": code, "form": form or {"owner": code},
-                                                  "kinds": Robot.RobotKind.choices}, status=status)
+                                                  "kinds": Robot.RobotKind.choices, "events": services.ROBOT_EVENTS,
+                                                  "base_url": channels.base_url(),
+                                                  "base_url_set": channels.base_url_is_set()}, status=status)
 
 
 @login_required
