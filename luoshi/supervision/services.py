@@ -13,7 +13,7 @@ from luoshi.audit.services import record, snapshot
 from luoshi.core import workdays
 from luoshi.core.periods import day_label
 from luoshi.core.problems import Rejected
-from luoshi.notify.services import queue_message, supervision_kind
+from luoshi.notify.services import queue_message, queue_robots, supervision_kind
 from luoshi.orgs.models import Person, Region, RegionLevel, Role, RoleAssignment
 from luoshi.supervision import access
 from luoshi.supervision.models import (OPEN_STATES, Notice, NoticeCounter, NoticeSource, NoticeState, NoticeStep,
@@ -99,13 +99,18 @@ def escalation_users(notice):
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 
-def notify(users, subject, body, *, key, day, link="", actor=None):
-    """Queue one in-app message to each user, once per user, subject key and day. Returns how many were new."""
+def notify(users, subject, body, *, key, day, link="", actor=None, units=(), regions=()):
+    """Queue one in-app message to each user (an e-mail copy by their 消息设置), once per user, subject key and day,
+    and one message to each active robot of these units and regions, @ing the users (notify.services.queue_robots:
+    the event's unit; an escalation the region's). Returns how many were new."""
     new = 0
+    dedupe_key, kind = f"sv:{key}:{day.isoformat()}", supervision_kind(key)
     for user in users:
-        _, created = queue_message(user, subject, body, link=link, dedupe_key=f"sv:{key}:{day.isoformat()}:u{user.pk}",
-                                   actor=actor, kind=supervision_kind(key))
+        _, created = queue_message(user, subject, body, link=link, dedupe_key=f"{dedupe_key}:u{user.pk}",
+                                   actor=actor, kind=kind)
         new += created
+    new += queue_robots(subject, body, dedupe_key=dedupe_key, units=units, regions=regions, link=link, actor=actor,
+                        kind=kind, mention=users)
     return new
 
 
@@ -253,7 +258,7 @@ def return_notice(actor, notice, text, *, on=None):
     _add_step(notice, StepKind.RETURNED, f"{text}（{due}）", on, actor)
     record(actor, "退回督办单", notice, before=before, after=snapshot(notice, NOTICE_FIELDS), note=text[:200])
     notify(notice_readers(notice), f"{notice.number}被退回，{due}", text, key=f"n{notice.pk}:returned",
-           day=on, link=_link(notice), actor=actor)
+           day=on, link=_link(notice), actor=actor, units=[notice.unit_id])
     return notice
 
 
@@ -323,7 +328,7 @@ def escalate(actor, notice, *, on=None):
     _add_step(notice, StepKind.ESCALATED, text, on, actor)
     record(actor, "升级督办", notice, before=before, after=snapshot(notice, NOTICE_FIELDS))
     queued = notify(users, f"升级督办：{notice.number} {notice.task.title}", text, key=f"n{notice.pk}:escalated",
-                    day=on, link=_link(notice), actor=actor)
+                    day=on, link=_link(notice), actor=actor, regions=[notice.region_id])
     queued += remind_awaiting(notice, on, "escalated", actor=actor)
     return Escalation(notice, users, queued)
 
@@ -342,7 +347,7 @@ def remind_awaiting(notice, on, occasion, actor=None):
     subject = REMIND_SUBJECTS[occasion].format(number=notice.number, due=day_label(notice.answer_due))
     body = f"重点任务「{notice.task.number} {notice.task.title}」。{notice.reason}"
     new = notify(notice_readers(notice), subject, body, key=f"n{notice.pk}:{occasion}", day=on,
-                 link=_link(notice), actor=actor)
+                 link=_link(notice), actor=actor, units=[notice.unit_id])
     if new and occasion != "opened":
         _add_step(notice, StepKind.REMINDED, subject, on, actor)
     return new

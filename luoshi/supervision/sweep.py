@@ -120,7 +120,7 @@ def _remind_milestones(board, result):
         body = f"重点任务「{task['number']} {task['title']}」，请抓紧推进，按时完成。"
         result.reminders["milestone"] += services.notify(
             services.unit_users([task["lead_unit_id"]]), subject, body, key=f"m{m['id']}:due{left}", day=result.on,
-            link=_task_link(task["id"]))
+            link=_task_link(task["id"]), units=[task["lead_unit_id"]])
 
 
 def _task_link(task_id):
@@ -148,7 +148,7 @@ def _remind_missing(task, period):
         services.unit_users([task["lead_unit_id"]]),
         f"缺报提醒：「{task['number']} {task['title']}」{day_label(period.first)}至{day_label(period.last)}未报送进度",
         "本期已结束仍未报送进度，请尽快补报。", key=f"t{task['id']}:missing:{period.first.isoformat()}", day=period.last,
-        link=_task_link(task["id"]))
+        link=_task_link(task["id"]), units=[task["lead_unit_id"]])
 
 
 def _remind_due(task, period, on):
@@ -156,7 +156,7 @@ def _remind_due(task, period, on):
         services.unit_users([task["lead_unit_id"]]),
         f"报送提醒：「{task['number']} {task['title']}」本期进度请于{day_label(period.due)}前报送",
         f"报送期间：{day_label(period.first)}至{day_label(period.last)}。", key=f"t{task['id']}:report_due:{period.first.isoformat()}",
-        day=on, link=_task_link(task["id"]))
+        day=on, link=_task_link(task["id"]), units=[task["lead_unit_id"]])
 
 
 def report_lines(result):
