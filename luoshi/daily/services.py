@@ -468,8 +468,8 @@ def send_reminders(actor=None, now=None):
     from django.urls import reverse
 
     from luoshi.daily import queries
-    from luoshi.notify.services import dispatch, queue_message
-    from luoshi.orgs.models import Role, RoleAssignment, UnitKind
+    from luoshi.notify.services import dispatch, queue_message, queue_robots, robots_of
+    from luoshi.orgs.models import Region, Role, RoleAssignment, Unit, UnitKind
 
     now = now or timezone.now()
     local = timezone.localtime(now)
@@ -489,14 +489,26 @@ def send_reminders(actor=None, now=None):
                                                     user__is_active=True)
                       .values_list("user_id", "unit__region__code"))
             users = get_user_model().objects.in_bulk({uid for uid, _ in people})
+            told = {}
             for user_id, code in people:
                 row = codes[code]
+                told.setdefault(code, []).append(users[user_id])
                 _, created = queue_message(
                     users[user_id], f"请在{deadline:%H:%M}前报送今天的「{form.title}」",
                     f"{row['name']}还没有报送{day:%Y年%-m月%-d日}的{form.title}。没有情况也请点「零报告」。",
                     link=reverse("daily:report"), dedupe_key=f"daily:before:{form.code}:{day}:{code}:{user_id}", actor=actor,
                     kind="daily_remind")
                 queued += created
+            # The village committee's group robots, if it has any: one message per village, @ing its reporters.
+            villages = dict(Unit.objects.filter(kind=UnitKind.VILLAGE, region__code__in=codes)
+                            .values_list("pk", "region__code"))
+            for unit_id in sorted(set(robots_of(units=villages).values_list("unit_id", flat=True))):
+                code = villages[unit_id]
+                queued += queue_robots(
+                    f"请在{deadline:%H:%M}前报送今天的「{form.title}」",
+                    f"{codes[code]['name']}还没有报送{day:%Y年%-m月%-d日}的{form.title}。没有情况也请点「零报告」。",
+                    units=[unit_id], link=reverse("daily:report"), mention=told.get(code, []), actor=actor,
+                    dedupe_key=f"daily:before:{form.code}:{day}:{code}", kind="daily_remind")
         else:
             by_town = {}
             for row in missing:
@@ -505,15 +517,22 @@ def send_reminders(actor=None, now=None):
                                                     user__is_active=True)
                       .values_list("user_id", "unit__region__code"))
             users = get_user_model().objects.in_bulk({uid for uid, _ in people})
+            told = {}
             for user_id, town in people:
-                rows = by_town[town]
+                told.setdefault(town, []).append(users[user_id])
+            for town, rows in by_town.items():
                 names = "、".join(f"{r['name']}（{r['village']}）" for r in rows)
-                _, created = queue_message(
-                    users[user_id], f"{rows[0]['town_name']}{day:%-m月%-d日}「{form.title}」未报 {len(rows)} 个村（社区）",
-                    f"截至{deadline:%H:%M}，以下村（社区）未报送{form.title}：{names}。",
-                    link=reverse("daily:town", args=[town]) + f"?date={day:%Y-%m-%d}&form={form.code}",
-                    dedupe_key=f"daily:after:{form.code}:{day}:{town}:{user_id}", actor=actor,
-                    kind="daily_missing")
-                queued += created
+                subject = f"{rows[0]['town_name']}{day:%-m月%-d日}「{form.title}」未报 {len(rows)} 个村（社区）"
+                body = f"截至{deadline:%H:%M}，以下村（社区）未报送{form.title}：{names}。"
+                link = reverse("daily:town", args=[town]) + f"?date={day:%Y-%m-%d}&form={form.code}"
+                for user in told.get(town, []):
+                    _, created = queue_message(user, subject, body, link=link, actor=actor, kind="daily_missing",
+                                               dedupe_key=f"daily:after:{form.code}:{day}:{town}:{user.pk}")
+                    queued += created
+                # The town's list also goes to the town government's robots and the town's own (Robot.region).
+                queued += queue_robots(
+                    subject, body, units=Unit.objects.filter(kind=UnitKind.TOWNSHIP, region__code=town),
+                    regions=Region.objects.filter(code=town), link=link, mention=told.get(town, []), actor=actor,
+                    dedupe_key=f"daily:after:{form.code}:{day}:{town}", kind="daily_missing")
     dispatch(now=now)
     return queued
