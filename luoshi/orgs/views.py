@@ -117,8 +117,10 @@ def person_role(request, user_id):
     user = get_account_for_admin(request.user, user_id)
     if request.POST.get("remove"):
         assignment = get_object_or_404(RoleAssignment, pk=request.POST["remove"], user=user)
+        label = str(assignment)
         services.remove_role(request.user, assignment)
-        messages.success(request, f"已撤销 {user.username} 的角色：{assignment.get_role_display()}")
+        left = RoleAssignment.objects.filter(user=user).count()
+        messages.success(request, f"已撤销 {user.username} 的角色：{label}" + (f"（其余 {left} 个角色保留）" if left else "（已无角色）"))
     elif request.POST.get("active") in ("0", "1"):
         if user == request.user:
             messages.error(request, "不能停用自己的账号")
@@ -126,10 +128,15 @@ def person_role(request, user_id):
             services.set_active(request.user, user, request.POST["active"] == "1")
             messages.success(request, f"账号 {user.username} 已{'启用' if user.is_active else '停用'}")
     else:
+        had = set(RoleAssignment.objects.filter(user=user).values_list("pk", flat=True))
         try:
-            services.grant_role(request.user, user, request.POST.get("role", ""), request.POST.get("scope", ""))
+            assignment = services.grant_role(request.user, user, request.POST.get("role", ""), request.POST.get("scope", ""))
         except Rejected as rejected:
             messages.error(request, "未保存：" + "；".join(rejected.messages))
         else:
-            messages.success(request, f"已为 {user.username} 授予角色")
+            count = RoleAssignment.objects.filter(user=user).count()
+            if assignment.pk in had:
+                messages.info(request, f"{user.username} 已有角色：{assignment}，未重复授予")
+            else:
+                messages.success(request, f"已为 {user.username} 增加角色：{assignment}（现有 {count} 个角色）")
     return redirect("orgs:people")

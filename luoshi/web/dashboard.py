@@ -173,6 +173,7 @@ def supervision(user, today):
 
 def unit_home(user, today):
     """A unit: its milestones already late (oldest first), those due within two weeks, and its open notices."""
+    from luoshi.orgs.access import access_for
     from luoshi.supervision import access as supervision_access
     from luoshi.supervision.models import OPEN_STATES
     from luoshi.work import access, rules
@@ -188,10 +189,12 @@ def unit_home(user, today):
     late = [m for m in open_ones if m.late][:10]
     due = [m for m in open_ones if not m.late][:10]
     notices = []
-    if supervision_access.can_read_supervision(user):
-        notices = list(supervision_access.visible_notices(user).filter(state__in=OPEN_STATES)
+    units = access_for(user).units_for(Role.UNIT)
+    if supervision_access.can_read_supervision(user):  # those sent to the unit, not all an office of it may read
+        notices = list(supervision_access.visible_notices(user).filter(state__in=OPEN_STATES, unit__in=units)
                        .select_related("task").order_by("reply_due")[:10])
-    return {"late": late, "due": due, "notices": notices, "days": DUE_SOON_DAYS, "url": reverse("work:mine")}
+    return {"late": late, "due": due, "notices": notices, "days": DUE_SOON_DAYS, "url": reverse("work:mine"),
+            "names": "、".join(u.short_name or u.name for u in units)}
 
 
 def reporter_home(user, today):
@@ -210,15 +213,17 @@ def reporter_home(user, today):
 
 
 def build(user, access):
+    """Every card of every role the person holds: an office's 驾驶舱 and, for the head of 发改局 who also holds the unit
+    role of his bureau, that unit's own milestones and notices beside it (an administrator: the 驾驶舱 only)."""
     today = timezone.localdate()
     context = {"today": today}
     if is_dashboard_reader(access):
         context.update(dashboard=True, indicators=indicators(user), work=work(user, today), daily=daily(user, today),
                        supervision=supervision(user, today))
-        return context
-    if access.has_role(Role.REPORTER):
+    if Role.REPORTER in access.roles:
         context["reporter"] = reporter_home(user, today)
-    if access.has_role(Role.UNIT):
+    if Role.UNIT in access.roles:
         context["unit"] = unit_home(user, today)
-        context["daily"] = daily(user, today)  # a town government: its villages' reports today
+        if "daily" not in context:
+            context["daily"] = daily(user, today)  # a town government: its villages' reports today
     return context
