@@ -1,5 +1,6 @@
-"""Demo: 济阳区's 2020年一季度经济形势分析会 — opened by 发改局, sections from most responsible units (市场监管局 has
-not written its own, so the page shows who is missing), closed and published, three follow-up items in key work.
+"""Demo: 济阳区's 2020年一季度经济形势分析会 — opened by 发改局, sections from most responsible units, each written by
+the unit's own account (市场监管局 has not written its own, so the page shows who is missing; 发改局's is written by
+its head 赵磊, who is the analysis office too), closed and published, three follow-up items in key work.
 Built around a day after 2020 (`ctx["as_of"]`), also the meeting on the last quarter whose material collection has
 begun by then (e.g. 2026年前三季度经济形势分析会 for a demo built on 1 December 2026): sections written from that
 quarter's figures and lights; once held, closed and published with two follow-up items; before that, still
@@ -80,7 +81,7 @@ def _meeting_2020(ctx, region):
         Meeting.objects.filter(pk=meeting.pk).update(created_at=datetime(2020, 4, 8, 9, tzinfo=TZ))
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=SECTIONS)}
     units = {u.code: u for u in Unit.objects.filter(code__in={v[0] for v in SECTIONS.values()})}
-    writers = {"370115D03": ctx.get("users", {}).get("shangwu")}
+    writers = ctx.get("unit_users", {})  # each unit's own account (orgs/demo.py); 发改局's is its head, 赵磊
     if meeting.state != MeetingState.CLOSED:
         for n, (code, (unit_code, completion, reasons, measures)) in enumerate(SECTIONS.items()):
             if code in indicators and unit_code in units:
@@ -130,7 +131,7 @@ def _quarter_meeting(ctx, region, as_of):
     rows = {r["indicator"]: r for r in indicator_queries.table(region, period)}
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=SECTIONS)}
     units = {u.code: u for u in Unit.objects.filter(code__in={v[0] for v in SECTIONS.values()})}
-    writers = {"370115D03": ctx.get("users", {}).get("shangwu")}
+    writers = ctx.get("unit_users", {})  # each unit's own account (orgs/demo.py); 发改局's is its head, 赵磊
     for n, (code, (unit_code, *_)) in enumerate(SECTIONS.items()):
         written = _after_quarter(period, 10 + n % 4)
         if code in indicators and unit_code in units and code in rows and written < as_of:

@@ -42,17 +42,49 @@ DEPARTMENTS = [
     ("370115D29", "区公安分局", "公安分局"), ("370115D30", "区大数据局", "大数据局"),
 ]
 
-# username, full name, title, role, scope (region code or unit code)
+# username, full name, title, roles [(role, scope: region code or unit code)], the person's unit. A person may hold
+# several roles: 发改局's head is the district's analysis office and also answers for his own bureau (its notices,
+# its tasks, its meeting sections) as a unit; likewise 统计局's deputy head for 统计局.
 ACCOUNTS = [
-    ("admin", "系统管理员", "信息中心工程师", Role.ADMIN, None, "370115B02"),
-    ("leader", "王晓明", "区长", Role.LEADER, DISTRICT, "370115B02"),
-    ("ducha", "李静", "督查室主任", Role.SUPERVISION, DISTRICT, "370115B03"),
-    ("fagai", "赵磊", "发改局局长", Role.ANALYSIS, DISTRICT, "370115D01"),
-    ("tongji", "钱芳", "统计局副局长", Role.STATISTICS, DISTRICT, "370115D02"),
-    ("shangwu", "周强", "商务局办公室主任", Role.UNIT, "370115D03", "370115D03"),
-    ("jiedao", "孙丽", "济阳街道党政办主任", Role.UNIT, "370115001", "370115001"),
-    ("cunju", "吴娟", "东关村文书", Role.REPORTER, "370115001201", "370115001201"),
+    ("admin", "系统管理员", "信息中心工程师", [(Role.ADMIN, None)], "370115B02"),
+    ("leader", "王晓明", "区长", [(Role.LEADER, DISTRICT)], "370115B02"),
+    ("ducha", "李静", "督查室主任", [(Role.SUPERVISION, DISTRICT)], "370115B03"),
+    ("fagai", "赵磊", "发改局局长", [(Role.ANALYSIS, DISTRICT), (Role.UNIT, "370115D01")], "370115D01"),
+    ("tongji", "钱芳", "统计局副局长", [(Role.STATISTICS, DISTRICT), (Role.UNIT, "370115D02")], "370115D02"),
+    ("shangwu", "周强", "商务局办公室主任", [(Role.UNIT, "370115D03")], "370115D03"),
+    ("jiedao", "孙丽", "济阳街道党政办主任", [(Role.UNIT, "370115001")], "370115001"),
+    ("cunju", "吴娟", "东关村文书", [(Role.REPORTER, "370115001201")], "370115001201"),
 ]
+
+# One unit account (the office's director, unit role) for every other unit with work in the demo: the lead and
+# responsible units of the plan's tasks (work/demo.py), so every notice can be answered (supervision/demo.py), and the
+# responsible units asked for meeting sections (indicators/demo.py, briefings/demo.py). username, unit, full name.
+UNIT_ACCOUNTS = [
+    ("caizheng", "370115D04", "郑华"), ("jiaoti", "370115D05", "冯敏"), ("weijian", "370115D06", "陈涛"),
+    ("zhujian", "370115D07", "褚刚"), ("nongye", "370115D08", "卫东"), ("gongxin", "370115D09", "蒋勇"),
+    ("minzheng", "370115D11", "沈静"), ("renshe", "370115D13", "韩梅"), ("ziran", "370115D14", "杨帆"),
+    ("shengtai", "370115D15", "朱峰"), ("jiaotong", "370115D16", "秦川"), ("shuiwu", "370115D17", "尤海"),
+    ("wenlv", "370115D18", "许婷"), ("shichang", "370115D21", "何琳"), ("shenpi", "370115D22", "吕洁"),
+    ("chengguan", "370115D24", "施军"), ("touzi", "370115D25", "张鹏"), ("guoshui", "370115D28", "孔亮"),
+    ("dashuju", "370115D30", "曹宇"),
+    ("jibei", "370115002", "严红"), ("huihe", "370115003", "华伟"), ("sungeng", "370115004", "金鑫"),
+    ("cuizhai", "370115005", "魏玲"), ("taiping", "370115006", "陶然"), ("quti", "370115101", "姜波"),
+    ("renfeng", "370115102", "戚兰"), ("duoshi", "370115103", "谢斌"), ("xinshi", "370115104", "邹平"),
+]
+
+
+def _unit_title(unit_code):
+    """The title of a unit account's person: a department's 办公室主任, a town's 党政办主任."""
+    for code, _, short in DEPARTMENTS:
+        if code == unit_code:
+            return f"{short}办公室主任"
+    return f"{dict(TOWNS)[unit_code]}党政办主任"
+
+
+def all_accounts():
+    """Every demo account as (username, full name, title, roles, the person's unit)."""
+    return ACCOUNTS + [(username, name, _unit_title(unit), [(Role.UNIT, unit)], unit)
+                       for username, unit, name in UNIT_ACCOUNTS]
 
 
 def village_code(town_code, index):
@@ -90,22 +122,48 @@ def build(ctx):
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
-    users = {}
-    for username, full_name, title, role, scope, unit_code in ACCOUNTS:
+    users, unit_users = {}, {}
+    for username, full_name, title, roles, unit_code in all_accounts():
         user = User.objects.filter(username=username).first()
         if user is None:
             user = services.create_account(actor, username=username, password=DEMO_PASSWORD, full_name=full_name)
         services.save_person(actor, name=full_name, title=title, unit=units[unit_code], user=user)
-        region = regions[scope] if scope and scope in regions and role not in (Role.UNIT, Role.REPORTER) else None
-        unit = units[scope] if role in (Role.UNIT, Role.REPORTER) else None
-        services.assign_role(actor, user=user, role=role, region=region, unit=unit)
+        for role, scope in roles:
+            scoped_unit = role in (Role.UNIT, Role.REPORTER)
+            services.assign_role(actor, user=user, role=role, region=None if scoped_unit or not scope else regions[scope],
+                                 unit=units[scope] if scoped_unit else None)
+            if role == Role.UNIT:
+                unit_users.setdefault(scope, user)
         users[username] = user
-    ctx.update(city=city, district=district, regions=regions, units=units, villages=villages, users=users)
+    ctx.update(city=city, district=district, regions=regions, units=units, villages=villages, users=users,
+               unit_users=unit_users)
     return ctx
 
 
-def accounts_text():
+def _roles_text(roles):
+    """"发改局（经济分析） + 责任单位（发改局）": each role, a unit's by the unit's short name."""
+    short = {code: short for code, _, short in OFFICES + DEPARTMENTS} | dict(TOWNS)
+    return " + ".join(f"{Role(role).label}（{short[scope]}）" if role == Role.UNIT else Role(role).label
+                      for role, scope in roles)
+
+
+def _pad(text, width):
+    """The text padded to `width` columns of a terminal, a Chinese character taking two."""
+    return text + " " * max(0, width - sum(2 if ord(c) > 0x2E80 else 1 for c in text))
+
+
+def accounts_text(per_line=6):
+    """The demo accounts as `make run` prints them: the accounts by role, one a line; then the units' accounts grouped
+    (departments, towns), several on a line; then the password."""
     lines = []
-    for username, full_name, title, role, scope, _ in ACCOUNTS:
-        lines.append(f"  {username:<10} {Role(role).label:<12} {full_name}（{title}）")
+    for username, full_name, title, roles, _ in ACCOUNTS:
+        lines.append(f"  {username:<10} {_pad(_roles_text(roles), 38)} {full_name}（{title}）")
+    departments = dict((code, short) for code, _, short in DEPARTMENTS)
+    groups = [("区直部门", [(u, departments[c]) for u, c, _ in UNIT_ACCOUNTS if c in departments]),
+              ("镇（街道）", [(u, dict(TOWNS)[c]) for u, c, _ in UNIT_ACCOUNTS if c not in departments])]
+    lines.append("  单位账号（责任单位，各单位办公室主任）：")
+    for label, accounts in groups:
+        for start in range(0, len(accounts), per_line):
+            head = _pad(f"{label}：" if start == 0 else "", 12)
+            lines.append(f"    {head}" + " · ".join(f"{u} {name}" for u, name in accounts[start:start + per_line]))
     return "\n".join(lines) + f"\n  密码（全部账号）：{DEMO_PASSWORD}"

@@ -6,8 +6,9 @@ Everything goes through the real services, day by day in date order. In April �
 on risks seen at the 调度会 and on a silent task; 商务局 (周强) answers, one answer is sent back and answered again,
 another accepted; 商务局 and 济阳街道 ask to move dates, 区长 (王晓明) and 督查室 decide. From 6 May, the first working
 day after the 五一 holiday, the daily sweep (supervision.sweep) runs every morning: its first run opens a notice on
-each red task and escalates the April notice nobody answered. Only 商务局 has a unit account in the demo, so the
-other units' notices wait for an answer on the demo's day.
+each red task and escalates the April notice nobody answered. Every unit with a task has an account (orgs/demo.py),
+so each notice can be answered; in the story only 商务局 answers, and the other units' notices wait for an answer
+on the demo's day.
 
 Rows the services stamp with the clock (notice steps, audit entries, messages, request and decision times, the plan's
 set time) are stamped with the simulated day and hour instead, so timelines and the 倒查 chain read as spring 2020;
