@@ -29,6 +29,7 @@ urlpatterns = [
     path("supervision/", include(([*supervision.urlpatterns, *supervision_league.urlpatterns,
                                     *supervision_chain.urlpatterns], "supervision"))),  # notices, league table, 倒查
     path("daily/", include("luoshi.daily.urls")),
+    path("breakdown/", include("luoshi.breakdown.urls")),  # 政府工作要点落实 (任务分解方案)
     path("briefings/", include(([*briefings.urlpatterns, *briefings_pack.urlpatterns], "briefings"))),  # and the pack's
     path("inbox/", include("luoshi.notify.urls")),
 ]
