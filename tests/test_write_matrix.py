@@ -72,6 +72,7 @@ JIYANG_OFFICE = {"wang_admin", "li_ducha"}
 FIGURE_WRITERS = {"wang_admin", "zhao_fagai", "qian_tongji"}
 MEETING_ORGANISERS = {"wang_admin", "sun_leader", "li_ducha", "zhao_fagai"}  # 济阳区's leaders, 督查室, 发改局
 FOLLOW_UP_RECORDERS = {"wang_admin", "li_ducha", "zhao_fagai"}
+PROXY_WRITERS = {"wang_admin", "li_ducha", "zhao_fagai"}  # 代报 of a section: the analysis and supervision offices
 MEETING = {"title": "2020年4月经济运行调度会", "region": "370115", "period": "2020-03", "held_on": "2020-04-20",
            "sections_due": "2020-04-17"}
 
@@ -91,6 +92,18 @@ ROUTES = [
           lambda c, s: post_json(c, f"/api/v1/work/tasks/{s.plan.t1.pk}/reports",
                                  {"percent": 0, "corrects": s.lead_report.pk, "correction_note": "撤回"}),
           {"wang_admin": 201, "zhou_shangwu": 201}),
+    # 代报: the supervision office reports for a unit of its region without an account (曲堤镇, lead of task 4), never
+    # for one with an account (商务局); an administrator may too.
+    Route("work: 代报 progress for 曲堤镇 (no account) on task 4 (form)", False,
+          lambda c, s: c.post(f"/work/tasks/{s.t4.pk}/report", {"percent": "20", "on_behalf": "370115101",
+                                                               "proxy_source": "据电话报送"}),
+          {u: 302 for u in JIYANG_OFFICE}),
+    Route("work: 代报 progress for 曲堤镇 (no account) on task 4 (API)", True,
+          lambda c, s: post_json(c, f"/api/v1/work/tasks/{s.t4.pk}/reports", {"percent": 20, "on_behalf": "370115101"}),
+          {u: 201 for u in JIYANG_OFFICE}),
+    Route("work: 代报 progress for 商务局 (it has an account) on task 1 (API)", True,
+          lambda c, s: post_json(c, f"/api/v1/work/tasks/{s.plan.t1.pk}/reports", {"percent": 20, "on_behalf": "370115D03"}),
+          {}),
     Route("work: re-baseline a 济阳区 milestone", False,
           lambda c, s: c.post(f"/work/milestones/{s.plan.m11.pk}/rebaseline", {"new_due": "2020-05-15", "reason": "疫情影响"}),
           {u: 302 for u in JIYANG_OFFICE}),
@@ -169,6 +182,19 @@ ROUTES = [
           lambda c, s: post_json(c, f"/api/v1/briefings/meetings/{s.meeting.pk}/sections",
                                  {"indicator": "fdi", "unit": "370115D03", "reasons_text": "项目到账"}),
           {"wang_admin": 200, "zhou_shangwu": 200}),
+    # 代报 of a section: 济阳区's analysis and supervision offices (and an administrator) for 统计局 (no unit account).
+    Route("briefings: 代报 统计局's section on GDP (form)", False,
+          lambda c, s: c.post(f"/briefings/meetings/{s.meeting.pk}/sections/gdp", {"on_behalf": "1",
+                                                                                 "reasons_text": "据统计局电话报送"}),
+          {u: 302 for u in PROXY_WRITERS}),
+    Route("briefings: 代报 统计局's section on GDP (API)", True,
+          lambda c, s: post_json(c, f"/api/v1/briefings/meetings/{s.meeting.pk}/sections",
+                                 {"indicator": "gdp", "unit": "370115D02", "on_behalf": True, "reasons_text": "据电话"}),
+          {u: 200 for u in PROXY_WRITERS}),
+    Route("briefings: 代报 商务局's section (it has an account) (form)", False,
+          lambda c, s: c.post(f"/briefings/meetings/{s.meeting.pk}/sections/fdi", {"on_behalf": "1",
+                                                                                 "reasons_text": "代写"}),
+          {}),
     Route("briefings: record a follow-up item (form)", False,
           lambda c, s: c.post(f"/briefings/meetings/{s.meeting.pk}/follow-ups/add",
                               {"title": "确保双过半", "lead_unit": "370115D01", "deadline": "2020-06-30"}),
@@ -268,8 +294,9 @@ def scene(django_db_setup, django_db_blocker):
 
 
 def build_scene(cast):
-    """济阳区's plan (tests/work/conftest.py) with one report by the lead unit, 合村并点's plan set and 财政局's pending
-    request to move 2.1, the indicator catalog, 济阳区's daily form,
+    """济阳区's plan (tests/work/conftest.py) with one report by the lead unit, task 4 led by 曲堤镇 (no account),
+    合村并点's plan set and 财政局's pending request to move 2.1, the indicator catalog (商务局 answers for 实际利用外资,
+    统计局, without a unit account, for GDP), 济阳区's daily form,
     one unread message for 周商务 and an API token of 王管理's."""
     from types import SimpleNamespace
 
@@ -277,13 +304,16 @@ def build_scene(cast):
     add_region_admins(cast)
     plan = build_plan(cast)
     lead_report = work_services.submit_report(cast.zhou_shangwu, plan.t1, percent=30, done_text="洽谈中")
+    t4, _ = work_services.save_task(None, campaign=plan.zs, number="4", title="曲堤镇安置区配套", lead_unit=cast.units.other_town,
+                                    start=date(2020, 3, 1), deadline=date(2020, 6, 30))  # 曲堤镇 has no account: 代报
     work_services.set_plan(cast.wang_admin, plan.hc)
     pending_request = work_services.request_rebaseline(cast.zheng_caizheng, milestone=plan.m21, new_due=date(2020, 4, 30),
                                                        reason="选址论证延后")
     indicator_services.ensure_catalog()
     catalog = {i.code: i for i in Indicator.objects.all()}
     indicator_services.save_responsibilities(None, [
-        {"region_id": cast.jiyang.pk, "indicator_id": catalog["fdi"].pk, "unit_id": cast.units.shangwu.pk}])
+        {"region_id": cast.jiyang.pk, "indicator_id": catalog["fdi"].pk, "unit_id": cast.units.shangwu.pk},
+        {"region_id": cast.jiyang.pk, "indicator_id": catalog["gdp"].pk, "unit_id": cast.units.tongji.pk}])
     meeting = briefing_services.open_meeting(None, title="2020年一季度经济形势分析会", held_on="2020-04-20",
                                              region=cast.jiyang, period="2020-03", sections_due="2020-04-15")
     form = daily_services.define_form(cast.li_ducha, code="yiqing", title="疫情防控日报", region=cast.jiyang, fields=FIELDS)
@@ -295,7 +325,7 @@ def build_scene(cast):
     failed_message, _ = notify_services.queue_robot(robot, "发送失败的提醒")
     type(failed_message).objects.filter(pk=failed_message.pk).update(status="failed", error="机器人返回 HTTP 500")
     admin_token, _ = org_services.create_api_token(cast.wang_admin, cast.wang_admin, "王管理的令牌")
-    return SimpleNamespace(cast=cast, plan=plan, lead_report=lead_report, admin_token=admin_token,
+    return SimpleNamespace(cast=cast, plan=plan, t4=t4, lead_report=lead_report, admin_token=admin_token,
                            pending_request=pending_request, meeting=meeting, robot=robot,
                            failed_message=failed_message)
 
