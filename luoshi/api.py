@@ -18,6 +18,7 @@ from luoshi.indicators import api as indicators
 from luoshi.notify import api as notify
 from luoshi.orgs import api as orgs
 from luoshi.orgs.api_auth import BearerToken, HeaderToken, resolve_pending_token
+from luoshi.projects import api as projects
 from luoshi.supervision import api as supervision
 from luoshi.supervision.chain import api as supervision_chain
 from luoshi.supervision.league import api as supervision_league
@@ -133,3 +134,4 @@ api.add_router("/supervision", supervision_chain.router)  # 倒查: /supervision
 api.add_router("/briefings", briefings.router)
 api.add_router("/briefings", briefings_pack.router)  # the meeting pack: /briefings/pack, /briefings/meetings/{id}/pack
 api.add_router("/notify", notify.router)
+api.add_router("/projects", projects.router)

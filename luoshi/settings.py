@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "luoshi.daily",
     "luoshi.briefings",
     "luoshi.breakdown",  # 政府工作要点落实: the year's 任务分解方案 read and imported as key work
+    "luoshi.projects",
     "django_q",  # django-q2: the scheduler and workers of `luoshi worker` (luoshi/jobs, docs/architecture.md)
     "luoshi.jobs",
     "luoshi.web",

@@ -32,4 +32,5 @@ urlpatterns = [
     path("breakdown/", include("luoshi.breakdown.urls")),  # 政府工作要点落实 (任务分解方案)
     path("briefings/", include(([*briefings.urlpatterns, *briefings_pack.urlpatterns], "briefings"))),  # and the pack's
     path("inbox/", include("luoshi.notify.urls")),
+    path("projects/", include("luoshi.projects.urls")),
 ]

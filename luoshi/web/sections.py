@@ -20,6 +20,7 @@ SECTIONS = [
     Section("supervision", "督查督办", "supervision:index", "督办单、倒查、单位排名"),
     Section("daily", "村居日报", "daily:index", "村（社区）每日报送、零报告、缺报提醒"),
     Section("briefings", "会议材料", "briefings:index", "经济形势分析会材料与会议决定跟踪"),
+    Section("projects", "重点项目", "projects:index", "项目库、月度调度、投资完成率与开工率"),
 ]
 
 
@@ -28,6 +29,7 @@ def readable_sections(user):
     from luoshi.briefings.access import can_read_briefings
     from luoshi.daily.access import can_read_daily
     from luoshi.indicators.access import readable_regions
+    from luoshi.projects.access import can_read_projects
     from luoshi.supervision.access import can_read_supervision
     from luoshi.work.access import can_read_work
 
@@ -35,7 +37,7 @@ def readable_sections(user):
         return set()
     checks = {"indicators": lambda: readable_regions(user).exists(), "work": lambda: can_read_work(user),
               "daily": lambda: can_read_daily(user), "supervision": lambda: can_read_supervision(user),
-              "briefings": lambda: can_read_briefings(user)}
+              "briefings": lambda: can_read_briefings(user), "projects": lambda: can_read_projects(user)}
     return {key for key, check in checks.items() if check()}
 
 

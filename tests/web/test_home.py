@@ -42,9 +42,9 @@ def nav_titles(body):
 
 
 @pytest.mark.parametrize("username, expected", [
-    ("sun_leader", ["经济运行", "重点工作", "督查督办", "村居日报", "会议材料", "组织机构"]),
-    ("zhou_shangwu", ["经济运行", "重点工作", "督查督办", "会议材料", "组织机构"]),  # a department: no daily reports
-    ("sun_jiedao", ["经济运行", "重点工作", "督查督办", "村居日报", "会议材料", "组织机构"]),
+    ("sun_leader", ["经济运行", "重点工作", "督查督办", "村居日报", "会议材料", "重点项目", "组织机构"]),
+    ("zhou_shangwu", ["经济运行", "重点工作", "督查督办", "会议材料", "重点项目", "组织机构"]),  # a department: no daily reports
+    ("sun_jiedao", ["经济运行", "重点工作", "督查督办", "村居日报", "会议材料", "重点项目", "组织机构"]),
     ("wu_cunju", ["村居日报", "组织机构"]),  # a village reporter: only what they can open
     ("nobody", ["组织机构"]),
 ])

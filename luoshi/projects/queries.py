@@ -1,0 +1,161 @@
+"""Read-side assembly of the project pools: a region's 调度 status for a month (every project judged, the roll-ups
+per unit, town and 包保领导, who has not reported), a project's history. No writes.
+
+Totals are computed from the current monthly reports, never typed: 1-X月完成投资 is the sum of the year's months up to
+X, 开工以来累计 adds the investment before the first recorded month (Project.done_before)."""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from luoshi.projects import rules
+from luoshi.projects.models import CountedInvestment, MonthlyReport, PoolThresholds, Project
+
+ZERO = Decimal("0.00")
+
+
+def thresholds_for(region):
+    """The region's thresholds, else the nearest region above it that has its own, else the defaults in code."""
+    codes = []
+    while region is not None:
+        codes.append(region.pk)
+        region = region.parent
+    found = {t.region_id: t for t in PoolThresholds.objects.filter(region_id__in=codes)}
+    for pk in codes:
+        if pk in found:
+            return found[pk].as_rules()
+    return rules.DEFAULTS
+
+
+def year_projects(region, year):
+    """The projects with investment planned in that year (not 退库), in the 调度表's order."""
+    return (Project.objects.filter(region=region, year_plans__year=year, year_plans__planned__gt=0)
+            .exclude(pool=rules.WITHDRAWN).select_related("unit", "town", "leader")
+            .annotate(year_plan=Sum("year_plans__planned", filter=Q(year_plans__year=year)))
+            .order_by("order", "id"))
+
+
+def sums(project_ids, period):
+    """{project id: (1-X月, all months up to X, month X or None)} from the current reports."""
+    january = date(period.year, 1, 1)
+    rows = (MonthlyReport.objects.filter(project_id__in=project_ids, is_current=True, period__lte=period)
+            .values("project_id").annotate(ytd=Sum("amount", filter=Q(period__gte=january)), total=Sum("amount"),
+                                           month=Sum("amount", filter=Q(period=period))))
+    return {r["project_id"]: (r["ytd"] or ZERO, r["total"] or ZERO, r["month"]) for r in rows}
+
+
+def unit_label(unit):
+    return unit.short_name or unit.name
+
+
+def status(region, period, projects=None):
+    """The region's 调度 status as of the end of the period's month (see the module's docstring).
+
+    `projects`: a queryset narrowing the rows (a unit's own), else every project of the year's list."""
+    t = thresholds_for(region)
+    listed = list(year_projects(region, period.year) if projects is None else
+                  year_projects(region, period.year).filter(pk__in=projects.values("pk")))
+    ids = [p.pk for p in listed]
+    totals = sums(ids, period)
+    current = {r.project_id: r for r in MonthlyReport.objects.filter(project_id__in=ids, period=period, is_current=True)
+               .select_related("unit")}
+    counted = dict(CountedInvestment.objects.filter(project_id__in=ids, period=period).values_list("project_id", "amount"))
+    rows = []
+    for p in listed:
+        ytd, total, month = totals.get(p.pk, (ZERO, ZERO, None))
+        judged = rules.judge(kind=p.kind, year_plan=p.year_plan, done_ytd=ytd, planned_start=p.planned_start,
+                             started_on=p.started_on, statistics_on=p.statistics_on, period=period, t=t)
+        report = current.get(p.pk)
+        rows.append({
+            "id": p.pk, "name": p.name, "category": p.category, "kind": p.kind, "kind_label": p.kind_label, "industry": p.industry,
+            "unit": unit_label(p.unit), "unit_id": p.unit_id, "unit_name": p.unit.name, "unit_code": p.unit.code,
+            "town": p.town.name if p.town_id else "", "town_id": p.town_id, "leader": p.leader_label,
+            "leader_id": p.leader_id, "owner": p.owner, "content": p.content, "start_year": p.start_year,
+            "end_year": p.end_year, "total_investment": p.total_investment, "year_plan": p.year_plan, "done_ytd": ytd,
+            "done_month": month, "since_start": p.done_before + total, "counted_ytd": counted.get(p.pk),
+            "planned_start": p.planned_start, "started_on": p.started_on, "statistics_on": p.statistics_on,
+            "pool": p.pool, "reported": report is not None, "progress": report.progress if report else "",
+            "problems": report.problems if report else "", "report_id": report.pk if report else None, **judged,
+            "light_label": rules.LIGHT_LABELS[judged["light"]]})
+    summary = rules.rollup(rows, period, t)
+    summary["started_not_in_statistics"] = [r["name"] for r in rows if r["started"] and not r["in_statistics"]]
+    return {"region": region, "period": period, "pace": rules.pace(period.month), "thresholds": t, "projects": rows,
+            "summary": summary, "by_unit": _groups(rows, "unit", period, t), "by_town": _groups(rows, "town", period, t),
+            "by_leader": _groups(rows, "leader", period, t), "missing": missing(rows)}
+
+
+def _groups(rows, key, period, t):
+    grouped = defaultdict(list)
+    for row in rows:
+        if row[key]:
+            grouped[row[key]].append(row)
+    out = [{"name": name, **rules.rollup(members, period, t)} for name, members in grouped.items()]
+    for group in out:
+        group["light_label"] = rules.LIGHT_LABELS.get(group["light"], "")
+    return sorted(out, key=lambda g: (g["completion_rate"] is None, -(g["completion_rate"] or 0), g["name"]))
+
+
+def missing(rows):
+    """Who has not reported the month: [{unit, unit_code, projects: [names]}], by unit, most projects first."""
+    grouped = defaultdict(list)
+    codes = {}
+    for row in rows:
+        if not row["reported"]:
+            grouped[row["unit"]].append(row["name"])
+            codes[row["unit"]] = row["unit_code"]
+    return sorted(({"unit": unit, "unit_code": codes[unit], "projects": names} for unit, names in grouped.items()),
+                  key=lambda m: (-len(m["projects"]), m["unit"]))
+
+
+def month_series(project_ids, year):
+    """[(month, sum of the current reports' amounts)] for the months 1–12 of a year: the chart's bars."""
+    totals = dict((r["period"].month, r["amount"]) for r in
+                  MonthlyReport.objects.filter(project_id__in=list(project_ids), is_current=True, period__year=year)
+                  .values("period").annotate(amount=Sum("amount")))
+    return [(m, totals.get(m, ZERO)) for m in range(1, 13)]
+
+
+def chart(state):
+    """The investment-by-month chart of a status: cumulative completion per month against the pace."""
+    period = state["period"]
+    plan = state["summary"]["year_plan"]
+    series = month_series([r["id"] for r in state["projects"]], period.year)
+    running, points = ZERO, []
+    for month, amount in series[:period.month]:
+        running += amount
+        points.append({"month": f"{month}月", "amount": float(amount), "completion": _float(rules.rate(running, plan)),
+                       "pace": float(rules.pace(month))})
+    return {"title": f"{period.year}年1-{period.month}月完成投资与序时进度", "points": points}
+
+
+def _float(value):
+    return None if value is None else float(value)
+
+
+def _amount(value):
+    return None if value is None else float(rules.money(value))
+
+
+def contract(state):
+    """`luoshi projects status --json` exactly as its contract says (issue 24): amounts in 万元, percents."""
+    s = state["summary"]
+    return {
+        "period": f"{state['period']:%Y-%m}",
+        "pace": float(state["pace"]),
+        "projects": [{"name": r["name"], "kind": r["kind_label"], "unit": r["unit"],
+                      "total_investment": _amount(r["total_investment"]), "year_plan": _amount(r["year_plan"]),
+                      "done_ytd": _amount(r["done_ytd"]), "completion_rate": _float(r["completion"]),
+                      "light": r["light"], "started": r["started"], "in_statistics": r["in_statistics"]}
+                     for r in state["projects"]],
+        "summary": {"count": s["count"], "year_plan": _amount(s["year_plan"]), "done_ytd": _amount(s["done_ytd"]),
+                    "completion_rate": _float(s["completion_rate"]), "to_start": s["to_start"], "started": s["started"],
+                    "start_rate": _float(s["start_rate"]), "started_not_in_statistics": s["started_not_in_statistics"]},
+    }
+
+
+def project_history(project):
+    """Every report version of a project, newest month first, each month's versions newest first."""
+    return list(project.reports.select_related("unit", "submitted_by").prefetch_related("photos")
+                .order_by("-period", "-version"))

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from luoshi.projects import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("table/", views.table, name="table"),
+    path("mine/", views.mine, name="mine"),
+    path("p/<int:pk>/", views.project, name="project"),
+    path("p/<int:pk>/report", views.report, name="report"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
+    path("export", views.export, name="export"),
+    path("import/", views.import_view, name="import"),
+    path("thresholds/", views.thresholds, name="thresholds"),
+]
