@@ -21,6 +21,7 @@ from luoshi.orgs.api_auth import BearerToken, HeaderToken, resolve_pending_token
 from luoshi.projects import api as projects
 from luoshi.supervision import api as supervision
 from luoshi.supervision.chain import api as supervision_chain
+from luoshi.supervision.consequences import api as supervision_consequences
 from luoshi.supervision.league import api as supervision_league
 from luoshi.work import api as work
 
@@ -131,6 +132,7 @@ api.add_router("/daily", daily.router)
 api.add_router("/supervision", supervision.router)
 api.add_router("/supervision", supervision_league.router)  # the league table: /supervision/league
 api.add_router("/supervision", supervision_chain.router)  # 倒查: /supervision/chain/tasks|milestones/{id}, /overdue
+api.add_router("/supervision", supervision_consequences.router)  # 结果运用: /supervision/consequences…, /league/adjustments…
 api.add_router("/briefings", briefings.router)
 api.add_router("/briefings", briefings_pack.router)  # the meeting pack: /briefings/pack, /briefings/meetings/{id}/pack
 api.add_router("/notify", notify.router)

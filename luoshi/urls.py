@@ -6,6 +6,7 @@ from luoshi.briefings import urls as briefings
 from luoshi.briefings.pack import urls as briefings_pack
 from luoshi.supervision import urls as supervision
 from luoshi.supervision.chain import urls as supervision_chain
+from luoshi.supervision.consequences import urls as supervision_consequences
 from luoshi.supervision.league import urls as supervision_league
 from luoshi.web import audit_log, passwords
 from luoshi.web import views as web
@@ -27,7 +28,8 @@ urlpatterns = [
     path("indicators/", include("luoshi.indicators.urls")),
     path("work/", include("luoshi.work.urls")),
     path("supervision/", include(([*supervision.urlpatterns, *supervision_league.urlpatterns,
-                                    *supervision_chain.urlpatterns], "supervision"))),  # notices, league table, 倒查
+                                    *supervision_chain.urlpatterns, *supervision_consequences.urlpatterns],
+                                   "supervision"))),  # notices, league table, 倒查, 结果运用
     path("daily/", include("luoshi.daily.urls")),
     path("breakdown/", include("luoshi.breakdown.urls")),  # 政府工作要点落实 (任务分解方案)
     path("briefings/", include(([*briefings.urlpatterns, *briefings_pack.urlpatterns], "briefings"))),  # and the pack's

@@ -15,6 +15,7 @@ from luoshi.core import workdays
 from luoshi.core.periods import day_label, parse_day
 from luoshi.core.problems import Rejected
 from luoshi.supervision import services
+from luoshi.supervision.consequences import triggers as consequence_triggers
 from luoshi.supervision.models import OPEN_STATES, Notice, NoticeSource, NoticeState, overdue_for_reply
 from luoshi.work import queries, rules
 
@@ -28,6 +29,7 @@ class SweepResult:
     escalated: list = field(default_factory=list)  # services.Escalation
     reminders: dict = field(default_factory=lambda: defaultdict(int))  # kind → messages newly queued
     fallback_years: list = field(default_factory=list)
+    proposals: list = field(default_factory=list)  # 结果运用 proposals the triggers made (consequences.triggers)
 
 
 REMINDER_LABELS = {"milestone": "节点即将到期", "missing": "缺报进度", "report_due": "进度报送明日截止",
@@ -60,6 +62,7 @@ def sweep(on):
     _remind_notices(result)
     _remind_milestones(board, result)
     _remind_reports(board, result)
+    result.proposals = consequence_triggers.evaluate(on, board)
     return result
 
 
@@ -174,6 +177,7 @@ def report_lines(result):
     detail = "，".join(f"{label} {result.reminders.get(kind, 0)} 条" for kind, label in REMINDER_LABELS.items())
     lines.append(f"提醒：{detail}")
     lines.append(f"合计：开具督办单 {len(result.opened)} 份，升级督办 {len(result.escalated)} 份，新排队提醒 {queued} 条。")
+    lines.extend(consequence_triggers.report_lines(result.proposals))
     return lines
 
 

@@ -60,7 +60,11 @@ APRIL = {
             "notices_late": 1, "band": "bottom", "assessed": True},
 }
 KEYS = ["unit", "rank", "rank_change", "score", "milestones_due", "done", "done_late", "overdue", "seriously_overdue",
-        "reports_due", "reports_late", "reports_missing", "notices", "notices_late", "band", "assessed"]
+        "reports_due", "reports_late", "reports_missing", "notices", "notices_late", "band", "assessed",
+        "adjustment", "adjusted_score", "adjustment_pending"]  # the last three added by 结果运用 (#23), nothing renamed
+NO_ADJUSTMENT = {"adjustment": 0, "adjustment_pending": 0}
+for _row in APRIL.values():  # without an adjustment the adjusted score is the score
+    _row.update(NO_ADJUSTMENT, adjusted_score=_row["score"])
 
 
 def build_april(cast, plan):

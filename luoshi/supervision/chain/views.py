@@ -35,9 +35,12 @@ def _chain_page(request, task, milestone=None):
     judged_milestone = None
     if judged and milestone is not None:
         judged_milestone = next((m for m in judged["milestones"] if m["id"] == milestone.pk), None)
+    from luoshi.supervision.consequences.views import chain_extras
+
     return render(request, "supervision/chain.html", {
         "task": task, "milestone": milestone, "chain": the_chain, "judged": judged, "judged_milestone": judged_milestone,
         "as_of": as_of, "problems": problems, "status_labels": work_rules.STATUS_LABELS, "light_labels": work_rules.LIGHT_LABELS,
+        **chain_extras(request, task, the_chain, judged_milestone),  # 结果运用: the proposals, 提出处理建议
     }, status=400 if problems else 200)
 
 

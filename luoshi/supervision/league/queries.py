@@ -20,7 +20,10 @@ from luoshi.work import rules as work_rules
 # The keys of `luoshi supervision league --json`, in this order (issue #12; add, never rename).
 COUNT_KEYS = ["milestones_due", "done", "done_late", "overdue", "seriously_overdue", "reports_due", "reports_late",
               "reports_missing", "notices", "notices_late"]
-JSON_KEYS = ["unit", "rank", "rank_change", "score", *COUNT_KEYS, "band", "assessed"]
+# Added by 结果运用 (issue #23): the approved 加分/减分 beside the score, the score with them, the points still waiting
+# for a leader. The rank stays by the computed score.
+ADJUSTMENT_KEYS = ["adjustment", "adjusted_score", "adjustment_pending"]
+JSON_KEYS = ["unit", "rank", "rank_change", "score", *COUNT_KEYS, "band", "assessed", *ADJUSTMENT_KEYS]
 MILESTONE_KEYS = {work_rules.DONE: "done", work_rules.DONE_LATE: "done_late", work_rules.OVERDUE: "overdue",
                   work_rules.SERIOUSLY_OVERDUE: "seriously_overdue"}
 COLUMN_LABELS = {
@@ -40,10 +43,18 @@ class LeagueRow:
     rank: int | None = None
     rank_change: int | None = None
     band: str | None = None
+    adjustment: int = 0  # approved 加分/减分 (consequences.LeagueAdjustment), never in `score`
+    adjustment_pending: int = 0  # proposed, not yet decided
 
     def as_json(self):
         return {"unit": self.unit, "rank": self.rank, "rank_change": self.rank_change, "score": self.score,
-                **{key: self.counts[key] for key in COUNT_KEYS}, "band": self.band, "assessed": self.assessed}
+                **{key: self.counts[key] for key in COUNT_KEYS}, "band": self.band, "assessed": self.assessed,
+                "adjustment": self.adjustment, "adjusted_score": self.adjusted_score,
+                "adjustment_pending": self.adjustment_pending}
+
+    @property
+    def adjusted_score(self):
+        return self.score + self.adjustment
 
     @property
     def assessed(self):
@@ -136,6 +147,24 @@ def month_counts(first: date, as_of: date, region=None) -> tuple[dict, dict, lis
     return counts, names, board.fallback_years
 
 
+def adjustment_totals(period: date, region=None) -> tuple[dict, dict]:
+    """({unit id: approved points}, {unit id: points waiting for a decision}) of the month's league adjustments
+    (加分/减分, supervision.consequences) in the region (every county for None); refused ones count nowhere."""
+    from luoshi.supervision.consequences.models import LeagueAdjustment
+
+    qs = LeagueAdjustment.objects.filter(period=period)
+    if region is not None:
+        qs = qs.filter(region__code__startswith=region.prefix)
+    approved, pending = {}, {}
+    for unit_id, points, decided, ok in qs.order_by().values_list("unit_id", "points", "decision__id",
+                                                                  "decision__approved"):
+        if decided is None:
+            pending[unit_id] = pending.get(unit_id, 0) + points
+        elif ok:
+            approved[unit_id] = approved.get(unit_id, 0) + points
+    return approved, pending
+
+
 def month_ranks(first: date, as_of: date, region=None) -> dict:
     """{unit id: rank} of the units assessed in the month."""
     counts, _, _ = month_counts(first, as_of, region)
@@ -161,6 +190,9 @@ def league(period: date, *, region=None, today: date | None = None) -> League:
                       score=scores[uid], rank=ranks.get(uid), band=bands.get(uid),
                       rank_change=rules.rank_change(previous_ranks.get(uid), ranks.get(uid)))
             for uid, c in counts.items()]
+    approved, pending = adjustment_totals(period, region)
+    for row in rows:
+        row.adjustment, row.adjustment_pending = approved.get(row.unit_id, 0), pending.get(row.unit_id, 0)
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.unit, r.unit_id))  # the units not assessed last
     return League(period=period, as_of=as_of, region=region, rows=rows, previous_as_of=previous_as_of,
                   fallback_years=fallback)

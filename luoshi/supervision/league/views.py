@@ -48,6 +48,10 @@ def league_page(request):
                "count_labels": [league_queries.COLUMN_LABELS[k] for k in league_queries.COUNT_KEYS],
                "weights": [(league_queries.COLUMN_LABELS[k], w) for k, w in rules.WEIGHTS.items()],
                "base": rules.BASE, "band_size": rules.BAND_SIZE}
+    if table is not None:
+        from luoshi.supervision.consequences.views import league_extras
+
+        context.update(league_extras(request, region, table))  # 结果运用: adjustments, 典型经验, the month's 通报
     if period is not None:
         context["previous_period"] = previous_month(period)
         following = rules.month_last(period) + timedelta(days=1)

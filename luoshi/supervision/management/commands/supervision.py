@@ -1,7 +1,9 @@
-"""luoshi supervision sweep [--on YYYY-MM-DD] | league … — the daily sweep here, the league table from its room
-(supervision/league/cli.py); the table below composes them."""
+"""luoshi supervision sweep [--on YYYY-MM-DD] | league … | consequences [--on …] — the daily sweep here, the league
+table and the 结果运用 triggers from their rooms (supervision/league/cli.py, supervision/consequences/cli.py); the
+table below composes them."""
 
 from luoshi.core.commands import SubcommandTable, add_on_argument
+from luoshi.supervision.consequences.cli import SUBCOMMAND as CONSEQUENCES
 from luoshi.supervision.league.cli import SUBCOMMAND as LEAGUE
 
 
@@ -17,8 +19,9 @@ def _sweep(command, on=None, **options):
 
 # subcommand -> (help, add_arguments(parser), handle(command, **options)); a room adds one line.
 SUBCOMMANDS = {
-    "sweep": ("每日巡查：开具督办单、升级督办、排队提醒", _sweep_arguments, _sweep),
+    "sweep": ("每日巡查：开具督办单、升级督办、排队提醒、按触发条件提出处理建议", _sweep_arguments, _sweep),
     "league": LEAGUE,
+    "consequences": CONSEQUENCES,
 }
 
 
