@@ -18,6 +18,7 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
+from luoshi.breakdown import services as breakdown_services
 from luoshi.briefings import services as briefing_services
 from luoshi.daily import services as daily_services
 from luoshi.indicators import services as indicator_services
@@ -25,6 +26,7 @@ from luoshi.indicators.models import Indicator
 from luoshi.notify import services as notify_services
 from luoshi.orgs import services as org_services
 from luoshi.work import services as work_services
+from tests.breakdown import documents as breakdown_documents
 from tests.daily.conftest import FIELDS
 from tests.orgs.admins import add_region_admins
 from tests.work.conftest import add_lixia_office, build_plan
@@ -73,6 +75,7 @@ FIGURE_WRITERS = {"wang_admin", "zhao_fagai", "qian_tongji"}
 MEETING_ORGANISERS = {"wang_admin", "sun_leader", "li_ducha", "zhao_fagai"}  # 济阳区's leaders, 督查室, 发改局
 FOLLOW_UP_RECORDERS = {"wang_admin", "li_ducha", "zhao_fagai"}
 PROXY_WRITERS = {"wang_admin", "li_ducha", "zhao_fagai"}  # 代报 of a section: the analysis and supervision offices
+BREAKDOWN_ROWS = [["1", "推进重点项目建设，6月底前全部开工。", "区商务局", "区财政局"]]
 MEETING = {"title": "2020年4月经济运行调度会", "region": "370115", "period": "2020-03", "held_on": "2020-04-20",
            "sections_due": "2020-04-17"}
 
@@ -203,6 +206,20 @@ ROUTES = [
           lambda c, s: post_json(c, f"/api/v1/briefings/meetings/{s.meeting.pk}/follow-ups",
                                  {"title": "确保双过半", "lead_unit": "370115D01", "deadline": "2020-06-30"}),
           {u: 200 for u in FOLLOW_UP_RECORDERS}),
+    # 政府工作要点落实 (任务分解方案): 济阳区's supervision office and an administrator import; aliases also the county's
+    # administrator
+    Route("breakdown: upload a 方案 of 济阳区", False,
+          lambda c, s: c.post("/breakdown/upload", {"region": "370115", "year": "2020", "file": upload(
+              "方案.docx", breakdown_documents.word_table(BREAKDOWN_ROWS))}),
+          {u: 302 for u in JIYANG_OFFICE}),
+    Route("breakdown: correct an item of a reading", False,
+          lambda c, s: c.post(f"/breakdown/readings/{s.reading.pk}/items/0", {"lead": "区商务局", "deadline": "年底前"}),
+          {u: 302 for u in JIYANG_OFFICE}),
+    Route("breakdown: import a reviewed 方案", False,
+          lambda c, s: c.post(f"/breakdown/readings/{s.reading.pk}/save"), {u: 302 for u in JIYANG_OFFICE}),
+    Route("breakdown: add an alias of a 济阳区 unit", False,
+          lambda c, s: c.post("/breakdown/aliases/", {"region": "370115", "alias": "区府办", "unit": "督查室"}),
+          {u: 302 for u in JIYANG_OFFICE | {"jiyang_admin"}}),
     # 组织机构
     Route("orgs: add a person with an account", False,
           lambda c, s: c.post("/orgs/people/add", {"username": "xin_ren", "password": "Xin-ren-2020!", "full_name": "新人",
@@ -269,7 +286,7 @@ def database_state():
     skip = {("orgs", "apitoken"): {"last_used_at"}, ("auth", "user"): {"last_login"}}
     for model in apps.get_models():
         label = model._meta.app_label
-        if label not in {"orgs", "audit", "indicators", "work", "daily", "notify", "web", "briefings"} \
+        if label not in {"orgs", "audit", "indicators", "work", "daily", "notify", "web", "briefings", "breakdown"} \
                 and model._meta.label != "auth.User":
             continue
         leave_out = skip.get((label, model._meta.model_name), set())
@@ -325,7 +342,9 @@ def build_scene(cast):
     failed_message, _ = notify_services.queue_robot(robot, "发送失败的提醒")
     type(failed_message).objects.filter(pk=failed_message.pk).update(status="failed", error="机器人返回 HTTP 500")
     admin_token, _ = org_services.create_api_token(cast.wang_admin, cast.wang_admin, "王管理的令牌")
-    return SimpleNamespace(cast=cast, plan=plan, t4=t4, lead_report=lead_report, admin_token=admin_token,
+    reading = breakdown_services.read_plan(cast.li_ducha, data=breakdown_documents.word_table(BREAKDOWN_ROWS),
+                                           filename="方案.docx", region=cast.jiyang, year=2020)
+    return SimpleNamespace(cast=cast, plan=plan, reading=reading, t4=t4, lead_report=lead_report, admin_token=admin_token,
                            pending_request=pending_request, meeting=meeting, robot=robot,
                            failed_message=failed_message)
 
