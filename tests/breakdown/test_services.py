@@ -62,6 +62,7 @@ def import_table(cast, rows=d.TABLE_ROWS, actor=None):
     return reading, services.save_reading(actor or cast.li_ducha, reading)
 
 
+@pytest.mark.both_databases  # one transaction over work's services, a locked reading
 def test_the_first_import_makes_a_campaign_with_a_task_per_item_and_their_milestones(cast, march_20):
     reading, summary = import_table(cast)
     u = cast.units
@@ -96,6 +97,7 @@ def test_the_first_import_makes_a_campaign_with_a_task_per_item_and_their_milest
     assert AuditEntry.objects.filter(action="导入任务分解方案").count() == 1
 
 
+@pytest.mark.both_databases  # one transaction over work's services, a locked reading
 def test_reimporting_the_same_document_changes_nothing(cast, march_20):
     import_table(cast)
     revisions = list(Task.objects.order_by("pk").values_list("revision", flat=True))
@@ -114,6 +116,7 @@ def test_reimporting_the_same_document_changes_nothing(cast, march_20):
     assert Reading.objects.count() == 2
 
 
+@pytest.mark.both_databases  # one transaction over work's services, a locked reading
 def test_an_amended_document_adds_changes_by_request_and_withdraws(cast, march_20):
     import_table(cast)
     amended = [
@@ -146,6 +149,7 @@ def test_an_amended_document_adds_changes_by_request_and_withdraws(cast, march_2
     assert codes(u for u in [tu.unit for tu in third.task_units.filter(role=TaskRole.COOPERATING)]) == ["370115D02"]
 
 
+@pytest.mark.both_databases  # one transaction over work's services, a locked reading
 def test_an_item_with_a_problem_blocks_the_import_until_the_office_corrects_it(cast, march_20):
     rows = [["1", "建设智慧城市大脑", "区府办", "区财政局"], ["2", "推进数字政府建设，6月底前上线。", "历下区府办", ""]]
     reading = services.read_plan(cast.li_ducha, data=d.word_table(rows), filename="方案.docx", region=cast.jiyang,
