@@ -263,6 +263,12 @@ def experience_adopt(request, pk):
 
 # --- league adjustments and the month's 通报 ---------------------------------------------------------------------------
 
+def _problem(request, problems, back):
+    """A refused write from the league page: the reasons in Chinese (400), nothing saved, a link back."""
+    return render(request, "supervision/consequences/problem.html", {"problems": ["未保存：" + "；".join(problems)],
+                                                                     "back": back}, status=400)
+
+
 def _league_url(period, region, anchor="#adjustments"):
     return reverse("supervision:league") + f"?period={period:%Y-%m}&region={region.code}{anchor}"
 
@@ -282,9 +288,7 @@ def adjustment_propose(request):
         services.propose_adjustment(request.user, region=region, unit=unit, period=period, points=points,
                                     reason=request.POST.get("reason", ""))
     except Rejected as rejected:
-        messages.error(request, "未保存：" + "；".join(rejected.messages))
-        return redirect(reverse("supervision:league") + f"?region={region.code}&period="
-                        f"{(request.POST.get('period') or '')[:7]}#adjustments")
+        return _problem(request, rejected.messages, reverse("supervision:league") + f"?region={region.code}")
     messages.success(request, f"已提出{unit.name}考核{rules.signed(points)}分，待区领导批准。")
     return redirect(_league_url(period, region))
 
@@ -297,8 +301,7 @@ def adjustment_decide(request, pk):
     try:
         services.decide_adjustment(request.user, adjustment, approve=approve, note=request.POST.get("note", ""))
     except Rejected as rejected:
-        messages.error(request, "未保存：" + "；".join(rejected.messages))
-        return redirect(_league_url(adjustment.period, adjustment.region))
+        return _problem(request, rejected.messages, _league_url(adjustment.period, adjustment.region))
     messages.success(request, f"已{'批准' if approve else '不同意'}{adjustment.unit.name}考核{adjustment.signed_points}分。")
     return redirect(_league_url(adjustment.period, adjustment.region))
 
@@ -327,7 +330,7 @@ def bulletin(request):
         period = league_rules.parse_month(request.GET.get("period"), "考核月份")
         the_bulletin = queries.bulletin(region, period, today=timezone.localdate())
     except Rejected as rejected:
-        return render(request, "supervision/consequences/problem.html", {"problems": rejected.messages}, status=400)
+        return _problem(request, rejected.messages, reverse("supervision:league") + f"?region={region.code}")
     data = documents.bulletin_docx(the_bulletin, timezone.localdate())
     return documents.http_response(data, documents.bulletin_filename(the_bulletin))
 
