@@ -29,6 +29,9 @@ from luoshi.work import services as work_services
 from tests.breakdown import documents as breakdown_documents
 from tests.daily.conftest import FIELDS
 from tests.orgs.admins import add_region_admins
+from tests.projects.conftest import build_projects
+from tests.projects.tables import project as project_row
+from tests.projects.tables import workbook as project_table
 from tests.work.conftest import add_lixia_office, build_plan
 from tests.work.test_transfers import row, xlsx
 
@@ -73,6 +76,9 @@ WORK_REPORTERS = {"wang_admin", "zhou_shangwu", "sun_jiedao"}  # task 1: admin (
 JIYANG_OFFICE = {"wang_admin", "li_ducha"}
 FIGURE_WRITERS = {"wang_admin", "zhao_fagai", "qian_tongji"}
 MEETING_ORGANISERS = {"wang_admin", "sun_leader", "li_ducha", "zhao_fagai"}  # 济阳区's leaders, 督查室, 发改局
+POOL_MANAGERS = {"wang_admin", "zhao_fagai"}  # 济阳区's 发改局 (and an administrator) manage its project pool
+PROJECT_REPORTERS = POOL_MANAGERS | {"zhou_shangwu"}  # and 商务局, the responsible unit of 年产10万吨新材料项目
+PROJECT_READERS = {u: 403 for u in ("sun_leader", "li_ducha", "qian_tongji", "sun_jiedao", "jiyang_admin")}
 FOLLOW_UP_RECORDERS = {"wang_admin", "li_ducha", "zhao_fagai"}
 PROXY_WRITERS = {"wang_admin", "li_ducha", "zhao_fagai"}  # 代报 of a section: the analysis and supervision offices
 BREAKDOWN_ROWS = [["1", "推进重点项目建设，6月底前全部开工。", "区商务局", "区财政局"]]
@@ -220,6 +226,43 @@ ROUTES = [
     Route("breakdown: add an alias of a 济阳区 unit", False,
           lambda c, s: c.post("/breakdown/aliases/", {"region": "370115", "alias": "区府办", "unit": "督查室"}),
           {u: 302 for u in JIYANG_OFFICE | {"jiyang_admin"}}),
+    # 重点项目: the responsible unit (商务局 for 年产10万吨新材料项目), 济阳区's 发改局 and an administrator report a month; the
+    # office manages the pool (import, projects, thresholds). A leader or another office reads only (403); whoever cannot
+    # read the project gets 404.
+    Route("projects: report 新材料项目's April (form)", False,
+          lambda c, s: c.post(f"/projects/p/{s.projects.p1.pk}/report", {"period": "2020-04", "amount": "500",
+                                                                          "progress": "设备进场"}),
+          {u: 302 for u in PROJECT_REPORTERS}, refused=404, refused_as=PROJECT_READERS),
+    Route("projects: report 新材料项目's April (API)", True,
+          lambda c, s: post_json(c, f"/api/v1/projects/projects/{s.projects.p1.pk}/reports", {"period": "2020-04", "amount": 500}),
+          {u: 201 for u in PROJECT_REPORTERS}, refused=404, refused_as=PROJECT_READERS),
+    Route("projects: correct 新材料项目's March (form)", False,
+          lambda c, s: c.post(f"/projects/p/{s.projects.p1.pk}/report", {"period": "2020-03", "amount": "3100",
+                                                                          "corrects": s.projects.march.pk,
+                                                                          "correction_note": "补报"}),
+          {u: 302 for u in PROJECT_REPORTERS}, refused=404, refused_as=PROJECT_READERS),
+    Route("projects: import 济阳区's 调度表 (form)", False,
+          lambda c, s: c.post("/projects/import/", {"region": "370115", "period": "2020-03", "file": upload(
+              "调度表.xlsx", project_table([(None, [project_row("矩阵项目", unit="区财政局")])]))}),
+          {u: 302 for u in POOL_MANAGERS}),
+    Route("projects: import 济阳区's 调度表 (API)", True,
+          lambda c, s: c.post("/api/v1/projects/import", {"region": "370115", "period": "2020-03", "file": upload(
+              "调度表.xlsx", project_table([(None, [project_row("矩阵项目", unit="区财政局")])]))}),
+          {u: 200 for u in POOL_MANAGERS}),
+    Route("projects: add a project to 济阳区's pool (API)", True,
+          lambda c, s: post_json(c, "/api/v1/projects/projects", {"region": "370115", "name": "矩阵项目", "kind": "新建",
+                                                                  "unit": "370115D04", "total_investment": 100,
+                                                                  "year_plans": {"2020": 50}}),
+          {u: 200 for u in POOL_MANAGERS}),
+    Route("projects: set 济阳区's thresholds (form)", False,
+          lambda c, s: c.post("/projects/thresholds/", {"region": "370115", "yellow_gap": "5", "red_gap": "20",
+                                                        "start_yellow_months": "0", "start_red_months": "3",
+                                                        "statistics_yellow_months": "1", "statistics_red_months": "2"}),
+          {u: 302 for u in POOL_MANAGERS}),
+    Route("projects: set 济阳区's thresholds (API)", True,
+          lambda c, s: c.put("/api/v1/projects/thresholds", json.dumps({"region": "370115", "red_gap": 25}),
+                             content_type="application/json"),
+          {u: 200 for u in POOL_MANAGERS}),
     # 组织机构
     Route("orgs: add a person with an account", False,
           lambda c, s: c.post("/orgs/people/add", {"username": "xin_ren", "password": "Xin-ren-2020!", "full_name": "新人",
@@ -286,7 +329,7 @@ def database_state():
     skip = {("orgs", "apitoken"): {"last_used_at"}, ("auth", "user"): {"last_login"}}
     for model in apps.get_models():
         label = model._meta.app_label
-        if label not in {"orgs", "audit", "indicators", "work", "daily", "notify", "web", "briefings", "breakdown"} \
+        if label not in {"orgs", "audit", "indicators", "work", "daily", "notify", "web", "briefings", "breakdown", "projects"} \
                 and model._meta.label != "auth.User":
             continue
         leave_out = skip.get((label, model._meta.model_name), set())
@@ -342,9 +385,11 @@ def build_scene(cast):
     failed_message, _ = notify_services.queue_robot(robot, "发送失败的提醒")
     type(failed_message).objects.filter(pk=failed_message.pk).update(status="failed", error="机器人返回 HTTP 500")
     admin_token, _ = org_services.create_api_token(cast.wang_admin, cast.wang_admin, "王管理的令牌")
+    projects = build_projects(cast)
+    projects.march = projects.p1.reports.get(period=date(2020, 3, 1))
     reading = breakdown_services.read_plan(cast.li_ducha, data=breakdown_documents.word_table(BREAKDOWN_ROWS),
                                            filename="方案.docx", region=cast.jiyang, year=2020)
-    return SimpleNamespace(cast=cast, plan=plan, reading=reading, t4=t4, lead_report=lead_report, admin_token=admin_token,
+    return SimpleNamespace(cast=cast, plan=plan, projects=projects, reading=reading, t4=t4, lead_report=lead_report, admin_token=admin_token,
                            pending_request=pending_request, meeting=meeting, robot=robot,
                            failed_message=failed_message)
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from luoshi.core.wording import fixed, trimmed
+
 NEW, CONTINUING = "new", "continuing"
 KINDS = {NEW: "新建", CONTINUING: "续建"}
 KIND_BY_LABEL = {label: code for code, label in KINDS.items()}
@@ -184,7 +186,7 @@ def judge(*, kind, year_plan, done_ytd, planned_start, started_on, statistics_on
     invest, gap = (None, None) if awaiting_start(kind, planned_start, started_on, period) else \
         investment_light(completion, period_pace, t)
     if invest in (YELLOW, RED):
-        reasons.append(f"投资完成率{completion:.1f}%，低于序时进度{_points(gap)}个百分点")
+        reasons.append(f"投资完成率{fixed(completion, 1)}%，低于序时进度{trimmed(gap, 2)}个百分点")
     start = start_light(kind, planned_start, started_on, period, t)
     if start:
         reasons.append(f"计划{planned_start.year}年{planned_start.month}月开工，尚未开工")
@@ -194,11 +196,6 @@ def judge(*, kind, year_plan, done_ytd, planned_start, started_on, statistics_on
     return {"completion": completion, "gap": gap, "light": worst(invest, start, counted) or GREEN,
             "started": is_started(kind, started_on, period), "in_statistics": by_period(statistics_on, period),
             "reasons": reasons}
-
-
-def _points(value):
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text
 
 
 def rollup(rows, period, t: Thresholds = DEFAULTS):
