@@ -15,6 +15,9 @@ from luoshi.projects.rules import NEW
 from tests.projects.conftest import MARCH
 
 
+pytestmark = pytest.mark.both_databases  # transactions, the partial unique index of current reports, rollbacks
+
+
 def test_a_correction_is_a_new_version_and_the_first_stays(cast, pool, frozen):
     first = MonthlyReport.objects.get(project=pool.p1, period=MARCH)
     second = services.submit_report(cast.zhou_shangwu, pool.p1, period=MARCH, amount="3200", progress="主体封顶",

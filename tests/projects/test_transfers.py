@@ -16,6 +16,9 @@ from tests.projects.conftest import MARCH
 from tests.projects.tables import project, workbook
 
 
+pytestmark = pytest.mark.both_databases  # transactions, the partial unique index of current reports, rollbacks
+
+
 def run(cast, data, actor="zhao_fagai", period=MARCH, **options):
     return transfers.run_import(data, region=cast.jiyang, period=period, filename="调度表.xlsx",
                                 actor=getattr(cast, actor) if actor else None, **options)
