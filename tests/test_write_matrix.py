@@ -24,6 +24,8 @@ from luoshi.daily import services as daily_services
 from luoshi.indicators import services as indicator_services
 from luoshi.indicators.models import Indicator
 from luoshi.notify import services as notify_services
+from luoshi.supervision.consequences import services as consequence_services
+from luoshi.supervision.consequences.models import Experience
 from luoshi.orgs import services as org_services
 from luoshi.work import services as work_services
 from tests.breakdown import documents as breakdown_documents
@@ -289,6 +291,50 @@ ROUTES = [
           lambda c, s: c.post("/orgs/import/", {"file": upload("单位.csv", csv_bytes(
               [["代码", "名称", "类别", "上级代码"], ["370115D09", "区审计局", "区直部门", "370115"]]))}),
           {"wang_admin": 302, "jiyang_admin": 302}, refused_as={"lixia_admin": 400}),
+    # 结果运用: 济阳区's office (and an administrator) proposes, its leader decides; thresholds by the office or an
+    # administrator of the county; adjustments proposed by the office, approved by the leader; 典型经验 written by the
+    # unit only in a month it is 先进 (商务局 is not in March 2020: refused for everyone), adopted by the office.
+    Route("supervision: propose a consequence from the 倒查 chain (form)", False,
+          lambda c, s: c.post("/supervision/consequences/propose", {"task": s.plan.t2.pk, "unit": s.cast.units.caizheng.pk,
+                                                                    "kind": "talk", "reason": "请说明滞后原因"}),
+          {u: 302 for u in JIYANG_OFFICE}),
+    Route("supervision: propose a consequence (API)", True,
+          lambda c, s: post_json(c, "/api/v1/supervision/consequences", {"unit": "370115D04", "kind": "interview",
+                                                                         "reason": "两次逾期答复", "task": s.plan.t2.pk}),
+          {u: 201 for u in JIYANG_OFFICE}),
+    Route("supervision: the leader approves a proposal (form)", False,
+          lambda c, s: c.post(f"/supervision/consequences/{s.consequence.pk}/decide", {"action": "approve"}),
+          {"sun_leader": 302}),
+    Route("supervision: the leader refuses a proposal (API)", True,
+          lambda c, s: post_json(c, f"/api/v1/supervision/consequences/{s.consequence.pk}/decide",
+                                 {"approve": False, "note": "已整改到位"}),
+          {"sun_leader": 200}),
+    Route("supervision: change 济阳区's trigger settings", False,
+          lambda c, s: c.post("/supervision/consequences/settings/", {
+              "region": "370115", "late_notices": "3", "late_window_days": "180", "late_kind": "talk", "red_periods": "2",
+              "red_kind": "criticism"}),
+          {u: 302 for u in JIYANG_OFFICE | {"jiyang_admin"}}),
+    Route("supervision: propose a league adjustment (form)", False,
+          lambda c, s: c.post("/supervision/league/adjustments/propose", {
+              "region": "370115", "period": "2020-03", "unit": s.cast.units.shangwu.pk, "points": "2", "reason": "急难任务"}),
+          {u: 302 for u in JIYANG_OFFICE}),
+    Route("supervision: propose a league adjustment (API)", True,
+          lambda c, s: post_json(c, "/api/v1/supervision/league/adjustments", {
+              "region": "370115", "period": "2020-03", "unit": "370115D03", "points": -2, "reason": "材料报送不及时"}),
+          {u: 201 for u in JIYANG_OFFICE}),
+    Route("supervision: the leader approves a league adjustment (form)", False,
+          lambda c, s: c.post(f"/supervision/league/adjustments/{s.adjustment.pk}/decide", {"action": "approve"}),
+          {"sun_leader": 302}),
+    Route("supervision: the leader refuses a league adjustment (API)", True,
+          lambda c, s: post_json(c, f"/api/v1/supervision/league/adjustments/{s.adjustment.pk}/decide",
+                                 {"approve": False, "note": "不重复加分"}),
+          {"sun_leader": 200}),
+    Route("supervision: 商务局's 典型经验 for March 2020 (not 先进)", False,
+          lambda c, s: c.post(f"/supervision/league/experience/2020-03/{s.cast.units.shangwu.pk}/", {"title": "t", "text": "x"}),
+          {}, refused_as={"zhou_shangwu": 400}),
+    Route("supervision: adopt 商务局's 典型经验", False,
+          lambda c, s: c.post(f"/supervision/league/experience/{s.experience.pk}/adopt"),
+          {u: 302 for u in JIYANG_OFFICE}),
     # 账号与消息
     Route("web: create one's own API token", False,
           lambda c, s: c.post("/account/tokens/new", {"name": "我的令牌"}),
@@ -329,7 +375,7 @@ def database_state():
     skip = {("orgs", "apitoken"): {"last_used_at"}, ("auth", "user"): {"last_login"}}
     for model in apps.get_models():
         label = model._meta.app_label
-        if label not in {"orgs", "audit", "indicators", "work", "daily", "notify", "web", "briefings", "breakdown", "projects"} \
+        if label not in {"orgs", "audit", "indicators", "work", "daily", "notify", "web", "briefings", "breakdown", "supervision", "projects"} \
                 and model._meta.label != "auth.User":
             continue
         leave_out = skip.get((label, model._meta.model_name), set())
@@ -357,7 +403,7 @@ def build_scene(cast):
     """济阳区's plan (tests/work/conftest.py) with one report by the lead unit, task 4 led by 曲堤镇 (no account),
     合村并点's plan set and 财政局's pending request to move 2.1, the indicator catalog (商务局 answers for 实际利用外资,
     统计局, without a unit account, for GDP), 济阳区's daily form,
-    one unread message for 周商务 and an API token of 王管理's."""
+    one unread message for 周商务, an API token of 王管理's, the office's proposal about 财政局 (pending), its +3 for 财政局 in March (pending) and 商务局's 典型经验 for March."""
     from types import SimpleNamespace
 
     add_lixia_office(cast)
@@ -389,7 +435,14 @@ def build_scene(cast):
     projects.march = projects.p1.reports.get(period=date(2020, 3, 1))
     reading = breakdown_services.read_plan(cast.li_ducha, data=breakdown_documents.word_table(BREAKDOWN_ROWS),
                                            filename="方案.docx", region=cast.jiyang, year=2020)
-    return SimpleNamespace(cast=cast, plan=plan, projects=projects, reading=reading, t4=t4, lead_report=lead_report, admin_token=admin_token,
+    consequence = consequence_services.propose(cast.li_ducha, unit=cast.units.caizheng, kind="interview",
+                                               reason="完成选址滞后", task=plan.t2)
+    adjustment = consequence_services.propose_adjustment(cast.li_ducha, region=cast.jiyang, unit=cast.units.caizheng,
+                                                         period=date(2020, 3, 1), points=3, reason="急难任务成效突出")
+    experience = Experience.objects.create(region=cast.jiyang, unit=cast.units.shangwu, period=date(2020, 3, 1),
+                                           version=1, title="专班推进", text="一企一策")  # as if 先进 in March
+    return SimpleNamespace(cast=cast, plan=plan, consequence=consequence, adjustment=adjustment,
+                           experience=experience, projects=projects, reading=reading, t4=t4, lead_report=lead_report, admin_token=admin_token,
                            pending_request=pending_request, meeting=meeting, robot=robot,
                            failed_message=failed_message)
 
