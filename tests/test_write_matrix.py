@@ -375,7 +375,8 @@ def database_state():
     skip = {("orgs", "apitoken"): {"last_used_at"}, ("auth", "user"): {"last_login"}}
     for model in apps.get_models():
         label = model._meta.app_label
-        if label not in {"orgs", "audit", "indicators", "work", "daily", "notify", "web", "briefings", "breakdown", "supervision", "projects"} \
+        if label not in {"orgs", "audit", "indicators", "work", "daily", "notify", "web", "briefings", "breakdown", "supervision",
+                         "projects"} \
                 and model._meta.label != "auth.User":
             continue
         leave_out = skip.get((label, model._meta.model_name), set())
@@ -403,7 +404,8 @@ def build_scene(cast):
     """济阳区's plan (tests/work/conftest.py) with one report by the lead unit, task 4 led by 曲堤镇 (no account),
     合村并点's plan set and 财政局's pending request to move 2.1, the indicator catalog (商务局 answers for 实际利用外资,
     统计局, without a unit account, for GDP), 济阳区's daily form,
-    one unread message for 周商务, an API token of 王管理's, the office's proposal about 财政局 (pending), its +3 for 财政局 in March (pending) and 商务局's 典型经验 for March."""
+    one unread message for 周商务, an API token of 王管理's, the office's proposal about 财政局 (pending), its +3 for
+    财政局 in March (pending) and 商务局's 典型经验 for March."""
     from types import SimpleNamespace
 
     add_lixia_office(cast)
@@ -441,8 +443,8 @@ def build_scene(cast):
                                                          period=date(2020, 3, 1), points=3, reason="急难任务成效突出")
     experience = Experience.objects.create(region=cast.jiyang, unit=cast.units.shangwu, period=date(2020, 3, 1),
                                            version=1, title="专班推进", text="一企一策")  # as if 先进 in March
-    return SimpleNamespace(cast=cast, plan=plan, consequence=consequence, adjustment=adjustment,
-                           experience=experience, projects=projects, reading=reading, t4=t4, lead_report=lead_report, admin_token=admin_token,
+    return SimpleNamespace(cast=cast, plan=plan, projects=projects, consequence=consequence, adjustment=adjustment,
+                           experience=experience, reading=reading, t4=t4, lead_report=lead_report, admin_token=admin_token,
                            pending_request=pending_request, meeting=meeting, robot=robot,
                            failed_message=failed_message)
 
