@@ -39,11 +39,12 @@ def handle(command, period=None, region=None, json=False, **options):
     where = table.region.name if table.region else "全部单位"
     command.stdout.write(f"{table.period_label}单位考核排名（{where}，截至 {table.as_of}）")
     labels = [league_queries.COLUMN_LABELS[k] for k in league_queries.COUNT_KEYS]
-    command.stdout.write("\t".join(["名次", "升降", "单位", "得分", *labels, "区分"]))
+    command.stdout.write("\t".join(["名次", "升降", "单位", "得分", "加减分", "调整后得分", *labels, "区分"]))
     for row in table.rows:
         change = "—" if row.rank_change is None else f"{row.rank_change:+d}" if row.rank_change else "0"
-        command.stdout.write("\t".join([str(row.rank or "—"), change, row.unit, str(row.score), *map(str, row.count_list),
-                                        row.band_label]))
+        adjustment = f"{row.adjustment:+d}" if row.adjustment else "—"  # approved 加分/减分 (结果运用), beside the score
+        command.stdout.write("\t".join([str(row.rank or "—"), change, row.unit, str(row.score), adjustment,
+                                        str(row.adjusted_score), *map(str, row.count_list), row.band_label]))
     if not table.rows:
         command.stdout.write("没有牵头重点任务的单位。")
 

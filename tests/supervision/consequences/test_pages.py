@@ -260,6 +260,12 @@ def test_the_league_json_and_export_add_the_adjustment_beside_the_score(april, c
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][4:8] == ("得分", "加减分", "调整后得分", "待批准加减分")
     assert next(r for r in rows if r[2] == "财政局")[4:8] == (82, -2, 80, 0)
+    out = io.StringIO()
+    from django.core.management import call_command
+
+    call_command("supervision", "league", "--period", "2020-04", "--region", "370115", stdout=out)
+    line = next(x for x in out.getvalue().splitlines() if "\t财政局\t" in x)
+    assert line.split("\t")[:6] == ["3", "-1", "财政局", "82", "-2", "80"] and line.endswith("后进")
 
 
 def test_the_top_unit_writes_its_experience_on_its_page_and_the_office_adopts_it(april, cast, client_for):
