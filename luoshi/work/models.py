@@ -15,7 +15,7 @@ class Campaign(models.Model):
     order = models.PositiveIntegerField("排序", default=0)
     # "meeting": the decisions of an economic analysis meeting (会议确定事项), recorded by luoshi.briefings; the
     # analysis office of the region manages these (work.access), and no other campaign.
-    source = models.CharField("来源", max_length=12, blank=True, default="", choices=[("", "重点工作"), ("meeting", "会议确定事项")])
+    source = models.CharField("来源", max_length=12, blank=True, default="", choices=[("", "重点工作"), ("meeting", "会议确定事项"), ("breakdown", "政府工作报告任务分解")])
     report_cycle = models.CharField("报送周期", max_length=12, choices=list(rules.CYCLES.items()), default=rules.MONTHLY)
     plan_set_at = models.DateTimeField("计划确定时间", null=True, blank=True,
                                        help_text="确定后修改节点日期即为调整计划（保留原定日期）")
