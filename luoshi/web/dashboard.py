@@ -1,6 +1,7 @@
 """The home page's figures (驾驶舱): a few counts from each app's own queries and access rules, each with the page
 behind it. Read only; no per-task loops beyond the work board's own."""
 
+import re
 from collections import Counter
 from datetime import date, timedelta
 from urllib.parse import urlencode
@@ -9,10 +10,18 @@ import orjson
 from django.urls import reverse
 from django.utils import timezone
 
+from luoshi.core import wording
 from luoshi.orgs.models import Role
 
 DASHBOARD_ROLES = {Role.LEADER, Role.ANALYSIS, Role.SUPERVISION, Role.STATISTICS}
 TOP_OVERDUE = 5
+# The headline indicators a leader asks for first, in this order (indicator catalog codes; a code the catalog lacks is
+# left out). A constant for now; a deployment may want its own list later.
+HEADLINE = ("gdp", "industry_va", "fai", "retail", "budget_revenue", "fdi")
+TREND_MONTHS = 12
+TOP_RED = 5  # the region's red tasks listed (the leader's own: TOP_MINE)
+TOP_MINE = 8
+TOP_DECISIONS = 6
 EPOCH = date(1970, 1, 1)  # the Gantt rows' day numbers count from here
 DUE_SOON_DAYS = 14
 
@@ -28,10 +37,11 @@ def _url(name, *args, **params):
 
 
 def indicators(user):
-    """The region's indicator lights and the 双过半 outlook (or the verdict, from June on) of its latest period."""
+    """The region's indicator lights and the 双过半 outlook (or the verdict, from June on) of its latest period, and the
+    headline cards (HEADLINE: value, growth, 全市位次 and its change, light, a 12-month trend) from the same table."""
     from luoshi.core.periods import period_code, period_label
     from luoshi.indicators import access, queries, rules
-    from luoshi.indicators.models import Figure
+    from luoshi.indicators.models import Figure, Indicator
 
     if not access.readable_regions(user).exists():
         return None
@@ -40,8 +50,10 @@ def indicators(user):
     period = (Figure.objects.filter(region=region, current=True, period__lte=this_month).order_by("-period")
               .values_list("period", flat=True).first())
     if period is None:
-        return {"region": region, "period": None, "url": _url("indicators:index", region=region.code)}
-    rows = queries.table(region, period)
+        return {"region": region, "period": None, "url": _url("indicators:index", region=region.code), "headline": [],
+                "trend": None}
+    catalog = list(Indicator.objects.all())
+    rows = queries.table(region, period, catalog)
     lights = Counter(r["light"] for r in rows)
     if period.month < 6:
         verdicts = [rules.half_half_outlook(period.month, r["completion"], r["time_progress"], r["growth"],
@@ -53,12 +65,55 @@ def indicators(user):
     else:  # the half year is judged on its own figure; later months have no 双过半 line
         verdicts, half_label = [], None
     url = _url("indicators:index", region=region.code, period=period_code(period))
+    by_code = {i.code: i for i in catalog}
+    headline_indicators = [by_code[code] for code in HEADLINE if code in by_code]
+    trend, months = queries.growth_trend(region, headline_indicators, period, TREND_MONTHS)
+    row_of = {r["indicator"]: r for r in rows}
+    headline = [headline_card(i, row_of.get(i.code), _url("indicators:indicator", i.code, region=region.code))
+                for i in headline_indicators]
     return {
         "region": region, "period": period, "period_label": period_label(period), "url": url, "rows": len(rows),
         "lights": [(light, rules.LIGHT_LABELS[light], lights.get(light, 0)) for light in (rules.GREEN, rules.YELLOW, rules.RED)],
         "half_label": half_label, "on_course": verdicts.count(True), "off_course": verdicts.count(False),
         "behind": [r for r in rows if r["light"] == rules.RED][:TOP_OVERDUE],
+        "headline": headline,
+        "trend": {"cards": [{"id": f"spark-{card['code']}", "growth": trend[card["code"]],
+                             "words": [wording.growth(g) for g in trend[card["code"]]]} for card in headline],
+                  "labels": [period_label(m) for m in months]},
     }
+
+
+def headline_card(indicator, row, url):
+    """One headline indicator as the 驾驶舱 writes it (core.wording): the value with its unit (an indicator published
+    as growth only has its growth as the figure), growth (下降3.0%), 全市位次 (第3位) and its change (前移2位), the
+    light and how far from 序时进度 or the target growth; a quarterly one at its latest quarter, labelled (1-9月);
+    without a figure, 暂无数据."""
+    from luoshi.indicators import rules
+
+    card = {"code": indicator.code, "name": indicator.name, "url": url, "growth_only": indicator.growth_only,
+            "note": "", "missing": True, "value": wording.MISSING, "growth": "", "rank": "", "peers": None,
+            "rank_change": "", "change": "", "light": None, "light_label": "", "gap": "", "gap_parts": ("", ""), "sign": ""}
+    if row is None or (row["value"] is None and row["growth"] is None):
+        return card
+    card["missing"] = False
+    card["note"] = row["period_note"]  # a quarterly indicator read at its latest quarter: 1-9月
+    card["growth"] = wording.growth(row["growth"])
+    card["sign"] = "" if row["growth"] is None or card["growth"] == "持平" else "neg" if row["growth"] < 0 else "pos"
+    card["value"] = card["growth"] if indicator.growth_only else wording.amount(row["value"], indicator.unit)
+    if row["rank"] is not None:
+        card["rank"] = f"全市{wording.rank(row['rank'])}"
+        card["peers"] = row["peers"]
+    if row["rank_change"] is not None:
+        card["rank_change"] = wording.rank_change(row["rank_change"])
+        card["change"] = "up" if row["rank_change"] > 0 else "down" if row["rank_change"] < 0 else "same"
+    if row["light"]:
+        card["light"], card["light_label"] = row["light"], rules.LIGHT_LABELS[row["light"]]
+    if row["gap"] is not None:
+        has_value_target = row["completion"] is not None
+        card["gap"] = wording.gap(row["gap"], against="序时进度" if has_value_target else "目标")
+        # Where a narrow card may break the line: before the number (低于序时进度 | 6.05个百分点).
+        card["gap_parts"] = re.match(r"(\D*)(.*)", card["gap"]).groups()
+    return card
 
 
 # (as of, task id, revision, report cycle) → that task's seriously overdue milestone rows: a part of the Gantt rows is
@@ -103,6 +158,7 @@ def work(user, today):
     totals = Counter()
     serious = []
     lead_of = {}
+    red_tasks = []  # (task id, its seriously overdue milestones), plan order
     for part in parts:  # task: [id, campaign_id, number, title, lead_unit_id, start, deadline, light, …]
         task = part.task
         light = lights[task[7]]
@@ -110,6 +166,7 @@ def work(user, today):
         totals[light] += 1
         if task[7] == red:
             found = _serious_of(today, part, serious_index)
+            red_tasks.append((task[0], len(found)))
             if found:
                 serious.extend(found)
                 lead_of[task[0]] = task[4]
@@ -128,7 +185,36 @@ def work(user, today):
     overdue_url = reverse("supervision:chain_overdue") if can_read_supervision(user) else reverse("work:index")
     return {"campaigns": campaigns, "tasks": len(parts), "url": reverse("work:index"),
             "lights": [(light, rules.LIGHT_LABELS[light], totals.get(light, 0)) for light in lights],
-            "serious": len(serious), "serious_top": top, "overdue_url": overdue_url}
+            "serious": len(serious), "serious_top": top, "overdue_url": overdue_url,
+            "red": red_tasks_of(user, red_tasks)}
+
+
+def red_tasks_of(user, red_tasks):
+    """The red tasks: those whose responsible leader (包保/分管) is this user first ("mine", work.queries.led_task_ids),
+    then the rest of the region's; each list the most seriously overdue milestones first, then in plan order.
+    `red_tasks`: [(task id, seriously overdue milestones)] in plan order, as work() found them."""
+    from luoshi.work import queries, rules
+
+    led = queries.led_task_ids(user) if red_tasks else set()
+    ranked = sorted(red_tasks, key=lambda t: -t[1])  # stable: plan order among equals
+    mine = [t for t in ranked if t[0] in led]
+    others = [t for t in ranked if t[0] not in led]
+    shown = mine[:TOP_MINE] + others[:TOP_RED]
+    tasks = queries.tasks_by_id([t[0] for t in shown]) if shown else {}
+
+    def row(task_id, serious):
+        task = tasks.get(task_id)
+        if task is None:  # gone since the chart judged it
+            return None
+        leader = task.leader.name if task.leader_id else task.leader_name
+        return {"number": task.number, "title": task.title, "unit": task.lead_unit.short_name or task.lead_unit.name,
+                "leader": leader, "url": reverse("work:task", args=[task_id]),
+                "why": f"严重滞后节点{serious}个" if serious else f"连续{rules.SERIOUS_MISSED_PERIODS}期以上缺报"}
+
+    mine_rows = [r for r in (row(*t) for t in mine[:TOP_MINE]) if r]
+    other_rows = [r for r in (row(*t) for t in others[:TOP_RED]) if r]
+    return {"count": len(red_tasks), "mine": mine_rows, "mine_count": len(mine), "others": other_rows,
+            "others_count": len(others), "leads": bool(led), "url": reverse("work:gantt") + f"#light={rules.RED}"}
 
 
 def daily(user, today):
@@ -212,6 +298,40 @@ def reporter_home(user, today):
     return {"rows": rows, "url": reverse("daily:report"), "all_done": bool(rows) and all(r["done"] for r in rows)}
 
 
+def decisions(user, access):
+    """What waits for this user's decision, oldest first: the 调整计划 requests they may approve (work.access), the
+    处理建议 and 考核加减分 of the counties they lead (supervision.consequences.queries.pending_for_leader). None for
+    someone who decides nothing and has nothing waiting (a leader always gets the card, saying when it is empty)."""
+    from luoshi.supervision.consequences.queries import pending_for_leader
+    from luoshi.work import access as work_access
+    from luoshi.work import queries as work_queries
+
+    items = []
+    if work_access.can_list_rebaselines(user):
+        for r in work_queries.pending_rebaselines(work_access.rebaseline_filter(user)):
+            if not work_access.can_approve_rebaseline(user, r):
+                continue
+            task = r.target_task
+            about = "完成时限" if r.task_id else f"节点“{r.milestone.title}”"
+            who = (r.unit.short_name or r.unit.name) if r.unit_id else "督查室"
+            items.append({"kind": "rebaseline", "kind_label": "调整计划",
+                          "title": f"{task.number} {task.title}：{about}由{wording.short_day(r.old_due)}调至"
+                                   f"{wording.short_day(r.new_due)}",
+                          "unit": who, "since": timezone.localtime(r.requested_at).date(),
+                          "url": reverse("work:task", args=[task.pk]) + "#rebaselines"})
+    for item in pending_for_leader(user):
+        items.append({"kind": item.kind, "kind_label": item.kind_label, "title": item.title, "unit": item.unit,
+                      "since": item.since, "url": item.url})
+    if not items and Role.LEADER not in access.roles:
+        return None
+    items.sort(key=lambda i: i["since"])
+    counts = Counter(i["kind_label"] for i in items)
+    for item in items:
+        item["since_text"] = f"{wording.short_day(item['since'])}提出"
+    return {"items": items[:TOP_DECISIONS], "count": len(items), "counts": sorted(counts.items()),
+            "rebaselines_url": reverse("work:rebaselines"), "consequences_url": reverse("supervision:consequences")}
+
+
 def build(user, access):
     """Every card of every role the person holds: an office's 驾驶舱 and, for the head of 发改局 who also holds the unit
     role of his bureau, that unit's own milestones and notices beside it (an administrator: the 驾驶舱 only)."""
@@ -219,7 +339,7 @@ def build(user, access):
     context = {"today": today}
     if is_dashboard_reader(access):
         context.update(dashboard=True, indicators=indicators(user), work=work(user, today), daily=daily(user, today),
-                       supervision=supervision(user, today))
+                       supervision=supervision(user, today), decisions=decisions(user, access))
     if Role.REPORTER in access.roles:
         context["reporter"] = reporter_home(user, today)
     if Role.UNIT in access.roles:

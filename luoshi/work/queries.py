@@ -565,3 +565,27 @@ def task_records(task_ids) -> TaskRecords:
         history=history(Task, task_ids, TASK_ENTERED, TASK_CHANGED),
         milestones_entered=_first(history(Milestone, milestone_ids, MILESTONE_ENTERED)),
         plans_set=_first(history(Campaign, {t.campaign_id for t in tasks.values()}, PLAN_SET)))
+
+
+def led_task_ids(user) -> set:
+    """The ids of the tasks whose responsible leader (责任领导, 包保/分管) is this user: Task.leader is the user's Person,
+    or, on a task naming its leader only (leader_name, no Person linked: an import that found nobody), the Person's
+    name. The 驾驶舱 lists these first. One query."""
+    from luoshi.orgs.models import Person
+
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    names = Person.objects.filter(user=user).exclude(name="").values("name")
+    return set(Task.objects.filter(Q(leader__user=user) | Q(leader__isnull=True, leader_name__in=names))
+               .values_list("id", flat=True))
+
+
+def pending_rebaselines(rebaseline_q, limit=None):
+    """Pending 调整计划 requests that `rebaseline_q` (work.access.rebaseline_filter) keeps, oldest first, with what
+    deciding and showing them needs (the task, its lead unit's region, the milestone, the unit, who asked)."""
+    from luoshi.work.models import RebaselineStatus
+
+    rows = (Rebaseline.objects.filter(rebaseline_q, status=RebaselineStatus.PENDING)
+            .select_related("milestone__task__lead_unit__region", "task__lead_unit__region", "unit", "requested_by")
+            .order_by("requested_at", "id"))
+    return list(rows[:limit] if limit else rows)
