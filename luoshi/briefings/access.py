@@ -5,6 +5,8 @@ views, API and services ask here.
 - leaders, the analysis office (发改局) and the supervision office (督查室): open, close and publish the meetings of
   their region, read them whole (every section, who has and has not submitted), generate packs;
 - the analysis and supervision offices record the meeting's follow-up items (会议确定事项);
+- the analysis office (发改局) of the region edits the pack's cover and overview (综述, kept as versions); leaders,
+  the supervision and statistics offices read it with the meeting, a unit once the meeting is published;
 - the statistics office: reads the meetings of its region;
 - a unit: sees the meetings of its region, writes its own sections (the indicators it answers for in that region)
   while the meeting collects, and reads the meeting whole (and its pack) only once it is published to the units;
@@ -25,6 +27,7 @@ ORGANISERS = {Role.LEADER, Role.ANALYSIS, Role.SUPERVISION}
 OFFICE_READERS = ORGANISERS | {Role.STATISTICS}
 FOLLOW_UP_RECORDERS = {Role.ANALYSIS, Role.SUPERVISION}
 PROXY_WRITERS = {Role.ANALYSIS, Role.SUPERVISION}  # 代报 of a unit without an account
+OVERVIEW_EDITORS = {Role.ANALYSIS}  # the pack's cover and overview (综述)
 
 
 def can_read_briefings(user) -> bool:
@@ -134,3 +137,24 @@ def proxy_unit_ids(user, meeting, units):
         return set()
     units = [u for u in units if access.covers_region(u.region, roles=PROXY_WRITERS)]
     return {u.pk for u in units} - units_with_accounts([u.pk for u in units])
+
+
+def can_edit_overview(user, meeting) -> bool:
+    """Edit the pack's cover and overview (综述) of this meeting: the region's analysis office (and administrators)."""
+    return access_for(user).covers_region(meeting.region, roles=OVERVIEW_EDITORS)
+
+
+def require_overview_editor(user, meeting):
+    if not can_edit_overview(user, meeting):
+        raise PermissionDenied(f"只有{meeting.region.name}的发改局（经济分析）可以编辑会议材料的综述")
+
+
+def get_overview_meeting_for_user(user, pk, write=False):
+    """The meeting whose pack overview the user may read (the meeting read whole: its offices and leaders, a unit once
+    published) or, with write, edit; else 404 / 403 with a Chinese message."""
+    meeting = get_meeting_for_user(user, pk)
+    if write:
+        require_overview_editor(user, meeting)
+    elif not reads_whole(user, meeting):
+        raise PermissionDenied("该会议的材料尚未向责任单位发布")
+    return meeting

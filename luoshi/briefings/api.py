@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from luoshi.briefings import access, queries, services
-from luoshi.briefings.models import MeetingState
+from luoshi.briefings.models import MeetingState, Overview
 from luoshi.core.problems import Rejected
 from luoshi.indicators.models import Indicator
 from luoshi.indicators.responsibility import responsible_units
@@ -33,6 +33,14 @@ class SectionIn(Schema):
     measures_text: str = ""
     on_behalf: bool = False  # 代报: the office writes for `unit`, which has no account
     proxy_source: str = ""  # 代报: how the unit sent it (据…电话报送), optional
+
+
+class OverviewIn(Schema):
+    issuer: str
+    doc_number: str = ""
+    features_text: str
+    problems_text: str
+    suggestions_text: str
 
 
 class FollowUpIn(Schema):
@@ -161,3 +169,24 @@ def add_follow_up(request, pk: int, body: FollowUpIn):
     item = services.add_follow_up(request.user, found, title=body.title, lead_unit=lead, deadline=body.deadline,
                                   leader_name=body.leader_name.strip()[:100])
     return {"number": item.number, "title": item.title, "task": item.task_id}
+
+
+def _overview(o):
+    return {"id": o.pk, "version": o.version, "is_current": o.is_current, "issuer": o.issuer, "doc_number": o.doc_number,
+            "features_text": o.features_text, "problems_text": o.problems_text, "suggestions_text": o.suggestions_text,
+            "written_by": o.written_by.username if o.written_by_id else None, "written_at": o.written_at.isoformat()}
+
+
+@router.get("/meetings/{pk}/overview", summary="会议材料综述的各版本（最新在前；没有时会议材料使用根据数据起草的文稿）")
+def overview_versions(request, pk: int):
+    found = access.get_overview_meeting_for_user(request.user, pk)
+    return [_overview(o) for o in Overview.objects.filter(meeting=found).select_related("written_by").order_by("-version")]
+
+
+@router.post("/meetings/{pk}/overview", summary="保存会议材料的封面和综述（发改局；修改即新版本，会议材料采用最新版）")
+def save_overview(request, pk: int, body: OverviewIn):
+    found = access.get_overview_meeting_for_user(request.user, pk, write=True)
+    overview, changed = services.save_overview(request.user, found, issuer=body.issuer, doc_number=body.doc_number,
+                                               features_text=body.features_text, problems_text=body.problems_text,
+                                               suggestions_text=body.suggestions_text)
+    return {**_overview(overview), "changed": changed}

@@ -94,3 +94,37 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+
+OVERVIEW_TEXT_MAX = 6000  # each of 运行特点、存在问题、下步建议
+ISSUER_MAX, DOC_NUMBER_MAX = 60, 40
+
+
+class Overview(models.Model):
+    """One version of a meeting pack's cover and overview (综述: 运行特点、存在问题、下步建议) as the analysis office
+    edited it. Never updated: an edit is a new version of the meeting's one series; the pack uses the current one,
+    and without any the draft written from the data (briefings.pack.rules.draft_overview)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="overviews", verbose_name="会议")
+    series = models.PositiveBigIntegerField("综述编号", null=True, blank=True, help_text="同一会议各版本共用（首版的 id）")
+    version = models.PositiveIntegerField("版本", default=1)
+    is_current = models.BooleanField("当前版本", default=True)
+    issuer = models.CharField("发文单位", max_length=ISSUER_MAX)
+    doc_number = models.CharField("文号", max_length=DOC_NUMBER_MAX, blank=True)
+    features_text = models.TextField("运行特点")
+    problems_text = models.TextField("存在问题")
+    suggestions_text = models.TextField("下步建议")
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    written_at = models.DateTimeField("编辑时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "version"]
+        verbose_name = verbose_name_plural = "会议材料综述"
+        constraints = [
+            models.UniqueConstraint(fields=["series", "version"], name="unique_overview_version"),
+            models.UniqueConstraint(fields=["meeting"], condition=Q(is_current=True), name="one_current_overview"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} 综述 第{self.version}版"

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from luoshi.audit.services import record
 from luoshi.briefings import access
-from luoshi.briefings.models import SECTION_TEXT_MAX, FollowUp, Meeting, MeetingState, Section
+from luoshi.briefings.models import (DOC_NUMBER_MAX, ISSUER_MAX, OVERVIEW_TEXT_MAX, SECTION_TEXT_MAX, FollowUp, Meeting,
+                                     MeetingState, Overview, Section)
 from luoshi.core.periods import PeriodError, parse_day, parse_period, period_code
 from luoshi.core.problems import Rejected
 from luoshi.indicators.responsibility import responsible_units
@@ -267,3 +268,57 @@ def add_follow_up(actor, meeting, *, title, lead_unit, deadline, responsible_uni
     record(actor, "记录会议确定事项", follow_up, after={"meeting": meeting.pk, "task": number, "title": title,
                                                     "lead_unit": lead_unit.code, "deadline": str(deadline)})
     return follow_up
+
+
+OVERVIEW_FIELDS = {"features_text": "运行特点", "problems_text": "存在问题", "suggestions_text": "下步建议"}
+
+
+def _overview_text(text):
+    """Paragraphs one a line, blank lines and the spaces around each dropped."""
+    lines = str(text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.strip() for line in lines if line.strip())
+
+
+@transaction.atomic
+def save_overview(actor, meeting, *, issuer, doc_number="", features_text, problems_text, suggestions_text, now=None):
+    """The analysis office saves the pack's cover (发文单位, 文号) and overview (运行特点、存在问题、下步建议) of a
+    meeting: a new version; the earlier ones stay. Returns (overview, changed): the same text again makes none."""
+    values = {"issuer": " ".join(str(issuer or "").split()), "doc_number": " ".join(str(doc_number or "").split()),
+              **{field: _overview_text(text) for field, text in (("features_text", features_text),
+                                                                 ("problems_text", problems_text),
+                                                                 ("suggestions_text", suggestions_text))}}
+    problems = []
+    if not values["issuer"]:
+        problems.append("发文单位不能为空")
+    elif len(values["issuer"]) > ISSUER_MAX:
+        problems.append(f"发文单位不能超过{ISSUER_MAX}个字")
+    if len(values["doc_number"]) > DOC_NUMBER_MAX:
+        problems.append(f"文号不能超过{DOC_NUMBER_MAX}个字")
+    for field, label in OVERVIEW_FIELDS.items():
+        if not values[field]:
+            problems.append(f"{label}不能为空")
+        elif len(values[field]) > OVERVIEW_TEXT_MAX:
+            problems.append(f"{label}不能超过{OVERVIEW_TEXT_MAX}字（现有{len(values[field])}字）")
+    if problems:
+        raise Rejected(problems)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)  # one edit of a meeting at a time
+    if _person(actor):
+        access.require_overview_editor(actor, meeting)
+    current = Overview.objects.filter(meeting=meeting, is_current=True).first()
+    if current is not None and all(getattr(current, key) == value for key, value in values.items()):
+        return current, False
+    version = 1
+    if current is not None:
+        version = (Overview.objects.filter(series=current.series).aggregate(v=Max("version"))["v"] or 0) + 1
+        Overview.objects.filter(pk=current.pk).update(is_current=False)
+    overview = Overview.objects.create(meeting=meeting, version=version, is_current=True,
+                                       series=current.series if current else None,
+                                       written_by=actor if _person(actor) else None,
+                                       written_at=now or timezone.now(), **values)
+    if current is None:
+        overview.series = overview.pk
+        overview.save(update_fields=["series"])
+    record(actor, "编辑会议材料综述" if version == 1 else "修改会议材料综述（新版本）", overview,
+           before={key: getattr(current, key) for key in values} if current else None,
+           after={"meeting": meeting.pk, "version": version, **values})
+    return overview, True

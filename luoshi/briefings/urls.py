@@ -11,4 +11,5 @@ urlpatterns = [
     path("meetings/<int:pk>/state", views.meeting_state, name="meeting_state"),
     path("meetings/<int:pk>/sections/<str:indicator_code>", views.section_edit, name="section"),
     path("meetings/<int:pk>/follow-ups/add", views.follow_up_add, name="follow_up_add"),
+    path("meetings/<int:pk>/overview", views.overview_edit, name="overview"),
 ]

@@ -11,7 +11,10 @@ from django.views.decorators.http import require_POST
 
 from luoshi.briefings import access, queries, services
 from luoshi.briefings.pack.access import pack_refusal
-from luoshi.briefings.models import SECTION_TEXT_MAX, MeetingState
+from luoshi.briefings.pack.rules import figures_sentence
+from luoshi.core.periods import parse_period, period_label
+from luoshi.core.wording import MISSING
+from luoshi.briefings.models import DOC_NUMBER_MAX, ISSUER_MAX, OVERVIEW_TEXT_MAX, SECTION_TEXT_MAX, MeetingState, Overview
 from luoshi.core.problems import Rejected
 from luoshi.indicators.models import Indicator
 from luoshi.orgs.access import access_for
@@ -74,6 +77,7 @@ def meeting_detail(request, pk, problems=None, posted=None):
     open_ = meeting.state != MeetingState.CLOSED
     proxy_ids = access.proxy_unit_ids(request.user, meeting, {r["unit"] for r in rows}) if open_ else set()
     for row in rows:
+        row["figures_text"] = figures_sentence(row["figures"]) if row["figures"] else f"{MISSING}。"
         row["writable"] = row["unit"].pk in own_ids and open_
         row["proxy"] = row["unit"].pk in proxy_ids and not row["writable"]  # 代报: the unit has no account
     organiser = access.can_organise(request.user, meeting.region)
@@ -84,6 +88,9 @@ def meeting_detail(request, pk, problems=None, posted=None):
         "can_organise": organiser, "can_record": recorder, "closed": meeting.state == MeetingState.CLOSED,
         "units": _lead_unit_choices(meeting.region) if recorder else [],
         "pack_refusal": pack_refusal(request.user, meeting), "problems": problems, "posted": posted or {},
+        "overview": Overview.objects.filter(meeting=meeting, is_current=True).select_related("written_by").first()
+        if whole else None, "edits_overview": access.can_edit_overview(request.user, meeting),
+        "period_label": period_label(parse_period(meeting.period)),
     }, status=400 if problems else 200)
 
 
@@ -156,6 +163,8 @@ def section_edit(request, pk, indicator_code):
     closed = meeting.state == MeetingState.CLOSED
     return render(request, "briefings/section.html", {
         "meeting": meeting, "indicator": indicator, "unit": unit, "figures": row["figures"], "current": current,
+        "figures_text": figures_sentence(row["figures"]) if row["figures"] else f"{MISSING}。",
+        "period_label": period_label(parse_period(meeting.period)),
         "history": queries.history(meeting, indicator, unit), "writes": (writes or proxy) and not closed,
         "proxy": proxy and not closed, "proxy_label": acting_label(request.user) if proxy else "",
         "closed": closed, "form": form, "problems": problems, "max": SECTION_TEXT_MAX,
@@ -176,3 +185,40 @@ def follow_up_add(request, pk):
         return meeting_detail(request, pk, problems=rejected.messages, posted=data)
     messages.success(request, f"已记录会议确定事项 {item.number}，已列入重点工作")
     return redirect("briefings:meeting", meeting.pk)
+
+
+def _built_pack(meeting):
+    from luoshi.briefings.pack.assemble import build
+
+    return build(meeting.region, parse_period(meeting.period), meeting=meeting)
+
+
+@login_required
+def overview_edit(request, pk):
+    """The pack's cover and overview (综述) of a meeting: the analysis office edits it (each save a new version, the
+    earlier kept below), starting from its current version or from the draft written from the data (?draft=1);
+    the others who read the meeting whole read it here."""
+    meeting = access.get_overview_meeting_for_user(request.user, pk, write=request.method == "POST")
+    editor = access.can_edit_overview(request.user, meeting)
+    built = _built_pack(meeting)
+    problems, form = None, None
+    if request.method == "POST":
+        form = {key: request.POST.get(key, "") for key in ("issuer", "doc_number", *services.OVERVIEW_FIELDS)}
+        try:
+            overview, changed = services.save_overview(request.user, meeting, **form)
+        except Rejected as rejected:
+            problems = rejected.messages
+        else:
+            messages.success(request, f"已保存会议材料综述（第{overview.version}版），生成会议材料时采用此版"
+                             if changed else "内容未变化，未生成新版本")
+            return redirect("briefings:overview", meeting.pk)
+    shown = built.draft if request.GET.get("draft") else built.overview
+    if form is None:
+        form = {"issuer": shown["issuer"], "doc_number": shown["doc_number"],
+                **{f"{key}_text": "\n".join(shown[key]) for key in ("features", "problems", "suggestions")}}
+    return render(request, "briefings/overview.html", {
+        "meeting": meeting, "pack": built, "editor": editor, "form": form, "problems": problems,
+        "from_draft": not shown["edited"], "history": Overview.objects.filter(meeting=meeting)
+        .select_related("written_by").order_by("-version"),
+        "max": OVERVIEW_TEXT_MAX, "issuer_max": ISSUER_MAX, "doc_number_max": DOC_NUMBER_MAX,
+    }, status=400 if problems else 200)

@@ -6,7 +6,7 @@ town), so reading a whole district's day does not load one row per village.
 
 from datetime import date, timedelta
 
-from django.db.models import Count, IntegerField, Q, Sum
+from django.db.models import Count, IntegerField, Max, Min, Q, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
@@ -100,6 +100,14 @@ def village_reports(form, village, end: date, days: int):
 def active_forms_for_village(village, day):
     return [a.form for a in FormAssignment.objects.filter(_assigned_on(day), village=village, form__active=True)
             .select_related("form__current_version").order_by("form__code")]
+
+
+def report_days(first: date, last: date, village_q=Q()):
+    """The days first..last on which any village (of village_q) has a current report: (first day, last day, how many
+    days), or None when there is none (what a summary over a range may truthfully claim)."""
+    found = (DailyReport.objects.filter(village_q, day__range=(first, last), is_current=True)
+             .aggregate(first=Min("day"), last=Max("day"), days=Count("day", distinct=True)))
+    return (found["first"], found["last"], found["days"]) if found["first"] else None
 
 
 def town_rollup_range(first: date, last: date, village_q=Q()):

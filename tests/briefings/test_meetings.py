@@ -70,7 +70,7 @@ def test_the_meeting_page_shows_who_has_and_has_not_submitted(client_for, cast, 
     assert "1/2" in rows["370115D03"] and "未报送" in rows["370115D03"]  # 外资 written, 进出口 not
     assert "0/1" in rows["370115D02"] and "0/1" in rows["370115D04"]
     assert "新设外资项目到账。" in page
-    assert "累计 2000万美元" in page and "增长 35.2%" in page  # the indicator table's figures beside the section
+    assert "累计2000万美元，增长35.2%" in page  # the indicator table's figures beside the section, in words
 
 
 def test_closing_and_publishing_through_the_page_and_the_api(client_for, cast, meeting):

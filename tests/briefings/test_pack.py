@@ -60,20 +60,30 @@ def test_the_docx_indicator_table_has_the_cli_tables_numbers_ranks_and_lights(ci
     rows = [[c.text for c in row.cells] for row in table.rows[1:]]
     assert [r[0] for r in rows] == [e["name"] for e in expected]
     col = {name: header.index(name) for name in header}
+    # growth to one decimal, 完成进度/序时进度/差 to two, values as their unit writes them (亿元 two decimals, 万美元
+    # whole): each cell is the CLI's number rounded so.
     for cells, e in zip(rows, expected):
-        for label, key in [("累计值", "value"), ("增长(%)", "growth"), ("目标值", "target_value"),
-                           ("目标增速(%)", "target_growth"), ("完成进度(%)", "completion"),
-                           ("序时进度(%)", "time_progress"), ("差(百分点)", "gap"), ("位次变化", "rank_change")]:
-            assert as_number(cells[col[label]]) == e[key], (e["indicator"], label)
+        for label, key, within in [("累计值", "value", 0.5), ("增长(%)", "growth", 0.05), ("目标值", "target_value", 0.5),
+                                   ("目标增速(%)", "target_growth", 0.05), ("完成进度(%)", "completion", 0.005),
+                                   ("序时进度(%)", "time_progress", 0.005), ("差(百分点)", "gap", 0.05),
+                                   ("全市平均增长(%)", "peer_avg_growth", 0.05)]:
+            got = as_number(cells[col[label]])
+            assert (got is None) == (e[key] is None or (label in ("累计值", "目标值") and e["unit"] == "%")), (e["indicator"], label)
+            if got is not None:
+                assert got == pytest.approx(e[key], abs=within), (e["indicator"], label)
         assert cells[col["亮灯"]] == {"green": "绿灯", "yellow": "黄灯", "red": "红灯", None: "—"}[e["light"]]
-        assert cells[col["全市位次"]] == (f"第{e['rank']}位/共{e['peers']}个" if e["rank"] else "—")
+        assert cells[col["全市位次"]] == (f"第{e['rank']}位" if e["rank"] else "—")  # one line: no "/共12个"
+        change = e["rank_change"]
+        assert cells[col["位次变化"]] == ("—" if e["rank"] is None or change is None else "持平" if change == 0
+                                          else f"前移{change}位" if change > 0 else f"后移{-change}位")
         assert cells[col["长短板"]] == {"strength": "长项", "middle": "中档", "weakness": "短板", None: "—"}[e["band"]]
     by_name = {r[0]: r for r in rows}
     # 争先进位 by hand: retail 3.5 against the first 5.0 and the next up 5.0; industry_va -3.0 against 2.0 and 1.0.
     assert (by_name["社会消费品零售总额"][col["与首位差(百分点)"]], by_name["社会消费品零售总额"][col["与前一位差(百分点)"]]) == ("1.5", "1.5")
-    assert (by_name["规模以上工业增加值"][col["与首位差(百分点)"]], by_name["规模以上工业增加值"][col["与前一位差(百分点)"]]) == ("5", "4")
-    assert (by_name["实际利用外资"][col["与首位差(百分点)"]], by_name["实际利用外资"][col["与前一位差(百分点)"]]) == ("0", "—")
-    assert by_name["规模以上工业增加值"][col["增长(%)"]] == "-3"  # a fall is written with a minus, never 下降
+    assert (by_name["规模以上工业增加值"][col["与首位差(百分点)"]], by_name["规模以上工业增加值"][col["与前一位差(百分点)"]]) == ("5.0", "4.0")
+    assert (by_name["实际利用外资"][col["与首位差(百分点)"]], by_name["实际利用外资"][col["与前一位差(百分点)"]]) == ("0.0", "—")
+    assert by_name["规模以上工业增加值"][col["增长(%)"]] == "-3.0"  # a fall with a minus and one decimal, never 下降
+    assert by_name["规模以上工业增加值"][col["单位"]] == "—"  # growth only: no "%" as its unit, no cumulative value
 
 
 def test_the_summary_is_written_from_the_figures(city):
@@ -109,14 +119,14 @@ def test_a_units_section_appears_under_its_indicator(cast, owners, meeting, tmp_
     services.submit_section(cast.zhou_shangwu, meeting, owners["fdi"], cast.units.shangwu,
                             completion_text="一季度实际利用外资2000万美元。", measures_text="紧盯在谈项目。")
     lines = texts(write_pack(tmp_path, "--meeting", str(meeting.pk)))
-    start = lines.index("四、各责任单位分析材料")
+    start = next(i for i, t in enumerate(lines) if t.endswith("、各责任单位分析材料"))
     heads = [i for i, t in enumerate(lines) if i > start and t.startswith("（") and "）" in t[:4]]
     fdi = next(i for i in heads if "实际利用外资" in lines[i])
     gdp = next(i for i in heads if "地区生产总值" in lines[i])
     unit = lines.index(f"{cast.units.shangwu.name}：")
     assert fdi < unit < (min(h for h in heads + [len(lines)] if h > fdi))
     assert "完成情况：一季度实际利用外资2000万美元。" in lines and "下步措施：紧盯在谈项目。" in lines
-    assert "责任单位未提交材料。" in lines[gdp:]
+    assert "区统计局未提交材料。" in lines[gdp:]  # the responsible unit named
 
 
 def test_the_follow_ups_of_one_meeting_appear_in_the_next_pack(cast, owners, meeting, tmp_path):
@@ -129,7 +139,7 @@ def test_the_follow_ups_of_one_meeting_appear_in_the_next_pack(cast, owners, mee
     document = write_pack(tmp_path, "--meeting", str(later.pk))
     follow = next(t for t in document.tables if t.rows[0].cells[0].text == "序号" and t.rows[0].cells[1].text == "事项")
     row = [c.text for c in follow.rows[1].cells]
-    assert row[1:4] == ["实际利用外资二季度到位5000万美元", cast.units.shangwu.name, "2020-06-30"]
+    assert row[1:4] == ["实际利用外资二季度到位5000万美元", cast.units.shangwu.name, "6月30日"]  # the pack's year
     assert row[4] in ("黄灯", "红灯") and "滞后" in row[5]  # not reported as done by 20 July
     assert any("2020年一季度经济形势分析会" in t and "确定事项1项" in t for t in texts(document))
     first = write_pack(tmp_path, "--meeting", str(meeting.pk))
@@ -167,7 +177,7 @@ def test_who_may_generate_a_pack_for_a_region_and_period(city, client_for, usern
     assert api.status_code == status
     if status == 200:
         assert docx["Content-Type"].endswith("wordprocessingml.document")
-        assert api.json()["rows"][1]["rank_text"] == "第2位/共6个"
+        assert api.json()["rows"][1]["rank_text"] == "第2位"
     else:
         assert "error" in api.json() and "会议材料" in api.json()["error"]
 
@@ -199,7 +209,7 @@ def test_the_page_says_plainly_when_a_period_has_no_figures_and_refuses_a_bad_pe
 
 def test_the_print_page_shows_the_same_table_as_the_docx(city, client_for):
     html = client_for("zhao_fagai").get(PACK).content.decode()
-    assert "第2位/共6个" in html and "class=\"light-red\">红灯" in html and "规模以上工业增加值增速全市比较" in html
+    assert ">第2位</td>" in html and " light-red\">红灯" in html and "规模以上工业增加值增速全市比较" in html
     assert "下降" not in html.split("pack-indicators")[1].split("</table>")[0]
 
 

@@ -16,7 +16,7 @@ def test_a_unit_writes_its_section_beside_the_indicators_figures(client_for, mee
     client = client_for("zhou_shangwu")
     form = client.get(url(meeting, "fdi")).content.decode()
     figures = form[form.index('id="figures"'):form.index('id="section-form"')]
-    assert "2000 万美元" in figures and "35.2%" in figures and "8000 万美元" in figures  # value, growth, target
+    assert "2000万美元" in figures and "增长35.2%" in figures and "8000万美元" in figures  # value, growth, target
     response = client.post(url(meeting, "fdi"), {"completion_text": "一季度实际利用外资2000万美元，增长35.2%。",
                                                  "reasons_text": "两个新设项目资金到账。", "measures_text": "加快在谈项目落地。"})
     assert response.status_code == 302

@@ -1,6 +1,8 @@
 """API: generate and download the meeting pack — for a meeting, or for a region and period on the fly. `format=docx`
 (the default) answers the Word file; `format=json` the pack's content (the indicator rows carry the keys of
-`luoshi indicators table --json` plus rank_text, light_text, band_text, outlook, gap_first and gap_next)."""
+`luoshi indicators table --json` plus growth_only, rank_text, rank_change_text, light_text, band_text, outlook,
+gap_first and gap_next; "cover" and "overview" are what the .docx's cover and 总体情况 show: the analysis office's
+current edit, else the draft from the data; "outlook" the full-year outlook)."""
 
 from ninja import Router
 from ninja.errors import HttpError
@@ -32,6 +34,12 @@ def _answer(built, format):
                 "charts": ([built.value_chart] if built.value_chart else []) + built.weakness_charts,
                 "sections": [{"indicator": e["row"]["indicator"], "weakness": e["weakness"], "sections": e["sections"]}
                              for e in built.sections],
+                "cover": {"classification": built.classification, "issuer": built.overview["issuer"],
+                          "doc_number": built.overview["doc_number"], "date": built.dated.isoformat(),
+                          "date_text": built.date_text},
+                "overview": {"edited": built.overview["edited"], "version": built.overview["version"],
+                             **{key: built.overview[key] for key in ("features", "problems", "suggestions")}},
+                "outlook": built.outlook, "peers_note": built.peers_note,
                 "work": built.work, "daily": built.daily, "follow_ups": built.follow_ups}
     return word.http_response(built)
 

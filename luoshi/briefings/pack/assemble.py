@@ -12,13 +12,16 @@ from datetime import date
 from django.db.models import Q
 from django.utils import timezone
 
+from luoshi.briefings.pack import rules
+from luoshi.briefings.pack.rules import LIGHT_TEXT, summary  # noqa: F401  (summary: the API's one paragraph)
+from luoshi.core import wording
 from luoshi.core.periods import period_code, period_label
 from luoshi.core.problems import Rejected
 from luoshi.indicators import queries as indicator_queries
 from luoshi.indicators import rules as indicator_rules
 
 WEAKNESS = indicator_rules.WEAKNESS
-LIGHT_TEXT = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", None: "—"}
+OVERVIEW_PARTS = (("features", "运行特点"), ("problems", "存在问题"), ("suggestions", "下步建议"))
 
 
 @dataclass
@@ -35,6 +38,10 @@ class Pack:
     work: dict | None = None
     daily: dict | None = None
     follow_ups: dict | None = None
+    draft: dict | None = None  # the overview drafted from the data (rules.draft_overview)
+    overview: dict | None = None  # what the pack shows: the analysis office's current edit, else the draft
+    outlook: list = field(default_factory=list)  # rules.outlook
+    peers_note: str = ""
 
     @property
     def has_figures(self):
@@ -58,15 +65,37 @@ class Pack:
     def no_figures_text(self):
         return f"{self.region.name}{self.period_label}暂无指标数据，本材料不含指标表、图表和形势分析。"
 
+    @property
+    def dated(self):
+        """The cover's date: the meeting's day, or the day the pack was generated."""
+        return self.meeting.held_on if self.meeting is not None else self.generated_on
+
+    @property
+    def date_text(self):
+        return wording.day(self.dated)
+
+    @property
+    def classification(self):
+        return rules.CLASSIFICATION
+
+    @property
+    def overview_parts(self):
+        """[(key, heading, paragraphs)] of the overview the pack shows."""
+        return [(key, label, self.overview[key]) for key, label in OVERVIEW_PARTS] if self.overview else []
+
 
 def period_end(period: date) -> date:
     return date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
 
 
 def build(region, period: date, meeting=None, today: date | None = None) -> Pack:
+    from luoshi.indicators.models import Indicator, Kind
+
     today = today or timezone.localdate()
     pack = Pack(region=region, period=period, meeting=meeting, generated_on=today)
-    pack.rows = [_extend(row, period.month) for row in indicator_queries.table(region, period)]
+    growth_only = set(Indicator.objects.filter(kind=Kind.GROWTH).values_list("code", flat=True))
+    pack.rows = [_extend(row, period.month, row["indicator"] in growth_only)
+                 for row in indicator_queries.table(region, period)]
     growths = indicator_queries.peer_growths(region, period) if pack.has_figures else {}
     for row in pack.rows:
         peers = growths.get(row["indicator"], [])
@@ -76,24 +105,60 @@ def build(region, period: date, meeting=None, today: date | None = None) -> Pack
         pack.summary = summary(region.name, period, pack.rows)
         pack.value_chart = value_chart(pack.rows)
         pack.weakness_charts = weakness_charts(pack.rows, growths, region)
+        pack.outlook = rules.outlook(pack.rows)
+        pack.peers_note = rules.peers_note(pack.rows)
     if meeting is not None:
         pack.sections = _sections(meeting, pack.rows)
     as_of = min(period_end(period), today)
     pack.work = _work(region, period, as_of, today)
     pack.daily = _daily(region, period, as_of)
     pack.follow_ups = _follow_ups(region, period, meeting, today)
+    pack.draft = {"issuer": rules.default_issuer(region.name, _analysis_office(region)), "doc_number": "",
+                  **rules.draft_overview(region.name, period, pack.rows, pack.sections, pack.work, pack.follow_ups),
+                  "version": None, "edited": False}
+    pack.overview = current_overview(meeting) or pack.draft
     return pack
+
+
+def _analysis_office(region):
+    """The name of the unit whose people are the region's analysis office (区发展和改革局), or ""."""
+    from luoshi.orgs.models import Role, Unit
+
+    unit = (Unit.objects.filter(region=region, people__user__role_assignments__role=Role.ANALYSIS,
+                                people__user__role_assignments__region=region).order_by("code").first())
+    return unit.name if unit else ""
+
+
+def current_overview(meeting):
+    """The analysis office's current edit of the meeting's overview as the pack uses it, or None."""
+    if meeting is None:
+        return None
+    from luoshi.briefings.models import Overview
+
+    found = Overview.objects.filter(meeting=meeting, is_current=True).select_related("written_by").first()
+    return overview_dict(found) if found else None
+
+
+def overview_dict(overview):
+    by = overview.written_by
+    return {"issuer": overview.issuer, "doc_number": overview.doc_number,
+            "features": paragraphs(overview.features_text), "problems": paragraphs(overview.problems_text),
+            "suggestions": paragraphs(overview.suggestions_text), "version": overview.version, "edited": True,
+            "written_by": (by.get_full_name() or by.username) if by else "系统", "written_at": overview.written_at}
+
+
+def paragraphs(text):
+    """Stored text as the pack's paragraphs: one per non-empty line."""
+    return [line.strip() for line in str(text or "").splitlines() if line.strip()]
 
 
 # --- the indicator table -------------------------------------------------------------------------
 
-def rank_text(rank, peers):
-    return f"第{rank}位/共{peers}个" if rank is not None and peers else "—"
-
-
-def _extend(row, month):
+def _extend(row, month, growth_only=False):
     row = dict(row)
-    row["rank_text"] = rank_text(row["rank"], row["peers"])
+    row["growth_only"] = growth_only
+    row["rank_text"] = wording.rank(row["rank"])
+    row["rank_change_text"] = wording.rank_change(row["rank_change"]) if row["rank"] is not None else wording.MISSING_CELL
     row["light_text"] = LIGHT_TEXT[row["light"]]
     row["band_text"] = indicator_rules.BAND_LABELS[row["band"]]
     has_value_target = row["completion"] is not None
@@ -101,63 +166,6 @@ def _extend(row, month):
         month, row["completion"], row["time_progress"] if has_value_target else None,
         None if has_value_target else row["growth"], None if has_value_target else row["target_growth"])
     return row
-
-
-def number(value, digits=2):
-    """A figure as the table writes it: negative growth as -7.4 (never 下降), no trailing zeros."""
-    if value is None:
-        return "—"
-    if isinstance(value, int) or float(value).is_integer():
-        return f"{int(value):,}" if abs(value) >= 10000 else str(int(value))
-    text = f"{value:,.{digits}f}".rstrip("0").rstrip(".")
-    return text
-
-
-def points(value):
-    """Percentage points with a sign: +6.7, -3.82, 0."""
-    if value is None:
-        return "—"
-    if value == 0:
-        return "0"
-    return ("+" if value > 0 else "") + number(value)
-
-
-def _join(names):
-    return "、".join(names)
-
-
-def summary(region_name, period, rows):
-    """The one-paragraph summary, written from the table's rows (pure: no queries). Before June each indicator's
-    course for 双过半 (indicators.rules.half_half_outlook); in June the 双过半 verdict; from July on neither."""
-    label = period_label(period)
-    lights = {key: [r["name"] for r in rows if r["light"] == key] for key in ("green", "yellow", "red")}
-    unlit = len(rows) - sum(len(v) for v in lights.values())
-    text = (f"{label}，{region_name}纳入监测的{len(rows)}项指标中，绿灯{len(lights['green'])}项、"
-            f"黄灯{len(lights['yellow'])}项、红灯{len(lights['red'])}项")
-    text += f"、未亮灯{unlit}项。" if unlit else "。"
-    top = [r for r in rows if r["rank"] is not None and r["rank"] <= 3]
-    if top:
-        text += "位居全市前三的有" + _join(f"{r['name']}（第{r['rank']}位）" for r in top) + "。"
-    else:
-        text += "没有指标位居全市前三。"
-    weak = [r["name"] for r in rows if r["band"] == WEAKNESS]
-    text += ("短板指标为" + _join(weak) + "。") if weak else "没有短板指标。"
-    if period.month < 6:
-        course = _yes_no(rows, "outlook", "进度达到要求", "尚未达到序时进度或目标增速，需加压推进")
-        text += "对照“双过半”目标，" + course if course else ""
-    elif period.month == 6:
-        text += _yes_no(rows, "half_half", "实现“双过半”", "未实现“双过半”")
-    return text
-
-
-def _yes_no(rows, key, yes, no):
-    """"甲、乙2项<yes>；丙1项<no>。" for the rows whose `key` is True and False; "" when none is either."""
-    parts = []
-    for value, says in ((True, yes), (False, no)):
-        names = [r["name"] for r in rows if r[key] is value]
-        if names:
-            parts.append(_join(names) + f"{len(names)}项{says}")
-    return "；".join(parts) + "。" if parts else ""
 
 
 # --- charts --------------------------------------------------------------------------------------
@@ -189,7 +197,11 @@ def weakness_charts(rows, growths, region):
 
 def _sections(meeting, rows):
     from luoshi.briefings.models import Section
+    from luoshi.indicators.models import Indicator
+    from luoshi.indicators.responsibility import responsible_units
 
+    codes = dict(Indicator.objects.values_list("pk", "code"))
+    owners = {codes[pk]: unit.name for pk, unit in responsible_units(meeting.region).items()}
     by_indicator = {}
     for s in (Section.objects.filter(meeting=meeting, is_current=True).select_related("indicator", "unit")
               .order_by("indicator__order", "unit__code")):
@@ -197,8 +209,8 @@ def _sections(meeting, rows):
             {"unit": s.unit.name, "completion": s.completion_text, "reasons": s.reasons_text, "measures": s.measures_text,
              "proxy": s.proxy_text})  # 代报（发改局 赵磊）, or "" for the unit's own
     ordered = [r for r in rows if r["band"] == WEAKNESS] + [r for r in rows if r["band"] != WEAKNESS]
-    return [{"row": r, "weakness": r["band"] == WEAKNESS, "sections": by_indicator.get(r["indicator"], [])}
-            for r in ordered]
+    return [{"row": r, "weakness": r["band"] == WEAKNESS, "owner": owners.get(r["indicator"], ""),
+             "sections": by_indicator.get(r["indicator"], [])} for r in ordered]
 
 
 def _work(region, period, as_of, today):
@@ -226,21 +238,28 @@ def _work(region, period, as_of, today):
         from luoshi.supervision.league import league as league_of  # supervision.league gives the table
 
         table = league_of(date(period.year, period.month, 1), region=region, today=today)
-        league = {"label": table.period_label, "top": [r.unit_name for r in table.top],
-                  "bottom": [r.unit_name for r in table.bottom]}
+        league = {"label": table.period_label,
+                  "top": [{"unit": r.unit_name, "rank": r.rank, "score": r.score} for r in table.top],
+                  "bottom": [{"unit": r.unit_name, "rank": r.rank, "score": r.score} for r in table.bottom]}
     except Rejected:
         league = None
     return {"as_of": as_of, "campaigns": campaigns, "overdue": overdue, "league": league}
 
 
 def _daily(region, period, as_of):
+    """The towns' on-time rates over the days of the year up to `as_of` that have reports: the range claimed runs from
+    the first such day to the last (None when there is none), `days` says on how many days reports came in."""
     from luoshi.daily import queries as daily_queries
 
-    first = date(period.year, 1, 1)
-    towns, total = daily_queries.town_rollup_range(first, as_of, Q(village__code__startswith=region.prefix))
+    villages = Q(village__code__startswith=region.prefix)
+    found = daily_queries.report_days(date(period.year, 1, 1), as_of, villages)
+    if found is None:
+        return None
+    first, last, days = found
+    towns, total = daily_queries.town_rollup_range(first, last, villages)
     if not total.expected:
         return None
-    return {"first": first, "last": as_of,
+    return {"first": first, "last": last, "days": days,
             "towns": [{"name": name, "expected": t.expected, "on_time": t.on_time, "late": t.late,
                        "missing": t.missing, "rate": t.on_time_rate} for _, name, t in towns],
             "total": {"expected": total.expected, "on_time": total.on_time, "late": total.late,
@@ -277,7 +296,9 @@ def _follow_ups(region, period, meeting, today):
             standing = "已完成"
         elif t and t["next_due"]:
             m = t["next_due"]
-            standing = f"{work_rules.STATUS_LABELS[m['status']]}（{m['title']}，时限{m['due']:%Y-%m-%d}）"
+            status = work_rules.STATUS_LABELS[m["status"]]
+            own = m["title"] == f"完成：{f.title}"[:300]  # the item's own closing milestone (services.add_follow_up)
+            standing = status if own else f"{status}（{m['title']}，时限{wording.day(m['due'])}）"
         else:
             standing = "—"
         rows.append({"number": f.number, "title": f.title, "lead_unit": f.task.lead_unit.name,

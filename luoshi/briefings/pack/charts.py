@@ -59,8 +59,9 @@ def _fill(color):
     return f'<c:spPr><a:solidFill><a:srgbClr val="{color}"/></a:solidFill></c:spPr>'
 
 
-def chart_xml(title, names, series, highlight=None, external_rid=None):
-    """The chart part's XML: `series` is [(name, [number or None per category])]."""
+def chart_xml(title, names, series, highlight=None, external_rid=None, number_format="General"):
+    """The chart part's XML: `series` is [(name, [number or None per category])]; the bars' labels in
+    `number_format` (0.0: growth to one decimal as the tables write it)."""
     n = len(names)
     sers = []
     for s, (label, values) in enumerate(series):
@@ -72,7 +73,7 @@ def chart_xml(title, names, series, highlight=None, external_rid=None):
         sers.append(
             f'<c:ser><c:idx val="{s}"/><c:order val="{s}"/><c:tx>{_str_cache(f"Sheet1!${col}$1", [label])}</c:tx>'
             f'{_fill(COLORS[s % len(COLORS)])}<c:invertIfNegative val="0"/>{points}'
-            '<c:dLbls><c:numFmt formatCode="General" sourceLinked="0"/><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
+            f'<c:dLbls><c:numFmt formatCode="{_xml_text(number_format)}" sourceLinked="0"/><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
             f'{_text_props(900)}<c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/>'
             '<c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>'
             f'<c:cat>{_str_cache(f"Sheet1!$A$2:$A${n + 1}", names)}</c:cat>'
@@ -117,7 +118,7 @@ def workbook_bytes(names, series):
     return out.getvalue()
 
 
-def add_bar_chart(document, paragraph, title, names, series, highlight=None, width=Cm(15.5)):
+def add_bar_chart(document, paragraph, title, names, series, highlight=None, width=Cm(15.5), number_format="General"):
     """Append a native bar chart to `paragraph` (a docx Paragraph) and return the chart part."""
     package = document.part.package
     number = sum(1 for p in package.iter_parts() if p.partname.startswith("/word/charts/")) + 1
@@ -125,9 +126,9 @@ def add_bar_chart(document, paragraph, title, names, series, highlight=None, wid
     data = Part(PackURI(f"/word/embeddings/Microsoft_Excel_Worksheet{number}.xlsx"), XLSX_TYPE,
                 workbook_bytes(names, series), package)
     data_rid = chart.relate_to(data, RT.PACKAGE)
-    chart._blob = chart_xml(title, names, series, highlight, data_rid)
+    chart._blob = chart_xml(title, names, series, highlight, data_rid, number_format)
     chart_rid = document.part.relate_to(chart, RT.CHART)
-    height = Cm(2.2 + 0.75 * len(names) * max(1, len(series)) ** 0.5)
+    height = Cm(2.2 + 0.6 * len(names) * max(1, len(series)) ** 0.5)
     shape_id = 1000 + number
     inline = parse_xml(
         '<wp:inline distT="0" distB="0" distL="0" distR="0" '

@@ -4,9 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from luoshi.briefings.access import can_organise
-from luoshi.briefings.pack import access, word
-from luoshi.briefings.pack.assemble import build, number
+from luoshi.briefings.access import can_edit_overview, can_organise
+from luoshi.briefings.pack import access, rules, word
+from luoshi.briefings.pack.assemble import build
+from luoshi.core import wording
 from luoshi.core.dbrouter import reads_replica
 from luoshi.core.periods import PeriodError, parse_period
 from luoshi.orgs.access import visible_regions
@@ -19,7 +20,7 @@ def _month(raw):
         return str(error)
 
 
-def _bars(chart):
+def _bars(chart, digits=1):
     """Each series' bars as (name, shown value, left %, width %, own) on one scale from min(0, …) to max(0, …)."""
     values = [v for _, vs in chart["series"] for v in vs if v is not None]
     low, high = min([0.0, *values]), max([0.0, *values])
@@ -33,7 +34,7 @@ def _bars(chart):
                 bars.append({"label": label, "text": "—", "left": 0, "width": 0})
                 continue
             start, end = sorted((0.0, float(v)))
-            bars.append({"label": label, "text": number(v), "left": round((start - low) * 100 / span, 2),
+            bars.append({"label": label, "text": wording.fixed(v, digits), "left": round((start - low) * 100 / span, 2),
                          "width": round((end - start) * 100 / span, 2), "negative": v < 0,
                          "label_at": round(((start if v < 0 else end) - low) * 100 / span, 2)})
         rows.append({"name": name, "own": chart.get("own") == i, "bars": bars})
@@ -42,10 +43,25 @@ def _bars(chart):
 
 
 def _page(request, built, docx_url, status=200):
-    charts = ([_bars(built.value_chart)] if built.value_chart else []) + [_bars(c) for c in built.weakness_charts]
+    charts = ([_bars(built.value_chart, 2)] if built.value_chart else []) + [_bars(c) for c in built.weakness_charts]
     return render(request, "briefings/pack_print.html", {
         "pack": built, "columns": word.TABLE_COLUMNS, "charts": charts, "docx_url": docx_url,
-        "table": [{"cells": word.indicator_cells(r), "light": r["light"]} for r in built.rows]}, status=status)
+        "light_column": word.LIGHT_COLUMN, "no_wrap": word.NO_WRAP_COLUMNS,
+        "table": [{"cells": [{"text": text, "light": c == word.LIGHT_COLUMN, "nowrap": c in word.NO_WRAP_COLUMNS}
+                             for c, text in enumerate(word.indicator_cells(r))], "light": r["light"]}
+                  for r in built.rows],
+        "outlook": [{"cells": word.outlook_cells(item), "light": item["light"]} for item in built.outlook],
+        "outlook_columns": word.OUTLOOK_COLUMNS,
+        "overdue": [[o["task"], o["milestone"], word.table_day(o["due"], built.period.year), o["days_late"],
+                     o["lead_unit"], o["leader"]] for o in built.work["overdue"]],
+        "league": word.league_rows(built.work["league"]) if built.work["league"] else [],
+        "daily_sentence": word.daily_sentence(built.daily) if built.daily else "",
+        "daily_rows": word.daily_rows(built.daily) if built.daily else [],
+        "follow_up_rows": [[f["number"], f["title"], f["lead_unit"], word.table_day(f["deadline"], built.period.year),
+                            f["light"], f["standing"]] for f in (built.follow_ups or {}).get("items", [])],
+        "sections": [{**e, "figures": rules.figures_sentence(e["row"])} for e in built.sections],
+        "can_edit_overview": built.meeting is not None and can_edit_overview(request.user, built.meeting),
+    }, status=status)
 
 
 def _meeting_pack(request, pk):
