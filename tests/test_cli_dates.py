@@ -10,6 +10,7 @@ DATED = [
     ("luoshi.daily", "daily", "status", ["--date"]),
     ("luoshi.web", "demo", None, ["--as-of"]),
     ("luoshi.supervision", "supervision", "sweep", []),
+    ("luoshi.supervision", "supervision", "consequences", []),
     ("luoshi.briefings", "briefings", "remind", []),
 ]
 
