@@ -100,3 +100,21 @@ def test_a_village_reporter_sees_todays_status_and_a_big_report_button(demo_may_
     DailyReport.objects.filter(day=date(2020, 5, 12), village__name="东关村").delete()
     reporter = _signed_in("cunju").get("/").content.decode()
     assert "东关村 · " in reporter and "未报" in reporter and "填报今日日报" in reporter
+
+
+def test_the_demo_leader_opens_on_the_headline_his_decisions_and_the_red_tasks(demo_may_12):
+    """王晓明 (区长) on 12 May 2020: six headline cards, GDP at 1-3月; the 济阳街道's 调整计划 request of 11 May waits
+    for him; the red tasks of the district (none of his own is red)."""
+    from datetime import date
+
+    from luoshi.work import queries, rules
+
+    body = _signed_in("leader").get("/").content.decode()
+    headline = _section(body, "dash-headline")
+    assert len(re.findall(r'id="headline-\w+"', headline)) == 6 and "1-3月" in headline
+    waiting = _section(body, "dash-decisions")
+    assert '<li data-kind="rebaseline">' in waiting and "背街小巷综合整治" in waiting and "5月11日提出" in waiting
+    red = _section(body, "dash-red")
+    board = queries.board(date(2020, 5, 12))
+    assert f'>{sum(1 for t in board.tasks if t["light"] == rules.RED)}</strong> 项' in red
+    assert body.index('id="dash-headline"') < body.index('id="dash-decisions"') < body.index('id="dash-work"')
