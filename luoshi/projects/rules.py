@@ -1,6 +1,6 @@
 """Pure rules of the project pools (重点项目): pace, completion, lights, start and 入库 lights, rates and roll-ups,
 the 调度表's arithmetic checks. No ORM here; every threshold comes in a Thresholds (defaults below, changed per region
-by the analysis office: models.PoolThresholds). Stated in docs/rules.md §6 and pinned by tests/projects/test_rules.py.
+by the analysis office: models.PoolThresholds). Stated in docs/rules.md §9 and pinned by tests/projects/test_rules.py.
 
 A period is the month a 调度 is about, as date(year, month, 1); "as of the period" means at the end of that month
 (1-9月: everything up to 30 September).

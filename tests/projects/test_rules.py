@@ -1,4 +1,4 @@
-"""The project pools' rules (docs/rules.md §6), hand-computed."""
+"""The project pools' rules (docs/rules.md §9), hand-computed."""
 
 from datetime import date
 from decimal import Decimal as D
