@@ -13,6 +13,7 @@ class Kind(models.TextChoices):
     MILESTONE_DUE = "milestone_due", "节点到期提醒"
     REPORT_DUE = "report_due", "进展报送提醒"
     REPORT_MISSING = "report_missing", "进展缺报提醒"
+    CONSEQUENCE = "consequence", "结果运用（处理建议与决定）"
 
 
 class Robot(models.Model):

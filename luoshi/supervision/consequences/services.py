@@ -26,7 +26,9 @@ MAX_EXPERIENCE = 3000
 CONSEQUENCE_FIELDS = ["region", "unit", "person", "person_name", "task", "kind", "reason", "facts", "source",
                       "trigger_key", "periods", "proposed_on"]
 DECISION_FIELDS = ["consequence", "approved", "kind", "note", "decided_on", "number"]
-MESSAGE_KIND = Kind.GENERAL  # a Kind of its own (结果运用) is the notify app's to add
+# A person may take these by e-mail too (消息设置). They never go to a unit's group robot: a 约谈 or a 通报批评 is told
+# to the people concerned, not to a work group.
+MESSAGE_KIND = Kind.CONSEQUENCE
 
 
 def _today():
