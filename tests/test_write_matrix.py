@@ -83,6 +83,9 @@ PROJECT_REPORTERS = POOL_MANAGERS | {"zhou_shangwu"}  # and 商务局, the respo
 PROJECT_READERS = {u: 403 for u in ("sun_leader", "li_ducha", "qian_tongji", "sun_jiedao", "jiyang_admin")}
 FOLLOW_UP_RECORDERS = {"wang_admin", "li_ducha", "zhao_fagai"}
 PROXY_WRITERS = {"wang_admin", "li_ducha", "zhao_fagai"}  # 代报 of a section: the analysis and supervision offices
+OVERVIEW_EDITORS = {"wang_admin", "zhao_fagai"}  # the pack's overview: 济阳区's 发改局 (and an administrator)
+OVERVIEW = {"issuer": "济阳区发展和改革局", "doc_number": "济阳发改〔2020〕8号", "features_text": "外资逆势增长。",
+            "problems_text": "工业降幅较大。", "suggestions_text": "一是稳工业。"}
 BREAKDOWN_ROWS = [["1", "推进重点项目建设，6月底前全部开工。", "区商务局", "区财政局"]]
 MEETING = {"title": "2020年4月经济运行调度会", "region": "370115", "period": "2020-03", "held_on": "2020-04-20",
            "sections_due": "2020-04-17"}
@@ -214,6 +217,12 @@ ROUTES = [
           lambda c, s: post_json(c, f"/api/v1/briefings/meetings/{s.meeting.pk}/follow-ups",
                                  {"title": "确保双过半", "lead_unit": "370115D01", "deadline": "2020-06-30"}),
           {u: 200 for u in FOLLOW_UP_RECORDERS}),
+    # the pack's cover and overview (综述): 济阳区's analysis office (and an administrator) only; each save a version
+    Route("briefings: edit the pack's overview (form)", False,
+          lambda c, s: c.post(f"/briefings/meetings/{s.meeting.pk}/overview", OVERVIEW), {u: 302 for u in OVERVIEW_EDITORS}),
+    Route("briefings: edit the pack's overview (API)", True,
+          lambda c, s: post_json(c, f"/api/v1/briefings/meetings/{s.meeting.pk}/overview", OVERVIEW),
+          {u: 200 for u in OVERVIEW_EDITORS}),
     # 政府工作要点落实 (任务分解方案): 济阳区's supervision office and an administrator import; aliases also the county's
     # administrator
     Route("breakdown: upload a 方案 of 济阳区", False,

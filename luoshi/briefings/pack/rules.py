@@ -33,8 +33,15 @@ def _join(names):
 
 
 def _flat(text):
-    """A unit's text on one line, its closing punctuation dropped (so "（区商务局）。" can follow)."""
-    return " ".join(str(text or "").split()).rstrip("。；;，,. ")
+    """A unit's text on one line (its lines joined, with "；" where a line ends without punctuation), its closing
+    punctuation dropped so that "（区商务局）。" can follow."""
+    lines = [" ".join(line.split()) for line in str(text or "").splitlines()]
+    joined = ""
+    for line in filter(None, lines):
+        if joined and joined[-1] not in "。；;，,：:！？!?":
+            joined += "；"
+        joined += line
+    return joined.rstrip("。；;，,. ")
 
 
 # --- the cover -----------------------------------------------------------------------------------
@@ -284,7 +291,7 @@ def outlook(rows):
                 verdict = "已完成全年目标"
             elif month >= 12:
                 verdict = f"全年完成目标的{wording.fixed(row['completion'], 2)}%"
-            elif required is not None and so_far is not None and required <= so_far:
+            elif required is not None and so_far is not None and required <= round(so_far, 2):  # as both are shown
                 verdict = "按目前进度可完成全年目标"
             elif so_far and so_far > 0 and required is not None:
                 verdict = (f"后{12 - month}个月月均须比前{month}个月提高"
