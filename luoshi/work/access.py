@@ -27,7 +27,7 @@ from django.http import Http404
 
 from luoshi.orgs.access import access_for, has_account, units_with_accounts
 from luoshi.orgs.models import REGION_ROLES, Role
-from luoshi.work.models import REPORTING_ROLES, Campaign, Milestone, Task, TaskUnit
+from luoshi.work.models import REPORTING_ROLES, Campaign, Milestone, Task, TaskRole, TaskUnit
 
 
 # The roles that hold a region's tasks to account: the supervision office and the leaders (by the lead unit's region).
@@ -359,3 +359,107 @@ def get_rebaseline_for_user(user, pk):
     if not Rebaseline.objects.filter(rebaseline_filter(user), pk=pk).exists():
         get_task_for_user(user, request.target_task.pk)  # 403 unless the user reads the task
     return request
+
+
+# Two-tier reporting (docs/rules.md §3): a task's cooperating units (配合单位) send their input to its lead unit
+# (work.models.CoopInput), the lead unit reports to the office drawing on them. Whoever reads the task reads the inputs
+# (the chain is the task's story); only a cooperating unit's own people send or correct one, in its name.
+
+def input_units(user, task):
+    """The task's cooperating units in whose name this user sends inputs to the lead unit (unit role only)."""
+    own = {u.pk for u in access_for(user).units_for(Role.UNIT)}
+    return [tu.unit for tu in task.task_units.filter(role=TaskRole.COOPERATING, unit_id__in=own)
+            .select_related("unit__region").order_by("unit__code")]
+
+
+def require_input_sender(user, task, unit=None):
+    """The unit the input is sent in the name of; 403 (Chinese) when the user sends for none (or not for `unit`)."""
+    units = input_units(user, task)
+    if not units:
+        raise PermissionDenied(f"只有重点任务「{task.number} {task.title}」的配合单位可以向牵头单位报送")
+    if unit is None:
+        return units[0]
+    if unit.pk not in {u.pk for u in units}:
+        raise PermissionDenied(f"不能以「{unit.name}」的名义向牵头单位报送")
+    return unit
+
+
+def get_task_for_input(user, pk):
+    """The task if the user may read it and send an input on it; else 404 / 403."""
+    task = get_task_for_user(user, pk)
+    require_input_sender(user, task)
+    return task
+
+
+# 销号 (closing a task with evidence): the task's lead unit asks (its people with the unit role; an administrator as
+# the lead unit); the office that manages the task's plan (plan_roles, inside its region) or an administrator approves
+# or returns it — never the person who asked, nor anyone of the asking unit.
+
+def closure_units(user, task):
+    """The units in whose name this user may ask to close the task: its lead unit, for its people (unit role) and
+    administrators."""
+    access = access_for(user)
+    if access.is_admin or task.lead_unit_id in {u.pk for u in access.units_for(Role.UNIT)}:
+        return [task.lead_unit]
+    return []
+
+
+def require_closure_requester(user, task):
+    units = closure_units(user, task)
+    if not units:
+        raise PermissionDenied(f"只有重点任务「{task.number} {task.title}」的牵头单位可以申请销号")
+    return units[0]
+
+
+def closure_decision_refusal(user, closure):
+    """Why this user may not decide this 销号 request (a Chinese sentence), or None when they may."""
+    access = access_for(user)
+    if not getattr(user, "is_authenticated", False):
+        return "请先登录"
+    if closure.requested_by_id is not None and closure.requested_by_id == user.pk:
+        return "不能审核自己提出的销号申请"
+    if not access.is_admin and closure.unit_id in {u.pk for u in access.units_for(Role.UNIT)}:
+        return f"申请单位「{closure.unit.name}」的人员不能审核本单位的销号申请"
+    task = closure.task
+    if access.is_admin or (access.has_role(*plan_roles(task.campaign)) and can_manage_task(user, task)):
+        return None
+    return "只有该任务所在地区的督查室可以审核销号申请"
+
+
+def require_closure_decider(user, closure):
+    refusal = closure_decision_refusal(user, closure)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+
+
+def closure_filter(user) -> Q:
+    """A Q on Closure keeping the requests this user decides (the office's region; administrators all)."""
+    access = access_for(user)
+    if access.is_admin:
+        return Q()
+    if not access.has_role(*plan_roles()):
+        return Q(pk__in=[])
+    return access.region_filter("task__lead_unit__region__code", roles=plan_roles())
+
+
+def get_closure_for_user(user, pk):
+    """The 销号 request if the user may read its task; else 404 / 403."""
+    from luoshi.work.models import Closure
+
+    closure = (Closure.objects.select_related("task__campaign", "task__lead_unit__region", "unit", "requested_by",
+                                              "decided_by").filter(pk=pk).first())
+    if closure is None:
+        raise Http404("销号申请不存在")
+    get_task_for_user(user, closure.task_id)
+    return closure
+
+
+def can_link_indicators(user, task) -> bool:
+    """Whether the user may link the task to the indicators it serves (Task.indicator_codes): whoever manages its plan,
+    and the analysis office of its region (which owns the indicators' targets)."""
+    return can_manage_task(user, task) or access_for(user).covers_region(task.lead_unit.region, roles={Role.ANALYSIS})
+
+
+def require_indicator_linker(user, task):
+    if not can_link_indicators(user, task):
+        raise PermissionDenied(f"只有督查室或本地区发改局可以为重点任务「{task.number} {task.title}」关联指标")

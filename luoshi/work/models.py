@@ -23,6 +23,11 @@ class Campaign(models.Model):
         "报送截止日", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)],
         help_text="按月：每月几日（1–31，空为当期最后一个工作日）；按周：星期几（1–7，空为星期五）；"
                   "半月：固定为15日和月末。遇休息日顺延至下一个工作日")
+    # Two-tier reporting (docs/rules.md §3): the cooperating units send their input (CoopInput) to the lead unit by
+    # this day of each period, the lead unit reports to the office by report_due_day. Empty: by the report's own day.
+    input_due_day = models.PositiveSmallIntegerField(
+        "配合单位报送截止日", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text="配合单位向牵头单位报送的截止日（同报送截止日的写法），不晚于报送截止日；空为与报送截止日相同")
 
     class Meta:
         ordering = ["order", "id"]
@@ -62,6 +67,7 @@ class Task(models.Model):
     original_deadline = models.DateField("原定完成时限", null=True, blank=True,
                                          help_text="首次调整计划前的完成时限（调整经批准后保留）")
     indicator_codes = models.JSONField("服务的指标（目录代码）", default=list, blank=True)
+    closed_on = models.DateField("销号日期", null=True, blank=True, help_text="督查室批准销号之日（Closure）；任务仍留在台账中")
     order = models.PositiveIntegerField("排序", default=0)
     # Changes (services.touch_tasks) with every write to the task, its units, milestones or progress reports: the
     # Gantt chart keeps each task's judged rows per process and judges again only the tasks whose revision moved.
@@ -197,6 +203,8 @@ class ProgressReport(models.Model):
                                  related_name="+", verbose_name="代报人")
     proxy_label = models.CharField("代报", max_length=120, blank=True)
     proxy_source = models.CharField("报送来源", max_length=200, blank=True, help_text="如：据区财政局张科长电话报送")
+    # Two-tier reporting: the cooperating units' inputs (their versions as read) the lead unit drew on.
+    inputs = models.ManyToManyField("CoopInput", blank=True, related_name="drawn_into", verbose_name="采用的配合单位报送")
 
     class Meta:
         ordering = ["-reported_on", "-id"]
@@ -226,5 +234,83 @@ def attachment_path(instance, filename):
 class ReportAttachment(models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=300)
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小")
+
+
+class CoopInput(models.Model):
+    """One version of a cooperating unit's input (配合单位报送) to a task's lead unit for one report period: the first
+    tier of two-tier reporting. Never updated: a correction is a new version of the series, only the newest current.
+    The lead unit's ProgressReport records the inputs it drew on (ProgressReport.inputs)."""
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="coop_inputs", verbose_name="重点任务")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="coop_inputs", verbose_name="配合单位")
+    to_unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="coop_inputs_received",
+                                verbose_name="报送至（牵头单位）")
+    series = models.PositiveBigIntegerField("报送编号", null=True, blank=True, help_text="同一份报送各版本共用（首版的 id）")
+    version = models.PositiveIntegerField("版本", default=1)
+    is_current = models.BooleanField("当前版本", default=True)
+    reported_on = models.DateField("报送日期")
+    done_text = models.TextField("配合完成情况")
+    problems = models.TextField("存在问题", blank=True)
+    correction_note = models.CharField("更正说明", max_length=300, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        verbose_name = verbose_name_plural = "配合单位报送"
+        indexes = [models.Index(fields=["task", "is_current", "reported_on"])]
+        constraints = [models.UniqueConstraint(fields=["series", "version"], name="unique_coop_input_version")]
+
+    def __str__(self):
+        return f"{self.task.number} {self.unit} {self.reported_on} 第{self.version}版"
+
+
+class ClosureStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已销号"
+    RETURNED = "returned", "已退回"
+
+
+class Closure(models.Model):
+    """A lead unit's request to close a task (销号) with its evidence, decided once by the supervision office: approved
+    (Task.closed_on; the task's undone milestones count as done on the day asked) or returned with a reason (the unit
+    may ask again: a new row). Rows are never deleted."""
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="closures", verbose_name="重点任务")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="申请单位")
+    note = models.TextField("完成情况说明")
+    requested_on = models.DateField("申请日期")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name="申请人")
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    status = models.CharField("状态", max_length=10, choices=ClosureStatus.choices, default=ClosureStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="审核人")
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    decided_on = models.DateField("审核日期", null=True, blank=True)
+    decision_note = models.CharField("审核意见（退回理由）", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = verbose_name_plural = "销号申请"
+        constraints = [
+            models.UniqueConstraint(fields=["task"], condition=models.Q(status="pending"), name="one_pending_closure_per_task"),
+            models.UniqueConstraint(fields=["task"], condition=models.Q(status="approved"), name="one_approved_closure_per_task"),
+        ]
+
+    def __str__(self):
+        return f"{self.task.number} 销号申请（{self.get_status_display()}）"
+
+
+def closure_attachment_path(instance, filename):
+    return f"work/closures/{instance.closure.task_id}/{instance.closure_id}/{filename}"
+
+
+class ClosureAttachment(models.Model):
+    closure = models.ForeignKey(Closure, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=closure_attachment_path, max_length=300)
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveIntegerField("大小")

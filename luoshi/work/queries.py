@@ -116,6 +116,7 @@ def _board(as_of, task_q=Q(), *, campaign_id=None, unit_id=None, light=None, wit
         task["units"] = task_units.get(task_id, [])
         result.tasks.append(task)
         result.milestones.extend(task["milestones"])
+    follow_indicators(result, tasks_qs, as_of)
     if light:
         result.tasks = [t for t in result.tasks if t["light"] == light]
         keep = {t["id"] for t in result.tasks}
@@ -589,3 +590,64 @@ def pending_rebaselines(rebaseline_q, limit=None):
             .select_related("milestone__task__lead_unit__region", "task__lead_unit__region", "unit", "requested_by")
             .order_by("requested_at", "id"))
     return list(rows[:limit] if limit else rows)
+
+
+# --- a task serving indicators (Task.indicator_codes) follows their 序时 judgement (docs/rules.md §3) -----------------
+
+def indicator_period(region, as_of):
+    """The month whose indicator figures judge a task as of a day: the latest month of that year before the day's
+    month for which the region has figures (figures of a month arrive in the next); None in January or without any."""
+    from luoshi.indicators import queries as indicator_queries
+
+    for month in range(as_of.month - 1, 0, -1):
+        period = date(as_of.year, month, 1)
+        if indicator_queries.has_figures(region, period):
+            return period
+    return None
+
+
+def indicator_judgements(region, codes, as_of):
+    """{code: the indicator table's row} of these catalog codes for the region as of a day (indicator_period), only
+    those with a light (a target and a figure); {} when none."""
+    from luoshi.indicators import queries as indicator_queries
+    from luoshi.indicators.models import Indicator
+
+    period = indicator_period(region, as_of)
+    if period is None:
+        return {}
+    indicators = list(Indicator.objects.filter(code__in=sorted(set(codes))))
+    return {row["indicator"]: row for row in indicator_queries.table(region, period, indicators) if row.get("light")}
+
+
+def follow_indicators(judged: Board, tasks_qs, as_of):
+    """Give each judged task that serves indicators the light rules.follow_indicators takes from theirs, and the rows
+    it followed ("indicators"); one query when no task serves any. A task closed (销号) by then follows none."""
+    from luoshi.orgs.models import Region
+
+    linked = list(tasks_qs.exclude(indicator_codes=[]).exclude(closed_on__lte=as_of).order_by().values_list(
+        "id", "indicator_codes",
+                                                                             "lead_unit__region_id"))
+    by_id = {t["id"]: t for t in judged.tasks}
+    linked = [row for row in linked if row[0] in by_id and row[1]]
+    if not linked:
+        return
+    regions = Region.objects.in_bulk({row[2] for row in linked})
+    found = {}
+    for region_id in regions:
+        codes = {c for row in linked if row[2] == region_id for c in row[1]}
+        found[region_id] = indicator_judgements(regions[region_id], codes, as_of)
+    for task_id, codes, region_id in linked:
+        rows = [found[region_id][c] for c in codes if c in found[region_id]]
+        task = by_id[task_id]
+        task["indicators"] = rows
+        task["light"] = rules.follow_indicators(task["light"], [r["light"] for r in rows])
+        for m in task["milestones"]:
+            m["task_light"] = task["light"]
+
+
+def pending_closure_task_ids(task_ids) -> set:
+    """Of these tasks, those with a 销号 request waiting for the office (work.models.Closure)."""
+    from luoshi.work.models import Closure, ClosureStatus
+
+    return set(Closure.objects.filter(task_id__in=list(task_ids), status=ClosureStatus.PENDING)
+               .values_list("task_id", flat=True))

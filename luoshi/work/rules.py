@@ -287,3 +287,49 @@ def month_span(start: date | None, end: date | None) -> list[int]:
     if start > end:
         return [end.month]
     return list(range(start.month, end.month + 1))
+
+
+# Two-tier reporting (docs/rules.md §3): the cooperating units' inputs are due by Campaign.input_due_day, read as the
+# report's due day is (report_due_date), the lead unit's report by report_due_day; without an input day the inputs are
+# due with the report. An input day falls no later than the report's day.
+
+def input_due_day(cycle, report_due_day, input_day):
+    """The due day report_due_date takes for the cooperating units' inputs of a campaign."""
+    if cycle == HALF_MONTHLY:
+        return None
+    return input_day if input_day is not None else report_due_day
+
+
+def input_due_day_error(cycle, report_due_day, input_day) -> str:
+    """A Chinese message when the inputs' due day does not fit the cycle or falls after the report's, else ""."""
+    if input_day is None:
+        return ""
+    if cycle == HALF_MONTHLY:
+        return "每半月报送的任务，配合单位与牵头单位同日报送，不单设配合单位报送截止日"
+    if problem := due_day_error(cycle, input_day):
+        return f"配合单位报送截止日：{problem}"
+    report_day = report_due_day if report_due_day is not None else (DEFAULT_WEEKDAY if cycle == WEEKLY else 31)
+    if input_day > report_day:
+        return "配合单位报送截止日不能晚于牵头单位的报送截止日"
+    return ""
+
+
+def input_due_text(cycle, report_due_day, input_day) -> str:
+    """"配合单位每月20日前报牵头单位，牵头单位每月25日前报督查室"."""
+    day = input_due_day(cycle, report_due_day, input_day)
+    first = due_day_text(cycle, day).removesuffix("前报送")
+    return f"配合单位{first}前报牵头单位，牵头单位{due_day_text(cycle, report_due_day).removesuffix('前报送')}前报督查室"
+
+
+def completion_day(reported, closed):
+    """A milestone's completion date: the earliest one its task's current reports give, else (the task closed, 销号)
+    the day the closure was asked for; None while neither."""
+    days = [d for d in (reported, closed) if d is not None]
+    return min(days) if days else None
+
+
+def follow_indicators(task_light, indicator_lights):
+    """The light of a task that serves indicators (Task.indicator_codes): the worst of its own (milestones and
+    reports) and its indicators' 序时 lights (indicators.rules: green / yellow / red; None, no judgement, ignored)."""
+    lights = [task_light] + [light for light in indicator_lights if light in LIGHTS]
+    return max(lights, key=LIGHTS.index)

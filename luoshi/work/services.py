@@ -12,11 +12,13 @@ from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
 from luoshi.work import rules
 from luoshi.orgs.queries import acting_label
-from luoshi.work.access import (can_manage_unit, reporting_units, require_campaign_manager, require_plan_manager,
+from luoshi.work.access import (can_manage_unit, reporting_units, require_campaign_manager, require_closure_decider,
+                                require_closure_requester, require_indicator_linker, require_input_sender,
+                                require_plan_manager,
                                 require_proxy_reporter, require_rebaseline_approver, require_rebaseline_requester,
                                 require_task_manager)
-from luoshi.work.models import (Campaign, Milestone, ProgressReport, Rebaseline, RebaselineStatus, ReportAttachment,
-                                ReportCompletion, Task,
+from luoshi.work.models import (Campaign, Closure, ClosureAttachment, ClosureStatus, CoopInput, Milestone,
+                                ProgressReport, Rebaseline, RebaselineStatus, ReportAttachment, ReportCompletion, Task,
                                 TaskRole, TaskUnit, new_revision)
 
 TASK_FIELDS = ["campaign", "number", "title", "lead_unit", "leader_name", "leader", "start", "deadline", "indicator_codes", "order"]
@@ -58,40 +60,47 @@ KEEP = object()  # save_campaign: an argument left out keeps the stored value
 
 
 @transaction.atomic
-def save_campaign(actor, *, name, order=0, report_cycle=None, report_due_day=KEEP, source=""):
+def save_campaign(actor, *, name, order=0, report_cycle=None, report_due_day=KEEP, source="", input_due_day=KEEP):
     """Create or update a campaign by name; report_cycle None keeps the current one (monthly for a new one).
 
     report_due_day (报送截止日, rules.report_due_date): a day of the month 1–31 (monthly) or a weekday 1–7 (weekly),
-    None for the default; left out, it is kept, except that a new cycle starts from the default."""
+    None for the default; left out, it is kept, except that a new cycle starts from the default. input_due_day (配合单位
+    报送截止日, two-tier reporting: rules.input_due_day) likewise, no later than the report's day."""
     name = (name or "").strip()
     if not name:
         raise Rejected("攻坚战名称不能为空")
-    existing = Campaign.objects.filter(name=name).values_list("report_cycle", "report_due_day").first()
+    existing = Campaign.objects.filter(name=name).values_list("report_cycle", "report_due_day", "input_due_day").first()
     report_cycle = report_cycle or (existing and existing[0]) or rules.MONTHLY
     if report_cycle not in rules.CYCLES:
         raise Rejected(f"未知的报送周期：{report_cycle}（应为 每周、每半月、每月）")
     if report_due_day is KEEP:
         report_due_day = existing[1] if existing and existing[0] == report_cycle else None
+    if input_due_day is KEEP:
+        input_due_day = existing[2] if existing and existing[0] == report_cycle else None
     if report_cycle == rules.HALF_MONTHLY:
-        report_due_day = None  # always the 15th and the month's last day
-    if report_due_day is not None and (isinstance(report_due_day, bool) or not isinstance(report_due_day, int)):
-        raise Rejected("报送截止日应为整数")
-    if problem := rules.due_day_error(report_cycle, report_due_day):
+        report_due_day = input_due_day = None  # always the 15th and the month's last day
+    for value, label in ((report_due_day, "报送截止日"), (input_due_day, "配合单位报送截止日")):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise Rejected(f"{label}应为整数")
+    if problem := rules.due_day_error(report_cycle, report_due_day) or \
+            rules.input_due_day_error(report_cycle, report_due_day, input_due_day):
         raise Rejected(problem)
     campaign = Campaign.objects.filter(name=name).first()
     if _person(actor):
         require_plan_manager(actor, campaign or Campaign(source=source))  # source: kept from creation on
-    fields = ["order", "report_cycle", "report_due_day"]
+    fields = ["order", "report_cycle", "report_due_day", "input_due_day"]
     if campaign is None:
         campaign = Campaign.objects.create(name=name, order=order, report_cycle=report_cycle, report_due_day=report_due_day,
-                                           source=source)
+                                           input_due_day=input_due_day, source=source)
         record(actor, "新增攻坚战", campaign, after={"name": name, "report_cycle": report_cycle,
-                                                  "report_due_day": report_due_day})
-    elif (campaign.report_cycle, campaign.order, campaign.report_due_day) != (report_cycle, order, report_due_day):
+                                                  "report_due_day": report_due_day, "input_due_day": input_due_day})
+    elif (campaign.report_cycle, campaign.order, campaign.report_due_day, campaign.input_due_day) != (
+            report_cycle, order, report_due_day, input_due_day):
         if _person(actor):
             require_campaign_manager(actor, campaign)
         before = snapshot(campaign, fields)
         campaign.order, campaign.report_cycle, campaign.report_due_day = order, report_cycle, report_due_day
+        campaign.input_due_day = input_due_day
         campaign.save(update_fields=fields)
         record(actor, "修改攻坚战", campaign, before=before, after=snapshot(campaign, fields))
     return campaign
@@ -420,13 +429,14 @@ def attachment_problems(uploads):
 @transaction.atomic
 def submit_report(actor, task, *, percent, done_text="", problems="", completions=(), attachments=(), unit=None,
                   reported_on=None, corrects=None, correction_note="", source="web", ledger=False, on_behalf=False,
-                  proxy_source=""):
+                  proxy_source="", inputs=()):
     """Save a progress report (or a correction: a new version of `corrects`; the earlier stays).
 
     `completions` are (milestone, date) pairs. The milestones' completion dates follow the current versions.
     `ledger`: a record moved in from an existing ledger by the plan's manager, in the lead unit's name.
     `on_behalf` (代报): the office enters it for `unit` (a correction: for the corrected report's unit), which has no
     account (work.access.proxy_refusal); `proxy_source` says how the unit sent it ("据…电话报送", optional).
+    `inputs`: the cooperating units' inputs (CoopInput, this task's) the report draws on, kept with it (two-tier).
     """
     today = _today()
     if on_behalf:
@@ -435,6 +445,9 @@ def submit_report(actor, task, *, percent, done_text="", problems="", completion
         unit, proxy_label, proxy_source = _reporting_unit(actor, task, unit, corrects, ledger), "", ""
     percent = _report_problems(task, unit, percent, completions, attachments, reported_on, corrects, correction_note,
                                today)
+    inputs = list(inputs)
+    if any(i.task_id != task.pk for i in inputs):
+        raise Rejected("所采用的配合单位报送不属于该任务")
     report = ProgressReport(task=task, unit=unit, percent=percent, done_text=done_text.strip(), problems=problems.strip(),
                             source=source, submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
                             correction_note=(correction_note or "").strip(), proxy_label=proxy_label,
@@ -449,6 +462,8 @@ def submit_report(actor, task, *, percent, done_text="", problems="", completion
         report.series = report.pk
         report.save(update_fields=["series"])
     ReportCompletion.objects.bulk_create([ReportCompletion(report=report, milestone=m, done_on=d) for m, d in completions])
+    if inputs:
+        report.inputs.set(inputs)
     for upload in attachments:
         attachment = ReportAttachment(report=report, name=upload.name[:200], size=upload.size)
         attachment.file.save(Path(upload.name).name, upload, save=False)
@@ -458,6 +473,8 @@ def submit_report(actor, task, *, percent, done_text="", problems="", completion
     after = {"task": task.number, "unit": unit.code, "version": report.version, "percent": percent,
              "completions": [(m.number, d) for m, d in completions], "attachments": [a.name for a in attachments],
              "milestones_changed": changed, "correction_note": report.correction_note}
+    if inputs:
+        after["inputs"] = sorted(i.pk for i in inputs)
     if proxy_label:
         after.update(proxy_label=report.proxy_text, proxy_source=proxy_source)
     action = "更正进度报告" if corrects else "报送进度"
@@ -541,14 +558,225 @@ def _report_problems(task, unit, percent, completions, attachments, reported_on,
 
 
 def refresh_completions(task):
-    """Set each milestone's completion date to the earliest one in the current report versions."""
+    """Set each milestone's completion date to the earliest one in the current report versions; in a closed task
+    (销号) a milestone no report completed counts as done on the day the approved closure was asked for
+    (rules.completion_day)."""
     dates = dict(ReportCompletion.objects.filter(report__task=task, report__is_current=True)
                  .values("milestone_id").annotate(first=Min("done_on")).values_list("milestone_id", "first"))
+    closed = Closure.objects.filter(task=task, status=ClosureStatus.APPROVED).values_list("requested_on", flat=True).first()
     changed = []
     for milestone in task.milestones.all():
-        done_on = dates.get(milestone.pk)
+        done_on = rules.completion_day(dates.get(milestone.pk), closed)
         if milestone.done_on != done_on:
             milestone.done_on = done_on
             milestone.save(update_fields=["done_on"])
             changed.append(milestone.number)
     return changed
+
+
+# --- two-tier reporting: a cooperating unit's input to the lead unit ------------------------------------------------
+
+INPUT_TEXT_MAX = 5000
+
+
+@transaction.atomic
+def submit_input(actor, task, *, done_text, problems="", unit=None, corrects=None, correction_note="",
+                 reported_on=None):
+    """A cooperating unit sends its input to the task's lead unit (配合单位报送), or corrects one: a new version of
+    `corrects`, the earlier kept. The lead unit sees the current versions beside its draft and says which it drew on
+    (submit_report's `inputs`). Nothing here counts as the task's report to the office."""
+    today = _today()
+    if _person(actor):
+        unit = require_input_sender(actor, task, unit or (corrects.unit if corrects is not None else None))
+    elif unit is None:
+        raise Rejected("请指定配合单位")
+    done_text, problems = (done_text or "").strip(), (problems or "").strip()
+    errors = []
+    if not done_text:
+        errors.append("请填写配合完成情况")
+    for value, label in ((done_text, "配合完成情况"), (problems, "存在问题")):
+        if len(value) > INPUT_TEXT_MAX:
+            errors.append(f"{label}过长（{len(value)} 个字，最多 {INPUT_TEXT_MAX} 个字）")
+    if corrects is not None:
+        if corrects.task_id != task.pk:
+            errors.append("更正的报送不属于该任务")
+        elif corrects.unit_id != unit.pk:
+            errors.append(f"只能更正本单位的报送：该报送由「{corrects.unit.name}」报送")
+        elif not corrects.is_current:
+            errors.append("只能更正报送的最新版本")
+        if not (correction_note or "").strip():
+            errors.append("更正报送请填写更正说明")
+        elif len(correction_note.strip()) > 300:
+            errors.append("更正说明过长（最多 300 个字）")
+    if reported_on is not None and reported_on > today:
+        errors.append(f"报送日期 {reported_on} 晚于今天")
+    if errors:
+        raise Rejected(errors)
+    item = CoopInput(task=task, unit=unit, to_unit=task.lead_unit, done_text=done_text, problems=problems,
+                     correction_note=(correction_note or "").strip(), submitted_by=actor if _person(actor) else None)
+    if corrects is not None:
+        item.series, item.version, item.reported_on = corrects.series, corrects.version + 1, corrects.reported_on
+        CoopInput.objects.filter(pk=corrects.pk).update(is_current=False)
+    else:
+        item.reported_on = reported_on or today
+    item.save()
+    if item.series is None:
+        item.series = item.pk
+        item.save(update_fields=["series"])
+    record(actor, "更正配合单位报送" if corrects is not None else "配合单位报送", item, after={
+        "task": task.number, "unit": unit.code, "to_unit": task.lead_unit.code, "version": item.version,
+        "reported_on": item.reported_on, "correction_note": item.correction_note})
+    return item
+
+
+def remind_inputs(as_of=None, actor=None):
+    """Remind the cooperating units whose input for the current period is past its due day (rules.input_due_day) and
+    not sent, on tasks started, not closed and not finished: one message to each unit per task and period (its people
+    in-app, its robots; dedupe keys). Returns how many (unit, task) reminders were new."""
+    from luoshi.notify.models import Kind
+    from luoshi.notify.services import send_to_unit
+
+    as_of = as_of or _today()
+    sent = 0
+    parts = (TaskUnit.objects.filter(role=TaskRole.COOPERATING, task__closed_on__isnull=True, task__start__lte=as_of)
+             .select_related("unit", "task__campaign", "task__lead_unit").order_by("task_id", "unit__code"))
+    for part in parts:
+        task, campaign = part.task, part.task.campaign
+        first, last = rules.period_of(as_of, campaign.report_cycle)
+        due = rules.report_due_date(first, last, campaign.report_cycle,
+                                    rules.input_due_day(campaign.report_cycle, campaign.report_due_day,
+                                                        campaign.input_due_day))
+        if due >= as_of or Milestone.objects.filter(task=task, done_on__isnull=True).count() == 0:
+            continue
+        if CoopInput.objects.filter(task=task, unit=part.unit, is_current=True, reported_on__range=(first, last)).exists():
+            continue
+        robots, people = send_to_unit(
+            part.unit, f"配合单位报送提醒：{task.number} {task.title}",
+            f"{part.unit.name}：请尽快向牵头单位{task.lead_unit.name}报送本期（{first:%m月%d日}—{last:%m月%d日}）配合工作情况，"
+            f"截止日为{due.month}月{due.day}日。",
+            link=f"/work/tasks/{task.pk}/#input", dedupe_key=f"coop-input:t{task.pk}:u{part.unit_id}:{first.isoformat()}",
+            actor=actor, kind=Kind.REPORT_MISSING)
+        sent += bool(robots or people)
+    return sent
+
+
+# --- 销号: closing a task with evidence ----------------------------------------------------------------------------
+
+CLOSURE_NOTE_MAX = 2000
+
+
+@transaction.atomic
+def request_closure(actor, task, *, note, attachments=()):
+    """The lead unit asks to close the task (销号) with its evidence (at least one file, the progress reports'
+    limits): a pending request the supervision office approves or returns. One pending request at a time; a returned
+    one may be asked again (a new request)."""
+    task = Task.objects.select_for_update().select_related("campaign", "lead_unit__region").get(pk=task.pk)
+    unit = require_closure_requester(actor, task) if _person(actor) else task.lead_unit
+    note = (note or "").strip()
+    errors = []
+    if task.closed_on is not None:
+        errors.append(f"该任务已于 {task.closed_on} 销号")
+    elif Closure.objects.filter(task=task, status=ClosureStatus.PENDING).exists():
+        errors.append("该任务已有一项待审核的销号申请，请等待督查室审核")
+    if not note:
+        errors.append("请填写完成情况说明")
+    elif len(note) > CLOSURE_NOTE_MAX:
+        errors.append(f"完成情况说明过长（{len(note)} 个字，最多 {CLOSURE_NOTE_MAX} 个字）")
+    if not attachments:
+        errors.append("销号须附佐证材料（至少一个附件）")
+    errors += attachment_problems(list(attachments))
+    if errors:
+        raise Rejected(errors)
+    closure = Closure.objects.create(task=task, unit=unit, note=note, requested_on=_today(),
+                                     requested_by=actor if _person(actor) else None)
+    for upload in attachments:
+        attachment = ClosureAttachment(closure=closure, name=upload.name[:200], size=upload.size)
+        attachment.file.save(Path(upload.name).name, upload, save=False)
+        attachment.save()
+    touch_tasks(task.pk)
+    record(actor, "申请销号", closure, after={"task": task.number, "unit": unit.code, "note": note,
+                                           "attachments": [a.name for a in attachments], "status": closure.status})
+    return closure
+
+
+def _closure_to_decide(actor, closure, note):
+    closure = Closure.objects.select_for_update().get(pk=closure.pk)
+    closure = Closure.objects.select_related("task__campaign", "task__lead_unit__region", "unit", "decided_by").get(
+        pk=closure.pk)
+    if closure.status != ClosureStatus.PENDING:
+        who = _name(closure.decided_by) if closure.decided_by_id else "系统"
+        raise Rejected(f"该销号申请已由 {who} 审核（{closure.get_status_display()}），不能重复审核")
+    if _person(actor):
+        require_closure_decider(actor, closure)
+    if len(note or "") > 300:
+        raise Rejected(f"审核意见过长（{len(note)} 个字，最多 300 个字）")
+    return closure
+
+
+def _closure_decided(actor, closure, status, note):
+    closure.status = status
+    closure.decided_by = actor if _person(actor) else None
+    closure.decided_at = timezone.now()
+    closure.decided_on = _today()
+    closure.decision_note = (note or "").strip()
+    closure.save(update_fields=["status", "decided_by", "decided_at", "decided_on", "decision_note"])
+
+
+def _tell_lead_unit(closure, subject, body):
+    from luoshi.notify.services import send_to_unit
+
+    send_to_unit(closure.task.lead_unit, subject, body, link=f"/work/tasks/{closure.task_id}/#closure",
+                 dedupe_key=f"closure:{closure.pk}:{closure.status}")
+
+
+@transaction.atomic
+def approve_closure(actor, closure, note=""):
+    """The office approves a 销号 request: the task is closed that day (Task.closed_on), its milestones no report
+    completed count as done on the day asked (refresh_completions), so it leaves the red lists and stays in the
+    ledger."""
+    closure = _closure_to_decide(actor, closure, note)
+    task = Task.objects.select_for_update().get(pk=closure.task_id)
+    _closure_decided(actor, closure, ClosureStatus.APPROVED, note)
+    task.closed_on = closure.decided_on
+    task.revision = new_revision()
+    task.save(update_fields=["closed_on", "revision"])
+    changed = refresh_completions(task)
+    record(actor, "批准销号", closure, before={"status": ClosureStatus.PENDING},
+           after={"status": closure.status, "task": task.number, "closed_on": task.closed_on,
+                  "milestones_changed": changed, "note": closure.decision_note})
+    _tell_lead_unit(closure, f"销号已批准：{task.number} {task.title}",
+                    f"{closure.unit.name}申请的销号已于{task.closed_on.month}月{task.closed_on.day}日经督查室批准。")
+    return closure
+
+
+@transaction.atomic
+def return_closure(actor, closure, reason):
+    """The office returns a 销号 request with its reason: nothing closes; the lead unit may ask again."""
+    if not (reason or "").strip():
+        raise Rejected("退回请填写理由")
+    closure = _closure_to_decide(actor, closure, reason)
+    _closure_decided(actor, closure, ClosureStatus.RETURNED, reason)
+    touch_tasks(closure.task_id)
+    record(actor, "退回销号申请", closure, before={"status": ClosureStatus.PENDING},
+           after={"status": closure.status, "task": closure.task.number, "reason": closure.decision_note})
+    _tell_lead_unit(closure, f"销号申请被退回：{closure.task.number} {closure.task.title}",
+                    f"退回理由：{closure.decision_note}。请补充材料后重新申请。")
+    return closure
+
+
+@transaction.atomic
+def link_indicators(actor, task, codes):
+    """Add catalog codes to the indicators the task serves (Task.indicator_codes; those it had stay): from then on its
+    light follows their 序时 judgement (queries.follow_indicators). The task's revision moves."""
+    task = Task.objects.select_for_update().select_related("campaign", "lead_unit__region").get(pk=task.pk)
+    if _person(actor):
+        require_indicator_linker(actor, task)
+    wanted = list(task.indicator_codes) + [c for c in dict.fromkeys(codes) if c and c not in task.indicator_codes]
+    if wanted == list(task.indicator_codes):
+        return task
+    before = {"indicator_codes": list(task.indicator_codes)}
+    task.indicator_codes = wanted
+    task.revision = new_revision()
+    task.save(update_fields=["indicator_codes", "revision"])
+    record(actor, "关联服务指标", task, before=before, after={"indicator_codes": wanted})
+    return task

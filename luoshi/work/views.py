@@ -23,6 +23,7 @@ from luoshi.work import exports, queries, rules, services
 from luoshi.work.gantt import gantt_response, gantt_rows, gantt_script
 from luoshi.work.models import ProgressReport, ReportAttachment, TaskRole, TaskUnit
 from luoshi.work.transfers import COLUMNS, import_schedule
+from luoshi.work.views_chain import chain_context
 from luoshi.work.views_rebaseline import task_requests
 
 
@@ -134,7 +135,7 @@ def _task_context(request, task, as_of):
     board = queries.board(as_of, work_access.task_filter(request.user) & Q(pk=task.pk))
     judged = board.tasks[0]
     series = {}
-    reports = (task.reports.select_related("unit", "submitted_by").prefetch_related("completions__milestone", "attachments")
+    reports = (task.reports.select_related("unit", "submitted_by").prefetch_related("completions__milestone", "attachments", "inputs__unit")
                .order_by("-reported_on", "-series", "-version"))
     for report in reports:
         series.setdefault(report.series, []).append(report)
@@ -162,6 +163,7 @@ def _task_context(request, task, as_of):
         "serious_missed": rules.SERIOUS_MISSED_PERIODS,
         "accept": ",".join(services.ALLOWED_ATTACHMENTS), "max_mb": services.MAX_ATTACHMENT_BYTES // 1024 // 1024,
         **task_requests(request.user, task),
+        **chain_context(request.user, task, as_of),
     }
 
 
@@ -226,10 +228,12 @@ def report(request, pk):
         corrects = task.reports.filter(pk=_int(request.POST["corrects"])).first()
         if corrects is None:
             problems.append("要更正的报告不存在")
+    inputs = list(task.coop_inputs.filter(pk__in=[i for i in map(_int, request.POST.getlist("inputs")) if i],
+                                          is_current=True))
     try:
         if problems:
             raise Rejected(problems)
-        services.submit_report(request.user, task, percent=request.POST.get("percent"),
+        services.submit_report(request.user, task, percent=request.POST.get("percent"), inputs=inputs,
                                done_text=request.POST.get("done_text", ""), problems=request.POST.get("problems", ""),
                                completions=completions, attachments=request.FILES.getlist("attachments"),
                                corrects=corrects, correction_note=request.POST.get("correction_note", ""),

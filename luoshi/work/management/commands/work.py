@@ -32,9 +32,21 @@ def _status(command, on=None, json=False, against=queries.CURRENT, **options):
     command.stdout.write("合计：" + "，".join(f"{rules.STATUS_LABELS[s]} {n}" for s, n in counts.items()))
 
 
+def _remind_arguments(parser):
+    add_on_argument(parser, "提醒日期，YYYY-MM-DD（默认今天）")
+
+
+def _remind_inputs(command, on=None, **options):
+    from luoshi.work import services
+
+    sent = services.remind_inputs(day_on(on, "提醒日期"))
+    command.stdout.write(f"已提醒 {sent} 个逾期未向牵头单位报送的配合单位")
+
+
 # subcommand -> (help, add_arguments(parser), handle(command, **options))
 SUBCOMMANDS = {
     "status": ("按日期列出每个节点的状态", _status_arguments, _status),
+    "remind-inputs": ("提醒逾期未向牵头单位报送的配合单位（两级报送）", _remind_arguments, _remind_inputs),
 }
 
 
