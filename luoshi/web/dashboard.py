@@ -298,6 +298,29 @@ def reporter_home(user, today):
     return {"rows": rows, "url": reverse("daily:report"), "all_done": bool(rows) and all(r["done"] for r in rows)}
 
 
+def red_projects(user, today):
+    """The red projects this user sponsors (包保领导: Project.leader is their Person), judged as the 调度表 judges them
+    this month (projects.queries.status, only those projects); None for someone who sponsors none."""
+    from luoshi.orgs.models import Region
+    from luoshi.projects import access, queries, rules
+
+    if not access.can_read_projects(user):
+        return None
+    mine = access.visible_projects(user).filter(leader__user=user)
+    region_ids = set(mine.values_list("region_id", flat=True))
+    if not region_ids:
+        return None
+    month = today.replace(day=1)
+    rows = []
+    regions = list(Region.objects.filter(pk__in=region_ids).order_by("code"))  # a leader's county: one, in practice
+    for region in regions:
+        state = queries.status(region, month, projects=mine)
+        rows += [{"name": r["name"], "unit": r["unit"], "why": "；".join(r["reasons"]),
+                  "url": reverse("projects:project", args=[r["id"]])} for r in state["projects"] if r["light"] == rules.RED]
+    return {"count": len(rows), "rows": rows[:TOP_MINE],
+            "url": _url("projects:table", region=regions[0].code, period=f"{month:%Y-%m}")}
+
+
 def decisions(user, access):
     """What waits for this user's decision, oldest first: the 调整计划 requests they may approve (work.access), the
     处理建议 and 考核加减分 of the counties they lead (supervision.consequences.queries.pending_for_leader). None for
@@ -339,7 +362,8 @@ def build(user, access):
     context = {"today": today}
     if is_dashboard_reader(access):
         context.update(dashboard=True, indicators=indicators(user), work=work(user, today), daily=daily(user, today),
-                       supervision=supervision(user, today), decisions=decisions(user, access))
+                       supervision=supervision(user, today), decisions=decisions(user, access),
+                       red_projects=red_projects(user, today))
     if Role.REPORTER in access.roles:
         context["reporter"] = reporter_home(user, today)
     if Role.UNIT in access.roles:

@@ -358,3 +358,24 @@ def test_what_waits_for_the_leaders_decision_is_listed_with_links_oldest_first(c
     assert 'href="/work/rebaselines/"' in waiting
     assert re.findall(r'<li data-kind="(\w+)"', _block(office, "dash-decisions")) == ["rebaseline"]
     assert "暂无待您决策的事项" in _block(lixia, "dash-decisions")
+
+
+def test_the_projects_the_leader_sponsors_come_with_his_red_tasks_and_their_reasons(cast, client_for):
+    """孙区长 包保 年产10万吨新材料项目 (5000 of 20000 done by March); in December it is far behind 序时: red. The
+    other projects are not his; 历下区's leader sponsors none and gets no such list."""
+    import time_machine
+
+    from tests.projects.conftest import build_projects
+
+    with time_machine.travel("2020-04-14 09:00 +0800", tick=False):
+        pool = build_projects(cast)
+    with time_machine.travel(HEADLINE_DAY, tick=False):
+        sun = client_for("sun_leader").get("/").content.decode()
+        ma = client_for("ma_lixia").get("/").content.decode()
+    red = _block(sun, "dash-red")
+    projects = red[red.index('id="dash-red-projects"'):]
+    assert "我包保的红灯项目" in projects and f'href="/projects/p/{pool.p1.pk}/"' in projects
+    assert "年产10万吨新材料项目" in projects and "低于序时进度" in projects
+    assert "济阳街道社区服务中心" not in projects and "智能装备产业园" not in projects
+    assert 'href="/projects/table/?region=370115&amp;period=2020-12"' in projects
+    assert "我包保的红灯项目" not in ma
