@@ -34,6 +34,8 @@ from luoshi.core.periods import day_label
 from luoshi.notify.models import Message
 from luoshi.notify.services import INAPP
 from luoshi.supervision import services, sweep
+from luoshi.supervision.consequences import services as consequence_services
+from luoshi.supervision.consequences.models import Consequence, ConsequenceKind
 from luoshi.supervision.models import Notice, NoticeStep
 from luoshi.work import access as work_access
 from luoshi.work import services as work_services
@@ -46,7 +48,7 @@ SWEEP_CLOCK = (7, 30)  # the cron line in docs/configuration.md
 
 # Rows stamped with the clock by the services (supervision's and work's): (model, field).
 STAMPED = [(AuditEntry, "at"), (NoticeStep, "at"), (Notice, "created_at"), (Rebaseline, "requested_at"),
-           (Rebaseline, "decided_at"), (Rebaseline, "changed_at"), (Campaign, "plan_set_at")]
+           (Rebaseline, "decided_at"), (Rebaseline, "changed_at"), (Campaign, "plan_set_at"), (Consequence, "created_at")]
 
 
 @contextmanager
@@ -260,7 +262,14 @@ def live_story(ctx, campaigns, as_of):
     story.set_plan(plan_set_on)
     tasks = story.tasks.select_related("lead_unit", "lead_unit__region", "leader").order_by("campaign__order", "order")
     own = [t for t in tasks if t.lead_unit.code == "370115D03" and t.start <= days[0]]
-    _live_notice_and_move(story, days, own)
+    notice = _live_notice_and_move(story, days, own)
+    if notice is not None:
+        # 倒查 ends in a proposal: the answer was sent back as too vague; 督查室 proposes a 提醒谈话, for 区长 to decide.
+        with story.on(days[6], 11, 0):
+            consequence_services.propose(
+                story.ducha, unit=notice.unit, kind=ConsequenceKind.TALK, task=notice.task, notices=[notice],
+                milestones=[notice.milestone] if notice.milestone_id else [], on=days[6],
+                reason=f"{notice.number}答复过于笼统被退回，节点推进存在滞后风险，建议对{notice.unit.name}主要负责同志进行提醒谈话。")
     # 济阳街道 asks to move a step of a task it is responsible for; waiting for a decision on the demo's day.
     street = [t for t in tasks.filter(pk__in=work_access.reporting_task_ids(story.jiedao)) if t.start <= days[0]]
     waiting = _open_milestone(street, days[6])
@@ -297,3 +306,4 @@ def _live_notice_and_move(story, days, own):
         with story.on(days[5], 9, 40):
             services.return_notice(story.ducha, notice, on=days[5],
                                    text="答复过于笼统，未明确具体措施、完成时限和责任人。请补充后重新答复。")
+    return notice

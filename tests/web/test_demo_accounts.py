@@ -90,3 +90,15 @@ def test_make_run_prints_every_account_on_a_few_lines(demo):
     # Every account the demo made is listed, none more.
     assert {u for u in get_user_model().objects.values_list("username", flat=True)} == \
         {a[0] for a in orgs_demo.all_accounts()}
+
+
+def test_the_demo_leader_has_proposals_to_decide_and_one_came_from_the_office_by_hand(demo):
+    from luoshi.supervision.consequences.models import Consequence, ProposalSource
+    from luoshi.supervision.consequences.queries import pending_for_leader
+
+    if demo != "today":
+        pytest.skip("the 2020 story ends on 12 May, before any 结果运用")
+    pending = pending_for_leader(get_user_model().objects.get(username="leader"))
+    by_hand = Consequence.objects.get(source=ProposalSource.MANUAL)
+    assert by_hand.unit.name == "区商务局" and by_hand.proposed_by.username == "ducha"
+    assert by_hand.pk in {item.obj.pk for item in pending if item.kind == "consequence"}
