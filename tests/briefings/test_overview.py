@@ -2,9 +2,8 @@
 存在问题, the reasons and measures quoted), an indicator's figures in words, the full-year outlook, the cover; the
 analysis office's edit kept as versions and used by the pack; who reads and who edits; the .docx read back."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
@@ -15,6 +14,8 @@ from luoshi.briefings.models import Overview
 from luoshi.briefings.pack import assemble, rules, word
 from luoshi.core.problems import Rejected
 from luoshi.indicators import services as indicator_services
+
+pytestmark = pytest.mark.both_databases  # versions under a unique partial constraint, select_for_update
 
 MARCH = date(2020, 3, 1)
 

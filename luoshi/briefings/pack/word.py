@@ -326,7 +326,7 @@ def _unit_sections(document, sections, part):
         r = entry["row"]
         mark = "（短板）" if entry["weakness"] else ""
         _para(document, f"（{rules.ordinal(n)}）{r['name']}{mark}", KAI_FONT, SIZE_3, keep=True)
-        _para(document, rules.figures_sentence(r), BODY_FONT, SIZE_4)
+        _para(document, rules.figures_sentence(r), BODY_FONT, SIZE_4, keep=True)
         if not entry["sections"]:
             _para(document, f"{entry.get('owner') or '责任单位'}未提交材料。", BODY_FONT, SIZE_4)
         for s in entry["sections"]:
@@ -364,7 +364,7 @@ def _key_work(document, pack, part):
         _table(document, ["重点任务", "节点", "完成时限", "滞后工作日", "牵头单位", "责任领导"],
                [[o["task"], o["milestone"], table_day(o["due"], pack.period.year), o["days_late"], o["lead_unit"],
                  o["leader"]] for o in work["overdue"]],
-               widths=[3.8, 3.8, 2.0, 1.8, 2.4, 1.8], left=(0, 1), no_wrap={2})
+               widths=[3.7, 3.7, 2.3, 1.7, 2.4, 1.8], left=(0, 1), no_wrap={2})
     else:
         _para(document, "没有严重滞后的节点。")
     lg = work["league"]
