@@ -6,6 +6,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from luoshi.core import workdays
 from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
 
@@ -46,6 +47,15 @@ def day_on(on, label="日期"):
         return parse_day(on, label)
     except Rejected as rejected:
         raise CommandError("；".join(rejected.messages)) from None
+
+
+def warn_fallback(command, years):
+    """Say once per command run, on standard error, which years are judged Monday–Friday because their 放假安排 is not
+    loaded (core.workdays.fallback_note); later calls in the same run say nothing."""
+    note = workdays.fallback_note(years)
+    if note and not getattr(command, "_fallback_warned", False):
+        command._fallback_warned = True
+        command.stderr.write(note)
 
 
 def write_json(command, data):

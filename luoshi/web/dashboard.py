@@ -116,14 +116,16 @@ def headline_card(indicator, row, url):
     return card
 
 
-# (as of, task id, revision, report cycle) → that task's seriously overdue milestone rows: a part of the Gantt rows is
-# replaced when its task's revision moves, so an entry's key says whether it is still the task's judgement.
+# (as of, task id, revision, report cycle, the part's milestone rows) → that task's seriously overdue milestone rows: a
+# part of the Gantt rows is replaced when its task's revision moves or the working-day calendar's version does (a
+# year's 放假安排 loaded: core.workdays), so an entry's key says whether it is still the task's judgement. The rows
+# themselves (bytes, whose hash Python keeps) in the key: whatever calendar judged the part, this is what it said.
 _serious_rows = {}
 SERIOUS_CACHE = 20000
 
 
 def _serious_of(as_of, part, serious_index):
-    key = (as_of, part.task[0], part.revision, part.cycle)
+    key = (as_of, part.task[0], part.revision, part.cycle, part.milestones)
     rows = _serious_rows.get(key)
     if rows is None:
         # [id, task_id, title, due, done_on, status, …] (queries.ChartPart)

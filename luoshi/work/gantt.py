@@ -24,8 +24,9 @@ def _day(value):
 
 class JudgedParts:
     """Per server process: every task's judged part of the chart (queries.ChartPart) for the last few dates asked
-    for. A part is used while its task's revision and its campaign's report cycle are unchanged; every write to a
-    task, its units, milestones or reports gives the task a new revision (services.touch_tasks), so after a report
+    for, under each version of the working-day calendar (core.workdays.version: a year's 放假安排 loaded judges every
+    task again). A part is used while its task's revision and its campaign's report cycle are unchanged; every write to
+    a task, its units, milestones or reports gives the task a new revision (services.touch_tasks), so after a report
     only that task is judged again, and the chart is the parts joined (docs/benchmarks.md)."""
 
     DATES = 3
@@ -61,7 +62,8 @@ def shown_parts(as_of, user, *, campaign_id=None, unit_id=None, against=None):
     campaigns = list(Campaign.objects.values_list("id", "name", "report_cycle"))  # in campaign order
     cycle_of = {cid: cycle for cid, _, cycle in campaigns}
     tasks_qs, scoped = queries.tasks_in_view(work_access.task_filter(user), campaign_id, unit_id)
-    parts = judged_parts.on(as_of if against == queries.CURRENT else (as_of, against))
+    # Keyed by the working-day calendar's version too: a year's 放假安排 loaded changes every judgement.
+    parts = judged_parts.on((as_of, against, workdays.version()))
     with queries.paused_gc():
         if not parts:  # the first chart of this date in this process: judge the shown tasks, which gives their order
             fresh = queries.chart_parts(as_of, tasks_qs, cycle_of, scoped, against)

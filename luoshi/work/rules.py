@@ -66,7 +66,7 @@ def judge_fast(due, as_of, done_on, start, missed_periods):
                   start is None or start <= as_of, missed_periods >= SERIOUS_MISSED_PERIODS, SERIOUS_DAYS_LATE)
 
 
-@lru_cache(maxsize=131072)
+@workdays.cached(maxsize=131072)  # judged with working days: keyed by the calendar's version too
 def _judge(due, as_of, done_on, started, silent, serious_days):
     # Cached: a page judges tens of thousands of milestones that share few distinct (due, done) pairs.
     effective = workdays.effective_due(due)
@@ -86,7 +86,7 @@ def _judge(due, as_of, done_on, started, silent, serious_days):
 EPOCH = date(1970, 1, 1)
 
 
-@lru_cache(maxsize=131072)
+@workdays.cached(maxsize=131072)
 def status_on_days(due, as_of, done_on, started, silent):
     """The status milestone_status gives, with dates as day numbers (days since 1970-01-01), for the Gantt
     chart's loop over tens of thousands of milestones: `started` is whether the planned start is on or before
@@ -205,7 +205,7 @@ def due_day_error(cycle, due_day) -> str:
     return ""
 
 
-@lru_cache(maxsize=8192)
+@workdays.cached(maxsize=8192)
 def report_due_date(period_first: date, period_last: date, cycle: str, due_day: int | None = None) -> date:
     """The day a period's report is due, moved to the next working day when it falls on a rest day.
 
