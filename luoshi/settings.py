@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "ninja",  # its own copy of Swagger UI for /api/v1/docs (instead of a CDN with inline script, which the CSP blocks)
     "luoshi.audit",
     "luoshi.orgs",
+    "luoshi.holidays",  # a year's 放假安排 loaded by an administrator, read by core.workdays (docs/rules.md §3)
     "luoshi.notify",
     "luoshi.indicators",
     "luoshi.work",
@@ -195,6 +196,8 @@ LUOSHI_INDICATOR_HALF_HALF = os.environ.get("LUOSHI_INDICATOR_HALF_HALF", "50")
 
 # 督查督办 sweep (supervision.sweep): remind a milestone this many working days before its due date (comma-separated).
 LUOSHI_REMIND_BEFORE_DAYS = os.environ.get("LUOSHI_REMIND_BEFORE_DAYS", "7,3")
+# Each process checks the stored 放假安排 (luoshi.holidays) at most this often: a year loaded counts everywhere within it.
+LUOSHI_HOLIDAY_CHECK_SECONDS = int(os.environ.get("LUOSHI_HOLIDAY_CHECK_SECONDS", "30"))
 
 # Jobs that run by themselves (`luoshi worker`, luoshi/jobs, docs/configuration.md): minutes between runs, or a
 # daily HH:MM; "off" switches a job off. Checked by luoshi.jobs.checks (a bad value stops migrate and the server).

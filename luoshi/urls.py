@@ -35,4 +35,5 @@ urlpatterns = [
     path("briefings/", include(([*briefings.urlpatterns, *briefings_pack.urlpatterns], "briefings"))),  # and the pack's
     path("inbox/", include("luoshi.notify.urls")),
     path("projects/", include("luoshi.projects.urls")),
+    path("holidays/", include("luoshi.holidays.urls")),
 ]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "luoshi"
-DOMAIN = {"indicators", "work", "supervision", "briefings", "notify", "daily", "breakdown", "projects"}
+DOMAIN = {"indicators", "work", "supervision", "briefings", "notify", "daily", "breakdown", "holidays", "projects"}
 LAYERS = {
     "core": 0,
     "audit": 1,

@@ -300,6 +300,10 @@ ROUTES = [
           lambda c, s: c.post("/orgs/import/", {"file": upload("单位.csv", csv_bytes(
               [["代码", "名称", "类别", "上级代码"], ["370115D09", "区审计局", "区直部门", "370115"]]))}),
           {"wang_admin": 302, "jiyang_admin": 302}, refused_as={"lixia_admin": 400}),
+    # 放假安排: a global administrator only (the calendar is the whole installation's)
+    Route("holidays: load 2027's 放假安排", False,
+          lambda c, s: c.post("/holidays/load", {"step": "save", "year": "2027", "text": "一、元旦：1月1日（周五）放假，共1天。"}),
+          {"wang_admin": 302}),
     # 结果运用: 济阳区's office (and an administrator) proposes, its leader decides; thresholds by the office or an
     # administrator of the county; adjustments proposed by the office, approved by the leader; 典型经验 written by the
     # unit only in a month it is 先进 (商务局 is not in March 2020: refused for everyone), adopted by the office.
@@ -385,7 +389,7 @@ def database_state():
     for model in apps.get_models():
         label = model._meta.app_label
         if label not in {"orgs", "audit", "indicators", "work", "daily", "notify", "web", "briefings", "breakdown", "supervision",
-                         "projects"} \
+                         "holidays", "projects"} \
                 and model._meta.label != "auth.User":
             continue
         leave_out = skip.get((label, model._meta.model_name), set())
