@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from luoshi.core import workdays
+from luoshi.core.commands import warn_fallback
 from luoshi.core.periods import day_label, parse_day
 from luoshi.core.problems import Rejected
 from luoshi.supervision import services
@@ -165,8 +166,6 @@ def _remind_due(task, period, on):
 def report_lines(result):
     """What the sweep did, in Chinese, one line each."""
     lines = [f"巡查日期：{day_label(result.on)}"]
-    for year in result.fallback_years:
-        lines.append(f"注意：{year} 年不在节假日日历范围内，按周一至周五计算工作日。")
     for notice in result.opened:
         lines.append(f"开具督办单 {notice.number}：{notice.task.number} {notice.task.title}（{notice.unit.name}），"
                      f"答复时限 {day_label(notice.reply_due)}")
@@ -187,5 +186,6 @@ def run_sweep_command(command, on):
         result = sweep(day)
     except Rejected as exc:
         raise CommandError("；".join(exc.messages))
+    warn_fallback(command, result.fallback_years)  # once, on standard error: a year whose 放假安排 is not loaded
     for line in report_lines(result):
         command.stdout.write(line)

@@ -118,10 +118,12 @@ def test_a_report_due_tomorrow_is_reminded_unless_the_period_has_its_report(plan
     assert messages("zheng_caizheng", "报送提醒") == []
 
 
-def test_a_sweep_in_a_year_the_holiday_calendar_does_not_cover_says_so(plan, cast):
+def test_a_sweep_in_a_year_the_holiday_calendar_does_not_cover_says_so_once_on_standard_error(plan, cast):
+    out, err = StringIO(), StringIO()
     with time_machine.travel("2031-03-04 07:30 +0800", tick=False):
-        out = run("2031-03-04")
-    assert "注意：2031 年不在节假日日历范围内，按周一至周五计算工作日。" in out
+        call_command("supervision", "sweep", "--on", "2031-03-04", stdout=out, stderr=err)
+    assert err.getvalue().count("放假安排尚未录入") == 1
+    assert "注意：2031年放假安排尚未录入，截止日期按周末计算" in err.getvalue() and "放假安排" not in out.getvalue()
     # Tue 4 Mar 2031 + 5 working days, Monday to Friday: Tue 11 Mar
     assert Notice.objects.filter(year=2031).first().reply_due == date(2031, 3, 11)
 

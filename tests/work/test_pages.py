@@ -206,10 +206,12 @@ def test_gantt_data_and_xlsx_follow_the_filters(client_for, plan, april_report):
     assert rows[2][10] == "滞后" and rows[2][11] == 1 and rows[0][12] == "黄灯"
 
 
-def test_calendar_fallback_is_said_on_the_page(client_for, plan):
+def test_key_work_pages_no_longer_warn_everyone_of_a_year_without_its_holidays(client_for, plan):
+    # An administrator is told once, on the home page (tests/holidays/test_warning.py); the office's pages say nothing.
     services.save_milestone(None, task=plan.t1, number="1.9", title="明年的节点", due=date(2027, 3, 1))
-    html = client_for("li_ducha").get("/work/?on=2020-05-07").content.decode()
-    assert "2027 年不在节假日日历" in html
+    for url in ("/work/?on=2020-05-07", "/work/gantt/?on=2020-05-07"):
+        html = client_for("li_ducha").get(url).content.decode()
+        assert "节假日日历" not in html and "放假安排尚未录入" not in html and 'id="calendar-fallback"' not in html
 
 
 def test_supervision_sets_a_campaigns_report_cycle_and_a_unit_cannot(client_for, plan):

@@ -8,6 +8,7 @@ import json as _json  # handle() takes an option named json
 
 from django.core.management.base import CommandError
 
+from luoshi.core.commands import warn_fallback
 from luoshi.core.problems import Rejected
 from luoshi.orgs.models import Region, RegionLevel
 from luoshi.supervision.league import queries as league_queries
@@ -34,8 +35,7 @@ def handle(command, period=None, region=None, json=False, **options):
     if json:
         command.stdout.write(_json.dumps(table.as_json(), ensure_ascii=False, indent=1))
         return
-    for year in table.fallback_years:
-        command.stderr.write(f"注意：{year} 年不在节假日日历范围内，按周一至周五计算工作日。")
+    warn_fallback(command, table.fallback_years)
     where = table.region.name if table.region else "全部单位"
     command.stdout.write(f"{table.period_label}单位考核排名（{where}，截至 {table.as_of}）")
     labels = [league_queries.COLUMN_LABELS[k] for k in league_queries.COUNT_KEYS]

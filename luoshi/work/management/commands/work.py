@@ -1,7 +1,7 @@
 """luoshi work status [--on YYYY-MM-DD] [--json] [--against baseline] — every milestone judged as of a day (default
 today, Asia/Shanghai)."""
 
-from luoshi.core.commands import SubcommandTable, add_on_argument, day_on, write_json
+from luoshi.core.commands import SubcommandTable, add_on_argument, day_on, warn_fallback, write_json
 from luoshi.work import queries, rules
 
 
@@ -20,8 +20,7 @@ def _status(command, on=None, json=False, against=queries.CURRENT, **options):
         return
     if against == queries.BASELINE:
         command.stderr.write("按原定计划（调整计划前的日期）判定滞后；完成时限列为现行日期。")
-    for year in board.fallback_years:
-        command.stderr.write(f"注意：{year} 年不在节假日日历范围内，按周一至周五计算工作日。")
+    warn_fallback(command, board.fallback_years)
     for row in rows:
         late = f"（{row['working_days_late']} 个工作日）" if row["working_days_late"] else ""
         missed = f" {rules.missed_label(row['missed_periods'])}" if row["missed_periods"] else ""
