@@ -309,12 +309,11 @@ def red_projects(user, today):
     if not access.can_read_projects(user):
         return None
     mine = access.visible_projects(user).filter(leader__user=user)
-    region_ids = set(mine.values_list("region_id", flat=True))
-    if not region_ids:
+    regions = list(Region.objects.filter(pk__in=mine.values("region_id")).order_by("code"))  # one, in practice
+    if not regions:
         return None
     month = today.replace(day=1)
     rows = []
-    regions = list(Region.objects.filter(pk__in=region_ids).order_by("code"))  # a leader's county: one, in practice
     for region in regions:
         state = queries.status(region, month, projects=mine)
         rows += [{"name": r["name"], "unit": r["unit"], "why": "；".join(r["reasons"]),

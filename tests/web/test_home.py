@@ -207,6 +207,7 @@ def headline_city(cast):
     return city
 
 
+@pytest.mark.both_databases
 def test_the_headline_cards_say_value_growth_rank_change_and_light_as_documents_write_them(cast, headline_city,
                                                                                           client_for):
     import time_machine
@@ -231,6 +232,7 @@ def test_the_headline_cards_say_value_growth_rank_change_and_light_as_documents_
     assert "增长-" not in headline and "增长 -" not in headline
 
 
+@pytest.mark.both_databases
 def test_the_sparklines_carry_twelve_months_of_growth_in_a_data_block_after_the_page(cast, headline_city, client_for):
     import json
 
@@ -250,6 +252,7 @@ def test_the_sparklines_carry_twelve_months_of_growth_in_a_data_block_after_the_
     assert 'src="/static/web/home.js"' in body or "web/home." in body
 
 
+@pytest.mark.both_databases
 def test_a_leader_of_lixia_sees_lixias_headline_never_jiyangs(cast, headline_city, client_for):
     import time_machine
 
@@ -262,6 +265,7 @@ def test_a_leader_of_lixia_sees_lixias_headline_never_jiyangs(cast, headline_cit
     assert "31.70亿元" not in body and "187.12亿元" not in body
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("username", ["zhou_shangwu", "sun_jiedao", "wu_cunju", "nobody"])
 def test_units_reporters_and_people_without_a_role_get_no_headline_indicators(cast, headline_city, client_for,
                                                                              username):
@@ -273,6 +277,7 @@ def test_units_reporters_and_people_without_a_role_get_no_headline_indicators(ca
     assert 'id="dash-decisions"' not in body
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("username", ["li_ducha", "zhao_fagai", "qian_tongji", "wang_admin"])
 def test_the_offices_and_the_administrator_read_the_same_headline(cast, headline_city, client_for, username):
     import time_machine
@@ -282,11 +287,13 @@ def test_the_offices_and_the_administrator_read_the_same_headline(cast, headline
     assert "31.70亿元" in _text(_card(body, "headline-retail"))
 
 
+@pytest.mark.both_databases
 def test_no_figures_at_all_is_said_in_words(cast, client_for):
     body = client_for("sun_leader").get("/").content.decode()
     assert "济阳区暂无指标数据" in _text(_block(body, "dash-headline"))
 
 
+@pytest.mark.both_databases
 def test_the_leaders_own_red_tasks_come_first_then_the_regions_and_never_another_districts(cast, client_for):
     """On 5 Dec 2020 every task of the small plan is red (its milestones months late). Task 1's responsible leader is
     孙区长; task 2 has none; task 3 is 历下区's."""
@@ -309,6 +316,7 @@ def test_the_leaders_own_red_tasks_come_first_then_the_regions_and_never_another
     assert "历下区协作事项" in lixia and "招商引资项目签约" not in lixia and "我分管的红灯任务" not in lixia
 
 
+@pytest.mark.both_databases
 def test_a_task_naming_its_leader_only_by_name_counts_as_hers(cast, client_for):
     import time_machine
 
@@ -323,6 +331,7 @@ def test_a_task_naming_its_leader_only_by_name_counts_as_hers(cast, client_for):
     assert "招商引资项目签约" in mine and "合村并点安置区建设" in mine and 'id="red-others"' not in red
 
 
+@pytest.mark.both_databases
 def test_what_waits_for_the_leaders_decision_is_listed_with_links_oldest_first(cast, client_for):
     """A unit's 调整计划 request, a 处理建议 and a 考核加减分: the leader of 济阳区 decides all three; the supervision
     office only the unit's request; 历下区's leader none of them."""
@@ -360,6 +369,7 @@ def test_what_waits_for_the_leaders_decision_is_listed_with_links_oldest_first(c
     assert "暂无待您决策的事项" in _block(lixia, "dash-decisions")
 
 
+@pytest.mark.both_databases
 def test_the_projects_the_leader_sponsors_come_with_his_red_tasks_and_their_reasons(cast, client_for):
     """孙区长 包保 年产10万吨新材料项目 (5000 of 20000 done by March); in December it is far behind 序时: red. The
     other projects are not his; 历下区's leader sponsors none and gets no such list."""
