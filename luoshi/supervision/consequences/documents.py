@@ -1,5 +1,4 @@
-"""结果运用 documents in 公文 style (GB/T 9704 in spirit, as the meeting pack's briefings/pack/word.py lays out; that
-module sits above supervision, so its few helpers are restated here): A4, the title in 方正小标宋简体 2号, the 文号 and
+"""结果运用 documents in 公文 style (core.gongwen, as the meeting pack's): A4, the title in 方正小标宋简体 2号, the 文号 and
 body in 仿宋_GB2312 3号 with 28 pt lines and two-character indents, headings 黑体, fallbacks named in the font table
 (宋体, 仿宋, 黑体), page numbers "— N —". People's text goes through core.text.for_documents; python-docx writes it as
 text (a "<" stays a "<", an "=" at the start of a line is no formula).
@@ -9,27 +8,14 @@ text (a "<" stays a "<", an "=" at the start of a line is no formula).
 - bulletin_docx(bulletin): the month's 通报 — 先进 with their 典型经验, 后进, the consequences decided that month, the
   adjustments, and the table."""
 
-from io import BytesIO
-from urllib.parse import quote
-
-from django.http import HttpResponse
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
-from lxml import etree
+from docx.shared import Pt
 
-from luoshi.core.text import for_documents
+from luoshi.core import gongwen
+from luoshi.core.gongwen import BODY_FONT, HEADING_FONT, KAI_FONT, RED, SIZE_2, SIZE_3, TITLE_FONT
 from luoshi.supervision.consequences import rules
 from luoshi.supervision.league.queries import COLUMN_LABELS
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-TITLE_FONT, BODY_FONT, HEADING_FONT, KAI_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
-FALLBACKS = {TITLE_FONT: "宋体", BODY_FONT: "仿宋", HEADING_FONT: "SimHei", KAI_FONT: "楷体"}
-SIZE_2, SIZE_3, SIZE_4, SIZE_5 = Pt(22), Pt(16), Pt(14), Pt(10.5)
-RED = RGBColor(0xC0, 0x00, 0x00)
 CHINESE_NUMBERS = "一二三四五六七八九十"
 
 
@@ -38,127 +24,23 @@ def office_name(region):
     return f"{region.name}督查室"
 
 
-# --- the layout's helpers (as briefings/pack/word.py) ----------------------------------------------------------------
-
-def _fonts(run, font=BODY_FONT, size=SIZE_3, bold=False, color=None):
-    run.font.size = size
-    run.font.bold = bold
-    run.font.name = "Times New Roman"
-    if color is not None:
-        run.font.color.rgb = color
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), font)
-    fonts.set(qn("w:hint"), "eastAsia")
-
-
-def _para(doc, text="", font=BODY_FONT, size=SIZE_3, bold=False, align=None, indent=True, space_after=0, color=None):
-    p = doc.add_paragraph()
-    fmt = p.paragraph_format
-    fmt.line_spacing = Pt(28) if size >= SIZE_3 else None
-    fmt.space_after = Pt(space_after)
-    if indent and align is None:
-        fmt.first_line_indent = Pt(size.pt * 2)
-    if align is not None:
-        p.alignment = align
-    if text:
-        _fonts(p.add_run(for_documents(text)), font, size, bold, color)
-    return p
-
-
-def _font_table(doc):
-    for rel in doc.part.rels.values():
-        if rel.reltype.endswith("/fontTable"):
-            part = rel.target_part
-            root = parse_xml(part.blob)
-            for name, alt in FALLBACKS.items():
-                font = OxmlElement("w:font")
-                font.set(qn("w:name"), name)
-                alt_name = OxmlElement("w:altName")
-                alt_name.set(qn("w:val"), alt)
-                font.append(alt_name)
-                charset = OxmlElement("w:charset")
-                charset.set(qn("w:val"), "86")
-                font.append(charset)
-                root.append(font)
-            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            return
-
-
-def _page_numbers(section):
-    p = section.footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _fonts(p.add_run("— "), "宋体", SIZE_4)
-    run = p.add_run()
-    _fonts(run, "宋体", SIZE_4)
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, None), ("end", None)):
-        if kind:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run._r.append(char)
-        elif text:
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run._r.append(instr)
-        else:
-            t = OxmlElement("w:t")
-            t.text = "1"
-            run._r.append(t)
-    _fonts(p.add_run(" —"), "宋体", SIZE_4)
-
-
-def _new_document():
-    doc = Document()
-    _font_table(doc)
-    normal = doc.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = SIZE_3
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    _page_numbers(section)
-    return doc
-
-
-def _red_line(doc):
-    """The red rule under the 发文机关标志 and the 文号."""
-    p = doc.add_paragraph()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("val", "single"), ("sz", "18"), ("space", "1"), ("color", "C00000")):
-        bottom.set(qn(f"w:{key}"), value)
-    borders.append(bottom)
-    p._p.get_or_add_pPr().append(borders)
-    return p
-
-
 def _head(doc, region, number):
     """发文机关标志 (red, 小标宋), the 文号 below it, the red rule."""
-    _para(doc, office_name(region), TITLE_FONT, Pt(26), align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, space_after=12)
+    gongwen.para(doc, office_name(region), TITLE_FONT, Pt(26), align=WD_ALIGN_PARAGRAPH.CENTER, color=RED, space_after=12)
     if number:
-        _para(doc, number, BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _red_line(doc)
-    _para(doc, indent=False)
+        gongwen.para(doc, number, BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.CENTER)
+    gongwen.red_line(doc)
+    gongwen.para(doc, indent=False)
 
 
 def _sign(doc, region, day):
-    _para(doc, indent=False)
-    _para(doc, office_name(region), BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _para(doc, rules.chinese_date(day), BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    gongwen.para(doc, indent=False)
+    gongwen.para(doc, office_name(region), BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    gongwen.para(doc, rules.chinese_date(day), BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
 
 
-def _save(doc) -> bytes:
-    out = BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
-
-def http_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=DOCX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(for_documents(filename))}"
-    return response
+def http_response(data: bytes, filename: str):
+    return gongwen.http_response(data, filename)
 
 
 # --- the decision ----------------------------------------------------------------------------------------------------
@@ -190,30 +72,30 @@ def decision_docx(consequence) -> bytes:
         raise ValueError("not approved")
     decision, region, unit = consequence.decision, consequence.region, consequence.unit
     kind, office = decision.kind, office_name(region)
-    doc = _new_document()
+    doc = gongwen.new_document()
     _head(doc, region, decision.number)
-    _para(doc, decision_title(consequence), TITLE_FONT, SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
-    _para(doc, f"{unit.name}：", indent=False)
+    gongwen.para(doc, decision_title(consequence), TITLE_FONT, SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    gongwen.para(doc, f"{unit.name}：", indent=False)
     facts = consequence.fact_lines
     subject = f"你单位{('（责任人：' + consequence.person_name + '）') if consequence.person_name else ''}"
     if facts:
-        _para(doc, f"经倒查，{subject}存在以下问题：")
+        gongwen.para(doc, f"经倒查，{subject}存在以下问题：")
         for i, fact in enumerate(facts):
             number = CHINESE_NUMBERS[i] if i < len(CHINESE_NUMBERS) else str(i + 1)
-            _para(doc, f"（{number}）{fact}。" if not fact.endswith("。") else f"（{number}）{fact}")
+            gongwen.para(doc, f"（{number}）{fact}。" if not fact.endswith("。") else f"（{number}）{fact}")
     else:
-        _para(doc, f"经倒查，{subject}存在以下问题：{consequence.reason}")
+        gongwen.para(doc, f"经倒查，{subject}存在以下问题：{consequence.reason}")
     verb = VERBS[kind].format(region=region.name)
     approver = decision.decider_name or "区领导"
-    _para(doc, f"{region.name}领导（{approver}）于{rules.chinese_date(decision.decided_on)}研究同意，决定对你单位{verb}。"
+    gongwen.para(doc, f"{region.name}领导（{approver}）于{rules.chinese_date(decision.decided_on)}研究同意，决定对你单位{verb}。"
           if kind != rules.ACCOUNTABILITY else
           f"{region.name}领导（{approver}）于{rules.chinese_date(decision.decided_on)}研究同意，决定{verb}。")
     if decision.note:
-        _para(doc, f"领导批示：{decision.note}")
-    _para(doc, ASKS[kind].format(office=office, region=region.name))
-    _para(doc, CLOSINGS[rules.document_type(kind)])
+        gongwen.para(doc, f"领导批示：{decision.note}")
+    gongwen.para(doc, ASKS[kind].format(office=office, region=region.name))
+    gongwen.para(doc, CLOSINGS[rules.document_type(kind)])
     _sign(doc, region, decision.decided_on)
-    return _save(doc)
+    return gongwen.to_bytes(doc)
 
 
 # --- the month's 通报 -------------------------------------------------------------------------------------------------
@@ -241,80 +123,65 @@ def _parts(doc):
 
     def part(text):
         count[0] += 1
-        _para(doc, f"{CHINESE_NUMBERS[count[0] - 1]}、{text}", HEADING_FONT, SIZE_3, space_after=6)
+        gongwen.para(doc, f"{CHINESE_NUMBERS[count[0] - 1]}、{text}", HEADING_FONT, SIZE_3, space_after=6)
 
     return part
-
-
-def _cell(cell, text, bold=False, align=WD_ALIGN_PARAGRAPH.CENTER):
-    p = cell.paragraphs[0]
-    p.alignment = align
-    _fonts(p.add_run(for_documents(str(text))), HEADING_FONT if bold else BODY_FONT, SIZE_5, bold)
 
 
 def _league_table(doc, table):
     header = ["名次", "单位", "得分", "加减分", "调整后得分", *(COLUMN_LABELS[k] for k in ("seriously_overdue", "overdue",
                                                                                "reports_missing", "notices_late")), "区分"]
-    grid = doc.add_table(rows=1, cols=len(header))
-    grid.style = "Table Grid"
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    grid.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-    for cell, text in zip(grid.rows[0].cells, header):
-        _cell(cell, text, bold=True)
-    for row in table.rows:
-        values = [row.rank or "—", row.unit_name, row.score, rules.signed(row.adjustment) if row.adjustment else "—",
-                  row.adjusted_score, row.counts["seriously_overdue"], row.counts["overdue"],
-                  row.counts["reports_missing"], row.counts["notices_late"], row.band_label]
-        cells = grid.add_row().cells
-        for i, (cell, value) in enumerate(zip(cells, values)):
-            _cell(cell, value, align=WD_ALIGN_PARAGRAPH.LEFT if i == 1 else WD_ALIGN_PARAGRAPH.CENTER)
+    rows = [[row.rank or "—", row.unit_name, row.score, rules.signed(row.adjustment) if row.adjustment else "—",
+             row.adjusted_score, row.counts["seriously_overdue"], row.counts["overdue"], row.counts["reports_missing"],
+             row.counts["notices_late"], row.band_label] for row in table.rows]
+    gongwen.table(doc, header, rows, left=(1,))
 
 
 def bulletin_docx(bulletin, day) -> bytes:
     table, region = bulletin.table, bulletin.region
     p = table.period
-    doc = _new_document()
+    doc = gongwen.new_document()
     _head(doc, region, f"{p.year}年第{p.month}期")
-    _para(doc, bulletin_title(bulletin), TITLE_FONT, SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
-    _para(doc, "各镇（街道），区直各部门：", indent=False)
+    gongwen.para(doc, bulletin_title(bulletin), TITLE_FONT, SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    gongwen.para(doc, "各镇（街道），区直各部门：", indent=False)
     assessed = [r for r in table.rows if r.rank]
-    _para(doc, f"按照重点工作考核办法，{region.name}督查室对{len(assessed)}个牵头单位{table.period_label}重点工作落实情况进行了"
+    gongwen.para(doc, f"按照重点工作考核办法，{region.name}督查室对{len(assessed)}个牵头单位{table.period_label}重点工作落实情况进行了"
                f"考核（按{rules.chinese_date(table.as_of)}判定）。为抓亮点、树典型，抓两头、促中间，现将有关情况通报如下。")
     part = _parts(doc)
     part("先进单位（通报表扬）")
     if not bulletin.top:
-        _para(doc, "本月无先进单位。")
+        gongwen.para(doc, "本月无先进单位。")
     for row, experience in bulletin.top:
-        _para(doc, f"{row.unit_name}：第{row.rank}名，得分{rules.adjustment_text(row.score, row.adjustment)}。"
+        gongwen.para(doc, f"{row.unit_name}：第{row.rank}名，得分{rules.adjustment_text(row.score, row.adjustment)}。"
                    f"予以通报表扬。", bold=False)
         if experience is not None:
-            _para(doc, f"典型经验：{experience.title}", KAI_FONT, SIZE_3)
+            gongwen.para(doc, f"典型经验：{experience.title}", KAI_FONT, SIZE_3)
             for line in experience.text.splitlines():
                 if line.strip():
-                    _para(doc, line.strip())
+                    gongwen.para(doc, line.strip())
         else:
-            _para(doc, "（典型经验尚未报送或采用。）")
+            gongwen.para(doc, "（典型经验尚未报送或采用。）")
     part("后进单位")
     if not bulletin.bottom:
-        _para(doc, "本月无后进单位。")
+        gongwen.para(doc, "本月无后进单位。")
     for row in bulletin.bottom:
-        _para(doc, f"{row.unit_name}：第{row.rank}名，得分{rules.adjustment_text(row.score, row.adjustment)}，"
+        gongwen.para(doc, f"{row.unit_name}：第{row.rank}名，得分{rules.adjustment_text(row.score, row.adjustment)}，"
                    f"{shortfalls(row.counts)}。请认真分析原因，限期整改。")
     part("结果运用")
     if not bulletin.decisions:
-        _para(doc, "本月无。")
+        gongwen.para(doc, "本月无。")
     for decision in bulletin.decisions:
         c = decision.consequence
         person = f"（责任人：{c.person_name}）" if c.person_name else ""
-        _para(doc, f"{c.unit.name}{person}：{rules.KIND_LABELS[decision.kind]}（{decision.number}，"
+        gongwen.para(doc, f"{c.unit.name}{person}：{rules.KIND_LABELS[decision.kind]}（{decision.number}，"
                    f"{rules.chinese_date(decision.decided_on)}决定）。{c.reason}")
     part("考核加减分")
     if not bulletin.adjustments:
-        _para(doc, "本月无。")
+        gongwen.para(doc, "本月无。")
     for a in bulletin.adjustments:
-        _para(doc, f"{a.unit.name}{a.signed_points}分：{a.reason}（{rules.chinese_date(a.decision.decided_on)}经区领导批准）。")
-    _para(doc, "各单位要对照先进找差距，对照问题抓整改，确保各项重点工作按期落实。")
+        gongwen.para(doc, f"{a.unit.name}{a.signed_points}分：{a.reason}（{rules.chinese_date(a.decision.decided_on)}经区领导批准）。")
+    gongwen.para(doc, "各单位要对照先进找差距，对照问题抓整改，确保各项重点工作按期落实。")
     _sign(doc, region, day)
-    _para(doc, f"附件：{table.period_label}单位考核排名表", indent=False)
+    gongwen.para(doc, f"附件：{table.period_label}单位考核排名表", indent=False)
     _league_table(doc, table)
-    return _save(doc)
+    return gongwen.to_bytes(doc)
