@@ -74,3 +74,51 @@ def get_reading_for_user(user, pk):
         raise Http404("该方案读取记录不存在")
     require_importer(user, reading.region)
     return reading
+
+
+# The plan's ledger (台账) and its 通报: the region's leaders and offices (orgs.REGION_ROLES: supervision, analysis,
+# statistics, its administrators) and global administrators read them; units read their own tasks in key work.
+# 主要预期目标: the supervision office proposes an item's link to an indicator (can_import), the region's analysis
+# office (Role.ANALYSIS, which owns the targets) or a global administrator confirms or declines it.
+
+def can_read_plan(user, plan) -> bool:
+    return access_for(user).covers_region(plan.region)
+
+
+def get_plan_for_user(user, pk):
+    from luoshi.breakdown.models import Plan
+
+    plan = Plan.objects.select_related("region", "campaign").filter(pk=pk).first()
+    if plan is None:
+        raise Http404("该任务分解方案不存在")
+    if not can_read_plan(user, plan):
+        raise PermissionDenied(f"您无权查看{plan.region.name}{plan.year}年任务分解方案的落实台账")
+    return plan
+
+
+def can_confirm_targets(user, region) -> bool:
+    return access_for(user).covers_region(region, roles={Role.ANALYSIS})
+
+
+def require_target_confirmer(user, region):
+    if not can_confirm_targets(user, region):
+        raise PermissionDenied(f"只有{region.name}发改局可以确认主要预期目标")
+
+
+def target_regions(user):
+    """The regions whose proposed targets this user confirms (analysis office; administrators every region)."""
+    access = access_for(user)
+    if access.is_admin:
+        return list(Region.objects.filter(level__in=PLAN_LEVELS))
+    return sorted({r.pk: r for r in access.regions_for(Role.ANALYSIS) if r.level in PLAN_LEVELS}.values(),
+                  key=lambda r: r.code)
+
+
+def get_target_link_for_user(user, pk):
+    from luoshi.breakdown.models import TargetLink
+
+    link = TargetLink.objects.select_related("item__plan__region", "item__task").filter(pk=pk).first()
+    if link is None:
+        raise Http404("该指标关联不存在")
+    require_target_confirmer(user, link.item.plan.region)
+    return link

@@ -97,3 +97,40 @@ class Reading(models.Model):
 
     def __str__(self):
         return f"{self.filename}（{self.year}年）"
+
+
+class TargetStatus(models.TextChoices):
+    PROPOSED = "proposed", "待发改局确认"
+    CONFIRMED = "confirmed", "已确认"
+    DECLINED = "declined", "未采纳"
+
+
+class TargetLink(models.Model):
+    """主要预期目标: an item read as an indicator's target for the plan's year ("地区生产总值增长6.5%左右"), proposed by
+    the supervision office and decided once by the region's analysis office: confirmed (the year's target written
+    through indicators.services.save_targets, the task linked: Task.indicator_codes) or declined with a note. A declined
+    one may be proposed again (a new row); rows are never deleted."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="target_links", verbose_name="方案事项")
+    indicator_code = models.CharField("指标（目录代码）", max_length=40)
+    growth = models.DecimalField("目标增速(%)", max_digits=10, decimal_places=3, null=True, blank=True)
+    value = models.DecimalField("目标值", max_digits=24, decimal_places=6, null=True, blank=True)
+    unit = models.CharField("单位（原文）", max_length=20, blank=True)
+    phrase = models.CharField("原文表述", max_length=200)
+    status = models.CharField("状态", max_length=10, choices=TargetStatus.choices, default=TargetStatus.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="提出人")
+    proposed_at = models.DateTimeField("提出时间", auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="确认人")
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+    note = models.CharField("意见", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["item__order", "id"]
+        verbose_name = verbose_name_plural = "主要预期目标关联"
+        constraints = [models.UniqueConstraint(fields=["item", "indicator_code"], condition=models.Q(status="proposed"),
+                                               name="one_proposed_target_per_item_indicator")]
+
+    def __str__(self):
+        return f"{self.item.number} → {self.indicator_code}（{self.get_status_display()}）"

@@ -11,6 +11,7 @@ from luoshi.breakdown import rules
 from luoshi.breakdown.models import Item, Plan, UnitAlias
 from luoshi.core import workdays
 from luoshi.orgs.models import Person, Unit, UnitKind
+from luoshi.work import rules as work_rules
 
 STATUS_LABELS = {"added": "新增", "changed": "有变化", "unchanged": "无变化"}
 ROLE_LABELS = {"lead": "牵头单位", "responsible": "责任单位", "cooperating": "配合单位"}
@@ -95,6 +96,7 @@ class Evaluated:
     status: str = "added"  # added / changed / unchanged (against the plan imported before)
     changes: list = field(default_factory=list)
     item: Item | None = None
+    targets: list = field(default_factory=list)  # [rules.TargetRead]: the 主要预期目标 it states
 
     @property
     def status_label(self):
@@ -199,6 +201,9 @@ def review(region, year, sources, reading=None, today=None):
     first_day = plan.first_imported_on if plan else (today or timezone.localdate())
     names = UnitNames(region)
     evaluated = [evaluate(s, i, names, year, first_day) for i, s in enumerate(sources)]
+    indicator_names = catalog()
+    for entry in evaluated:
+        entry.targets = targets_read(entry.source, indicator_names)
     withdrawn = []
     if plan is not None:
         old = list(Item.objects.filter(plan=plan).select_related("task").order_by("order", "seq"))
@@ -247,3 +252,143 @@ def year_default():
 
 def task_start(year):
     return date(year, 1, 1)
+
+
+# --- the plan's ledger, its 主要预期目标 and its 通报 ---------------------------------------------------------------
+
+def catalog():
+    """[(code, name, [aliases])] of the indicator catalog, for rules.read_targets."""
+    from luoshi.indicators.models import Indicator
+
+    return [(i.code, i.name, [a for a in (i.aliases or "").replace("，", "、").split("、") if a])
+            for i in Indicator.objects.all()]
+
+
+def targets_read(source, names=None):
+    """The 主要预期目标 an item's title and text state (rules.read_targets)."""
+    text = source.get("text") or source.get("title") or ""
+    return rules.read_targets(text, names if names is not None else catalog())
+
+
+@dataclass
+class LedgerRow:
+    item: Item
+    task: object
+    judged: dict | None
+    state: str
+    closure_pending: bool
+    targets: list  # [rules.TargetRead] not yet proposed or confirmed
+    links: list  # [TargetLink]
+
+    @property
+    def state_label(self):
+        return rules.STATE_LABELS[self.state]
+
+
+def _state(task, judged, as_of):
+    closed = task.closed_on is not None and task.closed_on <= as_of
+    if judged is None:
+        return rules.item_state(closed=closed, overdue=False, missed_periods=0, light="green")
+    overdue = any(m["status"] in (work_rules.OVERDUE, work_rules.SERIOUSLY_OVERDUE) for m in judged["milestones"])
+    return rules.item_state(closed=closed, overdue=overdue, missed_periods=judged["missed_periods"], light=judged["light"])
+
+
+def ledger(plan, as_of):
+    """Every item of the plan (withdrawn ones last) with its task judged as of the day, its state, a pending 销号, the
+    targets it states and their links."""
+    from luoshi.breakdown.models import TargetLink, TargetStatus
+    from luoshi.work import queries as work_queries
+
+    items = list(Item.objects.filter(plan=plan).select_related("task__lead_unit").order_by("order", "seq"))
+    board = work_queries.board(as_of, Q(campaign_id=plan.campaign_id))
+    judged = {t["id"]: t for t in board.tasks}
+    pending = work_queries.pending_closure_task_ids([i.task_id for i in items])
+    links = {}
+    for link in TargetLink.objects.filter(item__plan=plan).select_related("proposed_by", "decided_by"):
+        links.setdefault(link.item_id, []).append(link)
+    names = catalog()
+    rows = []
+    for item in items:
+        own = links.get(item.pk, [])
+        taken = {l.indicator_code for l in own if l.status != TargetStatus.DECLINED}
+        read = [t for t in rules.read_targets(item.text or item.title, names) if t.code not in taken]
+        rows.append(LedgerRow(item, item.task, judged.get(item.task_id), _state(item.task, judged.get(item.task_id), as_of),
+                              item.task_id in pending, read, own))
+    rows.sort(key=lambda r: r.item.withdrawn_on is not None)
+    return rows, board
+
+
+@dataclass
+class BulletinItem:
+    item: Item
+    unit: str
+    state: str
+    closed_on: date | None
+    late: dict | None  # the most overdue node: {"title", "due", "working_days_late"}
+    light: str
+    missed_periods: int
+
+
+@dataclass
+class Bulletin:
+    plan: Plan
+    period: rules.Period
+    as_of: date
+    items: list  # [BulletinItem] in plan order
+    units: list  # [{"name", **rules.unit_counts}] worst first
+    totals: dict
+
+    @property
+    def closed(self):
+        return [i for i in self.items if i.state == rules.CLOSED]
+
+    @property
+    def closed_in_period(self):
+        return [i for i in self.closed if i.closed_on and self.period.first <= i.closed_on <= self.period.last]
+
+    @property
+    def overdue(self):
+        return sorted((i for i in self.items if i.state == rules.OVERDUE),
+                      key=lambda i: -(i.late or {}).get("working_days_late", 0))
+
+    @property
+    def behind(self):
+        return [i for i in self.items if i.state == rules.BEHIND]
+
+    @property
+    def reached(self):
+        return [i for i in self.items if i.state == rules.REACHED]
+
+    @property
+    def title(self):
+        return f"关于{self.period.label}{self.plan.year}年政府工作报告重点任务落实情况的通报"
+
+
+def bulletin(plan, period, today=None):
+    """The 通报 of a month or quarter: every item not withdrawn by the period's end (or today, when sooner) in its
+    state then (rules.item_state), per lead unit and in total."""
+    from luoshi.work import queries as work_queries
+
+    as_of = min(period.last, today or timezone.localdate())
+    items = [i for i in Item.objects.filter(plan=plan).select_related("task__lead_unit").order_by("order", "seq")
+             if i.withdrawn_on is None or i.withdrawn_on > as_of]
+    board = work_queries.board(as_of, Q(campaign_id=plan.campaign_id))
+    judged = {t["id"]: t for t in board.tasks}
+    rows = []
+    for item in items:
+        task, found = item.task, judged.get(item.task_id)
+        late = None
+        if found is not None:
+            overdue = [m for m in found["milestones"] if m["status"] in (work_rules.OVERDUE, work_rules.SERIOUSLY_OVERDUE)]
+            if overdue:
+                worst = max(overdue, key=lambda m: m["working_days_late"])
+                late = {"title": worst["title"], "due": worst["effective_due"], "working_days_late": worst["working_days_late"]}
+        rows.append(BulletinItem(item, task.lead_unit.short_name or task.lead_unit.name, _state(task, found, as_of),
+                                 task.closed_on if task.closed_on and task.closed_on <= as_of else None, late,
+                                 found["light"] if found else "green", found["missed_periods"] if found else 0))
+    by_unit = {}
+    for row in rows:
+        by_unit.setdefault(row.unit, []).append(row.state)
+    units = sorted(({"name": name, **rules.unit_counts(states)} for name, states in by_unit.items()),
+                   key=lambda u: (-u["overdue"], -u["not_reached"], -u["items"], u["name"]))
+    return Bulletin(plan, period, as_of, rows, units, rules.unit_counts([r.state for r in rows]))

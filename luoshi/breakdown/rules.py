@@ -430,3 +430,109 @@ def match_items(old, new):
 def changed_fields(old, new):
     """The compared fields whose values differ, in COMPARED order."""
     return [f for f in COMPARED if old.get(f) != new.get(f)]
+
+
+# --- 主要预期目标: an item that states an indicator's target for the year -----------------------------------------
+# "地区生产总值增长6.5%左右", "一般公共预算收入增长5%", "社会消费品零售总额同比增长6%以上", "进出口总额达到120亿元": the
+# indicator named (by its catalog name or an alias, the longest first), then 增长 X% (a growth target) or 达到/突破 X
+# with a unit (a value target; the unit as written, converted by the analysis office's confirmation only when it is
+# the indicator's). "下降" is no target here. A name may be followed by a few characters (（GDP）, 同比, 年均).
+
+@dataclass(frozen=True)
+class TargetRead:
+    code: str
+    name: str
+    growth: str | None  # the figure as written ("6.5"), a growth target in %
+    value: str | None  # the figure as written, a value target
+    unit: str  # the value's unit as written ("亿元"), "%" for a growth target
+    phrase: str  # the words read
+
+
+_GROWTH = r"(?:同比|年均|比上年|较上年)?\s*增长\s*(?P<growth>\d+(?:\.\d+)?)\s*[%％](?:\s*(?:左右|以上|及以上))?"
+_VALUE = r"(?:达到|突破|完成|实现)\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|万美元|亿美元|元|户|家)(?:\s*(?:左右|以上))?"
+
+
+def read_targets(text, catalog):
+    """[TargetRead] of the indicators `catalog` ([(code, name, [aliases])]) whose target the text states, each
+    indicator once, in the text's order."""
+    names = sorted(((alias, code, name) for code, name, aliases in catalog for alias in [name, *aliases] if alias),
+                   key=lambda n: -len(n[0]))
+    if not names or not text:
+        return []
+    pattern = re.compile("(?P<name>" + "|".join(re.escape(n) for n, _, _ in names) + r")[^，。；;,\n、]{0,8}?(?:"
+                         + _GROWTH + "|" + _VALUE + ")")
+    by_alias = {n: (code, name) for n, code, name in names}
+    found, seen = [], set()
+    for match in pattern.finditer(text):
+        code, name = by_alias[match.group("name")]
+        if code in seen:
+            continue
+        seen.add(code)
+        growth, value = match.group("growth"), match.group("value")
+        found.append(TargetRead(code, name, growth, value, match.group("unit") or "%" if value else "%",
+                                match.group(0)))
+    return found
+
+
+# --- 通报: the items of a plan over a month or a quarter ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Period:
+    code: str  # "2026-03", "2026-Q1"
+    first: date
+    last: date
+    label: str  # "2026年3月", "2026年第一季度"
+
+
+QUARTER_LABELS = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+_PERIOD = re.compile(r"^(?P<y>\d{4})-(?:(?P<m>\d{1,2})|[Qq](?P<q>[1-4]))$")
+
+
+def bulletin_period(code, year):
+    """The month ("2026-03") or quarter ("2026-Q1") of the plan's year a 通报 covers; ValueError (Chinese) else."""
+    match = _PERIOD.match((code or "").strip())
+    if not match:
+        raise ValueError(f"通报期间「{(code or '')[:20]}」应为月份（如 {year}-03）或季度（如 {year}-Q1）")
+    y = int(match.group("y"))
+    if y != year:
+        raise ValueError(f"通报期间应在方案年度 {year} 年内")
+    if match.group("q"):
+        q = int(match.group("q"))
+        return Period(f"{y}-Q{q}", date(y, 3 * q - 2, 1), month_end(y, 3 * q), f"{y}年{QUARTER_LABELS[q]}")
+    m = int(match.group("m"))
+    if not 1 <= m <= 12:
+        raise ValueError(f"通报期间「{code[:20]}」的月份应在 1 至 12 之间")
+    return Period(f"{y}-{m:02d}", date(y, m, 1), month_end(y, m), f"{y}年{m}月")
+
+
+def bulletin_periods(year, as_of):
+    """The months and quarters of the plan's year that have begun by `as_of`, latest start first, a month before the
+    quarter it begins (the page's choices)."""
+    months = [bulletin_period(f"{year}-{m:02d}", year) for m in range(1, 13) if date(year, m, 1) <= as_of]
+    quarters = [bulletin_period(f"{year}-Q{q}", year) for q in range(1, 5) if date(year, 3 * q - 2, 1) <= as_of]
+    return sorted(months + quarters, key=lambda p: (p.first, "Q" not in p.code), reverse=True)
+
+
+CLOSED, OVERDUE, BEHIND, REACHED = "closed", "overdue", "behind", "reached"
+STATE_LABELS = {CLOSED: "已销号", OVERDUE: "逾期未完成", BEHIND: "未达序时进度", REACHED: "达到序时进度"}
+
+
+def item_state(*, closed, overdue, missed_periods, light):
+    """An item at the end of a 通报's period: 已销号 when closed by then; 逾期未完成 when a node due by then is not done
+    (滞后 or 严重滞后); 未达序时进度 when a report period was missed or its light is not green (a linked indicator's
+    序时 judgement included: work.rules.follow_indicators); else 达到序时进度."""
+    if closed:
+        return CLOSED
+    if overdue:
+        return OVERDUE
+    if missed_periods or light != "green":
+        return BEHIND
+    return REACHED
+
+
+def unit_counts(states):
+    """{"items", "reached", "behind", "overdue", "closed", "not_reached"} of one unit's item states; not_reached is
+    behind + overdue."""
+    counts = {"items": len(states), **{s: sum(1 for x in states if x == s) for s in (REACHED, BEHIND, OVERDUE, CLOSED)}}
+    counts["not_reached"] = counts[BEHIND] + counts[OVERDUE]
+    return counts

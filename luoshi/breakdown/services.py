@@ -23,6 +23,9 @@ from luoshi.work import services as work_services
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 REASON = "任务分解方案修订"
+# Two-tier reporting of a breakdown campaign (work.rules.input_due_day): the cooperating units report to the lead unit
+# by the 20th, the lead unit to the office by the 25th; the office may change both on 重点工作's page.
+INPUT_DUE_DAY, REPORT_DUE_DAY = 20, 25
 ITEM_FIELDS = ["section", "number", "title", "text", "lead", "responsible", "cooperating", "leader", "deadline_text",
                "dues", "quarterly", "order", "withdrawn_on"]
 CORRECTABLE = {"lead": 500, "responsible": 1000, "cooperating": 1000, "deadline": 200, "leader": 100}
@@ -164,7 +167,8 @@ def apply(actor, region, year, review, today):
     plan = review.plan
     created = plan is None
     if created:
-        campaign = work_services.save_campaign(actor, name=campaign_name(region, year), order=0, source="breakdown")
+        campaign = work_services.save_campaign(actor, name=campaign_name(region, year), order=0, source="breakdown",
+                                               report_due_day=REPORT_DUE_DAY, input_due_day=INPUT_DUE_DAY)
         if campaign.source != "breakdown":
             raise Rejected(f"已有同名的攻坚战「{campaign.name}」，不能用作任务分解方案")
         plan = Plan.objects.create(region=region, year=year, campaign=campaign, first_imported_on=today)
@@ -319,3 +323,102 @@ def add_alias(actor, *, region, alias, unit):
     record(actor, "新增单位别名", created, after={"region": region.code, "alias": alias, "unit": unit.code})
     return created
 
+
+
+# --- 主要预期目标: the office proposes, the analysis office confirms ------------------------------------------------
+
+@transaction.atomic
+def propose_targets(actor, plan):
+    """Propose every target the plan's items state (queries.ledger: read, not yet proposed nor confirmed) to the
+    region's analysis office. Returns the links made (none: Rejected)."""
+    from luoshi.breakdown.models import TargetLink
+
+    if _person(actor):
+        access.require_importer(actor, plan.region)
+    rows, _ = queries.ledger(plan, timezone.localdate())
+    made = []
+    for row in rows:
+        if row.item.withdrawn_on is not None:
+            continue
+        for read in row.targets:
+            link = TargetLink.objects.create(item=row.item, indicator_code=read.code, growth=read.growth,
+                                             value=read.value, unit=read.unit[:20], phrase=read.phrase[:200],
+                                             proposed_by=actor if _person(actor) else None)
+            record(actor, "提出主要预期目标关联", link, after={"item": row.item.task.number, "indicator": read.code,
+                                                      "growth": read.growth, "value": read.value, "unit": read.unit,
+                                                      "phrase": read.phrase})
+            made.append(link)
+    if not made:
+        raise Rejected("没有待提出的主要预期目标（方案事项中未识别到新的指标目标）")
+    return made
+
+
+def _decidable_link(actor, link):
+    from luoshi.breakdown.models import TargetLink, TargetStatus
+
+    link = TargetLink.objects.select_for_update().get(pk=link.pk)
+    link = TargetLink.objects.select_related("item__plan__region", "item__task__lead_unit__region").get(pk=link.pk)
+    if _person(actor):
+        access.require_target_confirmer(actor, link.item.plan.region)
+    if link.status != TargetStatus.PROPOSED:
+        raise Rejected(f"该指标关联已{link.get_status_display()}，不能重复确认")
+    return link
+
+
+@transaction.atomic
+def confirm_target(actor, link, note=""):
+    """The analysis office confirms a proposed target: the plan year's target of the indicator in the region is
+    written through indicators.services.save_targets (a growth target sets the growth, a value target in the
+    indicator's unit the value; the other part and the trajectory stay), and the task serves the indicator
+    (work.services.link_indicators): its light follows the indicator's 序时 judgement."""
+    from luoshi.breakdown.models import TargetStatus
+    from luoshi.indicators import services as indicator_services
+    from luoshi.indicators.models import Indicator, Target
+
+    link = _decidable_link(actor, link)
+    plan, task = link.item.plan, link.item.task
+    indicator = Indicator.objects.filter(code=link.indicator_code).first()
+    if indicator is None:
+        raise Rejected(f"指标目录中没有「{link.indicator_code}」")
+    current = Target.objects.filter(region=plan.region, indicator=indicator, year=plan.year).first()
+    entry = {"region_id": plan.region_id, "indicator_id": indicator.pk, "year": plan.year,
+             "value": current.value if current else None, "growth": current.growth if current else None,
+             "trajectory": current.trajectory if current else []}
+    if link.growth is not None:
+        entry["growth"] = link.growth
+    elif link.value is not None:
+        if link.unit != indicator.unit:
+            raise Rejected(f"目标「{link.phrase}」的单位（{link.unit}）与指标「{indicator.name}」的单位（{indicator.unit}）不同，"
+                           f"请在指标目标页面换算后填写")
+        entry["value"] = link.value
+    if len((note or "").strip()) > 300:
+        raise Rejected("意见过长（最多 300 个字）")
+    indicator_services.save_targets(actor, [entry], source=f"{plan}：{link.phrase}"[:200])
+    work_services.link_indicators(actor, task, [indicator.code])
+    before = {"status": link.status}
+    link.status, link.decided_at, link.note = TargetStatus.CONFIRMED, timezone.now(), (note or "").strip()
+    link.decided_by = actor if _person(actor) else None
+    link.save(update_fields=["status", "decided_at", "note", "decided_by"])
+    record(actor, "确认主要预期目标", link, before=before, after={
+        "status": link.status, "indicator": indicator.code, "year": plan.year, "growth": entry["growth"],
+        "value": entry["value"], "task": task.number})
+    return link
+
+
+@transaction.atomic
+def decline_target(actor, link, note):
+    """The analysis office declines a proposed target with its reason: nothing is written; it may be proposed again."""
+    from luoshi.breakdown.models import TargetStatus
+
+    note = (note or "").strip()
+    if not note:
+        raise Rejected("不采纳请填写理由")
+    if len(note) > 300:
+        raise Rejected("理由过长（最多 300 个字）")
+    link = _decidable_link(actor, link)
+    link.status, link.decided_at, link.note = TargetStatus.DECLINED, timezone.now(), note
+    link.decided_by = actor if _person(actor) else None
+    link.save(update_fields=["status", "decided_at", "note", "decided_by"])
+    record(actor, "不采纳主要预期目标", link, before={"status": TargetStatus.PROPOSED},
+           after={"status": link.status, "note": note})
+    return link

@@ -11,4 +11,10 @@ urlpatterns = [
     path("readings/<int:pk>/items/<int:index>", views.correct, name="correct"),
     path("readings/<int:pk>/save", views.save, name="save"),
     path("aliases/", views.aliases, name="aliases"),
+    path("plans/<int:pk>/", views.plan, name="plan"),
+    path("plans/<int:pk>/propose-targets", views.propose_targets, name="propose_targets"),
+    path("plans/<int:pk>/bulletin", views.bulletin, name="bulletin"),
+    path("targets/", views.targets, name="targets"),
+    path("targets/<int:pk>/confirm", views.decide_target, {"action": "confirm"}, name="confirm_target"),
+    path("targets/<int:pk>/decline", views.decide_target, {"action": "decline"}, name="decline_target"),
 ]

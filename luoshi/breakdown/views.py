@@ -1,15 +1,18 @@
 """The breakdown's pages: upload a 方案, review what was read (correct an item's units or deadline, or leave it out),
 import it; the units' aliases. Views parse, authorize (breakdown.access) and render."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from luoshi.breakdown import access, queries, services
+from luoshi.breakdown import access, queries, rules, services
 from luoshi.core.limits import read_upload
 from luoshi.core.problems import Rejected
 from luoshi.orgs.models import Region
@@ -131,3 +134,98 @@ def aliases(request):
     context = {"regions": regions, "aliases": queries.aliases_of(regions), "problems": problems,
                "form": request.POST if problems else request.GET}
     return render(request, "breakdown/aliases.html", context, status=status)
+
+
+# --- the plan's ledger (台账), 主要预期目标, 通报 ---------------------------------------------------------------------
+
+@login_required
+def plan(request, pk):
+    plan = access.get_plan_for_user(request.user, pk)
+    today = timezone.localdate()
+    rows, board = queries.ledger(plan, today)
+    return render(request, "breakdown/plan.html", {
+        "plan": plan, "rows": rows, "today": today, "fallback_years": board.fallback_years,
+        "periods": rules.bulletin_periods(plan.year, max(today, date(plan.year, 1, 1))),
+        "can_propose": access.can_import(request.user, plan.region),
+        "proposable": sum(len(r.targets) for r in rows if r.item.withdrawn_on is None),
+        "can_confirm": access.can_confirm_targets(request.user, plan.region),
+        "state_labels": rules.STATE_LABELS})
+
+
+@login_required
+@require_POST
+def propose_targets(request, pk):
+    plan = access.get_plan_for_user(request.user, pk)
+    access.require_importer(request.user, plan.region)
+    try:
+        made = services.propose_targets(request.user, plan)
+    except Rejected as rejected:
+        messages.error(request, "；".join(rejected.messages))
+    else:
+        messages.success(request, f"已提请{plan.region.name}发改局确认 {len(made)} 项主要预期目标")
+    return redirect("breakdown:plan", plan.pk)
+
+
+@login_required
+def targets(request):
+    """The analysis office's list of proposed 主要预期目标 of its regions, to confirm or decline."""
+    from luoshi.breakdown.models import TargetLink, TargetStatus
+
+    regions = access.target_regions(request.user)
+    if not regions:
+        raise PermissionDenied("只有发改局可以确认主要预期目标")
+    links = list(TargetLink.objects.filter(item__plan__region__in=regions)
+                 .select_related("item__plan__region", "item__task", "proposed_by", "decided_by")
+                 .order_by("status", "-proposed_at", "-id")[:500])
+    return render(request, "breakdown/targets.html", {
+        "pending": [l for l in links if l.status == TargetStatus.PROPOSED],
+        "decided": [l for l in links if l.status != TargetStatus.PROPOSED][:100]})
+
+
+@login_required
+@require_POST
+def decide_target(request, pk, action):
+    link = access.get_target_link_for_user(request.user, pk)
+    try:
+        if action == "confirm":
+            services.confirm_target(request.user, link, request.POST.get("note", ""))
+            messages.success(request, f"已确认：{link.phrase}，已写入{link.item.plan.year}年目标并关联任务 {link.item.task.number}")
+        else:
+            services.decline_target(request.user, link, request.POST.get("note", ""))
+            messages.success(request, f"未采纳：{link.phrase}")
+    except Rejected as rejected:
+        messages.error(request, "；".join(rejected.messages))
+        return redirect("breakdown:targets")
+    return redirect("breakdown:targets")
+
+
+@login_required
+def bulletin(request, pk):
+    """The 通报 of a month or quarter (?period=2026-03 / 2026-Q1; default the last month begun): page, .docx, xlsx."""
+    from luoshi.breakdown import exports, word
+    from luoshi.core.exports import http_response
+
+    plan = access.get_plan_for_user(request.user, pk)
+    today = timezone.localdate()
+    choices = rules.bulletin_periods(plan.year, max(today, date(plan.year, 1, 1)))
+    raw = request.GET.get("period") or next((p.code for p in choices if "Q" not in p.code), f"{plan.year}-01")
+    try:
+        period = rules.bulletin_period(raw, plan.year)
+    except ValueError as error:
+        return render(request, "breakdown/bulletin.html", {"plan": plan, "periods": choices, "problems": [str(error)]},
+                      status=400)
+    found = queries.bulletin(plan, period, today)
+    fmt = request.GET.get("format")
+    if fmt == "docx":
+        return word.http_response(word.bulletin_docx(found, today), word.filename(found))
+    if fmt == "xlsx":
+        return http_response(exports.BulletinExport(found))
+    if fmt:
+        return render(request, "breakdown/bulletin.html", {"plan": plan, "periods": choices,
+                                                           "problems": [f"未知的格式「{fmt[:20]}」（应为 docx 或 xlsx）"]},
+                      status=400)
+    from luoshi.breakdown.word import summary_sentence, unit_table_rows
+
+    return render(request, "breakdown/bulletin.html", {
+        "plan": plan, "periods": choices, "bulletin": found, "period": period, "summary": summary_sentence(found),
+        "unit_rows": unit_table_rows(found), "state_labels": rules.STATE_LABELS})
