@@ -31,6 +31,12 @@ class Project(models.Model):
     planned_start = models.DateField("计划开工月份", null=True, blank=True, help_text="当月1日")
     started_on = models.DateField("开工日期", null=True, blank=True)
     completed_on = models.DateField("竣工（投产）日期", null=True, blank=True)
+    planned_completion = models.DateField("计划竣工（投产）日期", null=True, blank=True,
+                                          help_text="空为建设终止年的12月31日")
+    # The project's task in key work (work.Task: 开工 and 竣工 nodes, in the campaign 「<地区>N年重点项目」), kept by
+    # services.sync_task; its dates move only through work's 调整计划.
+    task = models.OneToOneField("work.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="project",
+                                verbose_name="重点任务")
     pool = models.CharField("项目库", max_length=12, choices=list(rules.POOLS.items()), default=rules.BUILDING)
     pooled_on = models.DateField("入项目库日期", null=True, blank=True)
     statistics_on = models.DateField("入库（统计）日期", null=True, blank=True,
@@ -163,3 +169,76 @@ class CountedInvestment(models.Model):
         ordering = ["period"]
         verbose_name = verbose_name_plural = "统计入库投资"
         constraints = [models.UniqueConstraint(fields=["project", "period"], name="unique_counted_investment")]
+
+
+# The pools' workflow: moves, 增补/退库 requests, 要素保障 problems (issue 24, docs/rules.md §9) -------------------
+
+class PoolMove(models.Model):
+    """One change of a project's pool, or a request for one. 增补 and 退库 are requests (pending until a leader of
+    the region approves or refuses them); the first pool, a start and a completion are moves recorded as they happen.
+    Rows are never deleted: the project's history shows every pool it was in."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="pool_moves", verbose_name="项目")
+    kind = models.CharField("类型", max_length=10, choices=list(rules.MOVES.items()))
+    from_pool = models.CharField("原项目库", max_length=12, blank=True, choices=list(rules.POOLS.items()))
+    to_pool = models.CharField("新项目库", max_length=12, choices=list(rules.POOLS.items()))
+    reason = models.CharField("理由", max_length=300, blank=True)
+    status = models.CharField("状态", max_length=10, choices=list(rules.MOVE_STATES.items()), default=rules.APPROVED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name="申请人")
+    requested_at = models.DateTimeField("申请时间")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="审批人")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.CharField("审批意见", max_length=300, blank=True)
+    moved_on = models.DateField("调整日期", null=True, blank=True, help_text="项目进入新项目库之日")
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = verbose_name_plural = "项目库调整"
+        constraints = [models.UniqueConstraint(fields=["project"], condition=models.Q(status="pending"),
+                                               name="one_pending_pool_move_per_project")]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self):
+        return f"{self.project.name}：{self.get_kind_display()}"
+
+    @property
+    def is_request(self):
+        return self.kind in rules.REQUESTED_MOVES
+
+
+class Problem(models.Model):
+    """要素保障: a problem holding a project up, the level and the unit that must solve it, by a deadline. Solved with
+    a note and a day; an open one past its deadline escalates once through a 督办单 on the project's task."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="element_problems", verbose_name="项目")
+    kind = models.CharField("问题类型", max_length=12, choices=list(rules.PROBLEM_KINDS.items()))
+    level = models.CharField("解决层级", max_length=10, choices=list(rules.PROBLEM_LEVELS.items()))
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="project_problems",
+                             verbose_name="负责解决的单位")
+    text = models.TextField("问题描述")
+    deadline = models.DateField("解决时限")
+    state = models.CharField("状态", max_length=10, choices=list(rules.PROBLEM_STATES.items()), default=rules.OPEN)
+    raised_on = models.DateField("提出日期")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name="提出人")
+    solved_on = models.DateField("解决日期", null=True, blank=True)
+    solution = models.TextField("解决情况", blank=True)
+    solved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name="销号人")
+    escalated_on = models.DateField("提请督办日期", null=True, blank=True)
+    notice = models.ForeignKey("supervision.Notice", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="project_problems", verbose_name="督办单")
+
+    class Meta:
+        ordering = ["raised_on", "id"]
+        verbose_name = verbose_name_plural = "要素保障问题"
+        indexes = [models.Index(fields=["state", "deadline"])]
+
+    def __str__(self):
+        return f"{self.project.name}：{self.get_kind_display()}"
+
+
+# The 招商 pipeline's tables (a room of its own: luoshi/projects/pipeline/), in this app.
+from luoshi.projects.pipeline.models import Arrival, Lead, LeadStage, StageEvidence  # noqa: E402,F401

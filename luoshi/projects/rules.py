@@ -275,3 +275,106 @@ def unit_key(text, region_names=()):
     for long, short in UNIT_WORDS:
         key = key.replace(long, short)
     return key
+
+
+# The pools' workflow (issue 24: docs/rules.md §9) ---------------------------------------------------------------
+
+# How a project changes pool. 增补 and 退库 are requests a leader of the region approves; a start or a completion
+# recorded by the analysis office moves the project by itself; ENTER is the pool a project was first put in.
+ENTER, ADD, WITHDRAW, START, COMPLETE, CHANGE = "enter", "add", "withdraw", "start", "complete", "change"
+MOVES = {ENTER: "入项目库", ADD: "增补", WITHDRAW: "退库", START: "开工转入在建", COMPLETE: "竣工转入竣工投产",
+         CHANGE: "调整项目库"}
+REQUESTED_MOVES = (ADD, WITHDRAW)
+PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
+MOVE_STATES = {PENDING: "待审批", APPROVED: "已批准", REFUSED: "未批准"}
+
+
+def move_target(kind, pool):
+    """(target pool, None) of a requested move from `pool`, or (None, Chinese reason) when it cannot be asked:
+    增补 puts a 谋划储备 or 已退库 project into 在建 (the year's list); 退库 takes a 谋划储备 or 在建 project out of the
+    pools. A 竣工投产 project moves no more."""
+    label = POOLS.get(pool, pool)
+    if kind == ADD:
+        if pool in (PLANNING, WITHDRAWN):
+            return BUILDING, None
+        return None, f"项目在「{label}」库中，只有谋划储备或已退库的项目可以申请增补"
+    if kind == WITHDRAW:
+        if pool in (PLANNING, BUILDING):
+            return WITHDRAWN, None
+        return None, f"项目在「{label}」库中，只有谋划储备或在建的项目可以申请退库"
+    return None, "申请类型应为「增补」或「退库」"
+
+
+def month_end(day: date) -> date:
+    """The last day of the month of `day`."""
+    following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def milestone_dates(*, kind, planned_start, started_on, planned_completion, end_year, year):
+    """The project's nodes in key work, (开工 due or None, 竣工 due): a 新建 project's start is due by the end of its
+    planned start month (the month it turns yellow after); a project without a planned start but with a recorded start
+    has its node due that day; completion is due on the planned completion day, else the last day of its 建设终止年,
+    else the last day of `year` (the year the project entered key work)."""
+    if planned_start is not None:
+        start = month_end(planned_start)
+    else:
+        start = started_on
+    if planned_completion is not None:
+        completion = planned_completion
+    elif end_year:
+        completion = date(end_year, 12, 31)
+    else:
+        completion = date(year, 12, 31)
+    if start is not None and completion < start:
+        completion = month_end(start) if planned_completion is None else completion
+    return start, completion
+
+
+def task_span(start_due, completion_due, started_on, entered):
+    """(task start, task deadline) in key work. The task starts on the first day of the month the project entered key
+    work (`entered`), or of its planned start month when that is later: it owes key work's monthly reports from then
+    on, not for the months before it was there. Its deadline is the completion node."""
+    first = date(entered.year, entered.month, 1)
+    planned = start_due or started_on
+    start = max(first, date(planned.year, planned.month, 1)) if planned is not None else first
+    return min(start, completion_due), completion_due
+
+
+def task_percent(since_start, total):
+    """The project's progress as a key-work report's whole percent: 开工以来累计 / 总投资, floored, 0–100."""
+    if not total or since_start is None:
+        return 0
+    value = int(Decimal(since_start) * HUNDRED / Decimal(total))
+    return max(0, min(100, value))
+
+
+# 要素保障 problems ---------------------------------------------------------------------------------------------
+
+PROBLEM_KINDS = {"land": "土地", "planning": "规划", "eia": "环评", "energy": "能评", "funds": "资金",
+                 "relocation": "征迁", "utilities": "水电气", "other": "其他"}
+PROBLEM_LEVELS = {"unit": "单位", "district": "区级", "city": "市级以上"}
+OPEN, SOLVED = "open", "solved"
+PROBLEM_STATES = {OPEN: "未解决", SOLVED: "已解决"}
+
+
+def problem_overdue(state, effective_deadline, on) -> bool:
+    """An open problem is overdue once the day after its deadline (a deadline on a rest day moved to the next working
+    day: the caller passes it moved) has come."""
+    return state == OPEN and effective_deadline is not None and on > effective_deadline
+
+
+def problem_age(raised_on, on, solved_on=None) -> int:
+    """How many days a problem has waited: from the day it was raised to the day it was solved, or to `on`."""
+    end = solved_on or on
+    return max(0, (end - raised_on).days)
+
+
+def meeting_order(problems, on):
+    """The 调度会's list: the open problems first, oldest first (by age, then by id), then the solved ones, most
+    recently solved first. Each item is a dict with state, raised_on, solved_on, id."""
+    open_ = sorted((p for p in problems if p["state"] == OPEN),
+                   key=lambda p: (-problem_age(p["raised_on"], on), p["id"]))
+    solved = sorted((p for p in problems if p["state"] != OPEN),
+                    key=lambda p: (p["solved_on"] or p["raised_on"], p["id"]), reverse=True)
+    return open_ + solved

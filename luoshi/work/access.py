@@ -18,7 +18,8 @@ and responsible units inside its region (cooperating units may come from elsewhe
 its report cycle, its order) only when every one of its tasks has its lead unit inside the office's region;
 a campaign without tasks any supervision office may change; administrators change every campaign.
 The decisions of an economic analysis meeting (会议确定事项, Campaign.source "meeting", recorded by luoshi.briefings)
-are managed by the analysis office (发改局) of their region as well — those campaigns only.
+are managed by the analysis office (发改局) of their region as well — those campaigns only; so are a region's key
+projects (重点项目, Campaign.source "project", kept by luoshi.projects: a task per project with its 开工 and 竣工 nodes).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -95,9 +96,9 @@ def can_read_work(user) -> bool:
 
 
 def plan_roles(campaign=None):
-    """The roles that manage this campaign's plan: the supervision office; for a meeting's decisions also the
-    analysis office."""
-    if campaign is not None and campaign.source == "meeting":
+    """The roles that manage this campaign's plan: the supervision office; for a meeting's decisions and a region's
+    key projects also the analysis office."""
+    if campaign is not None and campaign.source in ("meeting", "project"):
         return {Role.SUPERVISION, Role.ANALYSIS}
     return {Role.SUPERVISION}
 

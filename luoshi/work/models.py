@@ -14,8 +14,10 @@ class Campaign(models.Model):
     name = models.CharField("攻坚战", max_length=100, unique=True)
     order = models.PositiveIntegerField("排序", default=0)
     # "meeting": the decisions of an economic analysis meeting (会议确定事项), recorded by luoshi.briefings; the
-    # analysis office of the region manages these (work.access), and no other campaign.
-    source = models.CharField("来源", max_length=12, blank=True, default="", choices=[("", "重点工作"), ("meeting", "会议确定事项"), ("breakdown", "政府工作报告任务分解")])
+    # analysis office of the region manages these (work.access), and no other campaign. "project": a region's key
+    # projects of a year (重点项目, a task per project with its 开工 and 竣工 nodes), kept by luoshi.projects; the
+    # analysis office of the region manages these too.
+    source = models.CharField("来源", max_length=12, blank=True, default="", choices=[("", "重点工作"), ("meeting", "会议确定事项"), ("breakdown", "政府工作报告任务分解"), ("project", "重点项目")])
     report_cycle = models.CharField("报送周期", max_length=12, choices=list(rules.CYCLES.items()), default=rules.MONTHLY)
     plan_set_at = models.DateTimeField("计划确定时间", null=True, blank=True,
                                        help_text="确定后修改节点日期即为调整计划（保留原定日期）")
