@@ -105,6 +105,7 @@ def test_the_review_page_shows_the_targets_an_item_states(cast, client_for, marc
     assert 'data-indicator="gdp">地区生产总值 增长6.5%' in page and 'data-indicator="budget_revenue"' in page
 
 
+@pytest.mark.both_databases  # locked links, the target written, the JSON codes compared with [] on the board
 def test_the_office_proposes_and_the_analysis_office_confirms_a_target_and_the_task_follows_it(cast, imported):
     gdp, revenue = Indicator.objects.get(code="gdp"), Indicator.objects.get(code="budget_revenue")
     with pytest.raises(PermissionDenied):
@@ -180,6 +181,7 @@ def june(cast, imported, settings, tmp_path):
         yield traveller
 
 
+@pytest.mark.both_databases
 def test_the_bulletin_of_may_by_unit_with_the_closed_overdue_and_behind_items(cast, imported, june):
     found = queries.bulletin(imported, rules.bulletin_period("2026-05", 2026))
     assert found.as_of == date(2026, 5, 31)

@@ -139,6 +139,7 @@ def test_late_cooperating_units_are_reminded_once_a_period(cast, plan):
 
 # --- 销号 ------------------------------------------------------------------------------------------------------------
 
+@pytest.mark.both_databases  # locked tasks and requests, the completions refreshed
 def test_a_lead_unit_asks_to_close_with_evidence_and_the_office_returns_then_approves(cast, plan, media, may_12):
     assert queries.judged_task(plan.t1, date(2020, 5, 12))["light"] == rules.RED
     with pytest.raises(Rejected, match="销号须附佐证材料"):
