@@ -19,6 +19,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
 from luoshi.breakdown import services as breakdown_services
+from luoshi.breakdown.models import Plan as BreakdownPlan
+from luoshi.breakdown.models import TargetLink
 from luoshi.briefings import services as briefing_services
 from luoshi.daily import services as daily_services
 from luoshi.indicators import services as indicator_services
@@ -87,6 +89,7 @@ OVERVIEW_EDITORS = {"wang_admin", "zhao_fagai"}  # the pack's overview: 济阳�
 OVERVIEW = {"issuer": "济阳区发展和改革局", "doc_number": "济阳发改〔2020〕8号", "features_text": "外资逆势增长。",
             "problems_text": "工业降幅较大。", "suggestions_text": "一是稳工业。"}
 BREAKDOWN_ROWS = [["1", "推进重点项目建设，6月底前全部开工。", "区商务局", "区财政局"]]
+TARGET_ROWS = [["1", "年底前实现地区生产总值增长6.5%左右，一般公共预算收入增长5%。", "区发展和改革局", "区统计局"]]
 MEETING = {"title": "2020年4月经济运行调度会", "region": "370115", "period": "2020-03", "held_on": "2020-04-20",
            "sections_due": "2020-04-17"}
 
@@ -223,6 +226,27 @@ ROUTES = [
     Route("briefings: edit the pack's overview (API)", True,
           lambda c, s: post_json(c, f"/api/v1/briefings/meetings/{s.meeting.pk}/overview", OVERVIEW),
           {u: 200 for u in OVERVIEW_EDITORS}),
+    # two-tier reporting: only task 1's cooperating unit (财政局) sends its input to the lead unit
+    Route("work: 财政局 sends its input to 商务局 on task 1 (form)", False,
+          lambda c, s: c.post(f"/work/tasks/{s.plan.t1.pk}/input", {"done_text": "已拨付项目前期经费"}),
+          {"zheng_caizheng": 302}),
+    # 销号: task 1's lead unit (and an administrator, as the lead unit) asks with evidence; 济阳区's supervision office
+    # (and an administrator) approves or returns 财政局's pending request on task 2, never 财政局 itself
+    Route("work: ask to close task 1 with evidence (form)", False,
+          lambda c, s: c.post(f"/work/tasks/{s.plan.t1.pk}/closure", {"note": "已签约开工", "attachments": upload(
+              "验收.pdf", b"%PDF-1.4 evidence")}),
+          {"wang_admin": 302, "zhou_shangwu": 302}),
+    Route("work: approve 财政局's 销号 of task 2 (form)", False,
+          lambda c, s: c.post(f"/work/closures/{s.closure.pk}/approve", {"note": "材料齐全"}),
+          {u: 302 for u in JIYANG_OFFICE}),
+    Route("work: return 财政局's 销号 of task 2 (form)", False,
+          lambda c, s: c.post(f"/work/closures/{s.closure.pk}/return", {"note": "缺少验收材料"}),
+          {u: 302 for u in JIYANG_OFFICE}),
+    # 主要预期目标: 济阳区's supervision office (and an administrator) proposes, its 发改局 (and an administrator) confirms
+    Route("breakdown: propose the 主要预期目标 of 济阳区's 2021 plan", False,
+          lambda c, s: c.post(f"/breakdown/plans/{s.breakdown_plan.pk}/propose-targets"), {u: 302 for u in JIYANG_OFFICE}),
+    Route("breakdown: confirm a proposed 主要预期目标", False,
+          lambda c, s: c.post(f"/breakdown/targets/{s.target_link.pk}/confirm"), {"wang_admin": 302, "zhao_fagai": 302}),
     # 政府工作要点落实 (任务分解方案): 济阳区's supervision office and an administrator import; aliases also the county's
     # administrator
     Route("breakdown: upload a 方案 of 济阳区", False,
@@ -450,6 +474,14 @@ def build_scene(cast):
     projects.march = projects.p1.reports.get(period=date(2020, 3, 1))
     reading = breakdown_services.read_plan(cast.li_ducha, data=breakdown_documents.word_table(BREAKDOWN_ROWS),
                                            filename="方案.docx", region=cast.jiyang, year=2020)
+    closure = work_services.request_closure(cast.zheng_caizheng, plan.t2, note="选址已完成",
+                                            attachments=[upload("选址批复.pdf", b"%PDF-1.4 approval")])
+    plan_2021 = breakdown_services.read_plan(cast.li_ducha, data=breakdown_documents.word_table(TARGET_ROWS),
+                                             filename="2021方案.docx", region=cast.jiyang, year=2021)
+    breakdown_services.save_reading(cast.li_ducha, plan_2021)
+    breakdown_plan = BreakdownPlan.objects.get(region=cast.jiyang, year=2021)
+    target_link = TargetLink.objects.create(item=breakdown_plan.items.get(), indicator_code="gdp", growth=6.5,
+                                            phrase="地区生产总值增长6.5%左右")
     consequence = consequence_services.propose(cast.li_ducha, unit=cast.units.caizheng, kind="interview",
                                                reason="完成选址滞后", task=plan.t2)
     adjustment = consequence_services.propose_adjustment(cast.li_ducha, region=cast.jiyang, unit=cast.units.caizheng,
@@ -458,7 +490,8 @@ def build_scene(cast):
                                            version=1, title="专班推进", text="一企一策")  # as if 先进 in March
     return SimpleNamespace(cast=cast, plan=plan, projects=projects, consequence=consequence, adjustment=adjustment,
                            experience=experience, reading=reading, t4=t4, lead_report=lead_report, admin_token=admin_token,
-                           pending_request=pending_request, meeting=meeting, robot=robot,
+                           pending_request=pending_request, meeting=meeting, robot=robot, closure=closure,
+                           breakdown_plan=breakdown_plan, target_link=target_link,
                            failed_message=failed_message)
 
 
