@@ -38,9 +38,13 @@ def _daily_remind(scheduled_for):
 
 
 def _supervision_sweep(scheduled_for):
+    from luoshi.projects import sweep as projects_sweep
     from luoshi.supervision.sweep import report_lines, sweep
 
-    return "；".join(report_lines(sweep(timezone.localdate())))
+    today = timezone.localdate()
+    lines = report_lines(sweep(today))
+    # The projects' sweep after it: a red project, an overdue 要素保障 problem → a notice on the project's task.
+    return "；".join(lines + projects_sweep.report_lines(projects_sweep.sweep(today)))
 
 
 def _briefings_remind(scheduled_for):

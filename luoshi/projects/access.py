@@ -106,3 +106,91 @@ def get_project_for_user(user, pk, write=False):
 def get_report_for_user(user, report):
     """The report's project, checked for reading (a photo's download)."""
     return get_project_for_user(user, report.project_id)
+
+
+# The pools' workflow (docs/rules.md §9): the analysis office of the region asks for 增补 and 退库; a leader of the
+# region (or an administrator) approves or refuses, never the person who asked. 要素保障 problems: raised by whoever
+# reports the project (its 责任单位, the analysis office); solved by the unit that must solve it or the analysis office;
+# the 调度会's list is read by whoever reads the region's table.
+
+def can_request_move(user, project) -> bool:
+    return can_manage_region(user, project.region)
+
+
+def require_move_requester(user, project):
+    if not can_request_move(user, project):
+        raise PermissionDenied(f"只有{project.region.name}的发展和改革局可以申请项目增补、退库")
+
+
+def move_decision_refusal(user, move):
+    """Why this user may not decide this 增补/退库 request (a Chinese sentence), or None when they may."""
+    if not getattr(user, "is_authenticated", False):
+        return "请先登录"
+    if move.requested_by_id is not None and move.requested_by_id == user.pk:
+        return "不能审批自己提出的申请"
+    access = access_for(user)
+    if access.is_admin or access.covers_region(move.project.region, roles={Role.LEADER}):
+        return None
+    return f"只有{move.project.region.name}的区领导可以审批项目增补、退库"
+
+
+def can_decide_move(user, move) -> bool:
+    return move_decision_refusal(user, move) is None
+
+
+def require_move_decider(user, move):
+    refusal = move_decision_refusal(user, move)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+
+
+def get_move_for_user(user, pk):
+    """A pool move (or request) of a project the user reads; 404 otherwise."""
+    from luoshi.projects.models import PoolMove
+
+    move = PoolMove.objects.select_related("project__region", "requested_by", "decided_by").filter(pk=pk).first()
+    if move is None or not visible_projects(user).filter(pk=move.project_id).exists():
+        raise Http404("项目库调整申请不存在")
+    return move
+
+
+def can_raise_problem(user, project) -> bool:
+    return can_report(user, project)
+
+
+def require_problem_raiser(user, project):
+    if not can_raise_problem(user, project):
+        raise PermissionDenied("只有项目的责任单位或本地区发展和改革局可以提出要素保障问题")
+
+
+def can_solve_problem(user, problem) -> bool:
+    return problem.unit_id in reporting_unit_ids(user) or can_manage_region(user, problem.project.region)
+
+
+def require_problem_solver(user, problem):
+    if not can_solve_problem(user, problem):
+        raise PermissionDenied(f"只有负责解决的单位「{problem.unit.name}」或本地区发展和改革局可以办结该问题")
+
+
+def get_problem_for_user(user, pk, write=False):
+    """The problem if the user reads its project (write: may solve it); Http404 / PermissionDenied."""
+    from luoshi.projects.models import Problem
+
+    problem = Problem.objects.select_related("project__region", "unit", "notice").filter(pk=pk).first()
+    if problem is None:
+        raise Http404("要素保障问题不存在")
+    if not visible_projects(user).filter(pk=problem.project_id).exists() and \
+            problem.unit_id not in reporting_unit_ids(user):
+        raise Http404("要素保障问题不存在")
+    if write:
+        require_problem_solver(user, problem)
+    return problem
+
+
+def problem_filter(user) -> Q:
+    """A Q on Problem: those of the projects the user reads, and those their units must solve."""
+    q = Q(project__in=visible_projects(user).values("pk"))
+    units = reporting_unit_ids(user)
+    if units:
+        q |= Q(unit_id__in=units)
+    return q

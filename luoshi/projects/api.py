@@ -221,3 +221,114 @@ def import_table(request, file: File[UploadedFile], region: Form[str], period: F
 def export(request, region: str, period: str, format: str = "xlsx"):
     access.require_reader(request.user)
     return http_response(ScheduleTable(queries.status(_region_for_reader(request.user, region), _period(period))), format)
+
+
+# The pools' workflow: 增补/退库 requests and decisions, 要素保障 problems -------------------------------------
+
+class MoveIn(Schema):
+    kind: str  # add (增补) / withdraw (退库)
+    reason: str
+
+
+class DecisionIn(Schema):
+    decision: str  # approve / refuse
+    note: str = ""
+
+
+class ProblemIn(Schema):
+    kind: str  # land, planning, eia, energy, funds, relocation, utilities, other
+    level: str  # unit, district, city
+    unit: str  # unit code
+    deadline: str  # YYYY-MM-DD
+    text: str
+
+
+class SolveIn(Schema):
+    solution: str
+    solved_on: str | None = None
+
+
+def _move_out(m):
+    return {"id": m.id, "project": m.project_id, "kind": m.kind, "kind_label": m.get_kind_display(),
+            "from_pool": m.from_pool or None, "to_pool": m.to_pool, "reason": m.reason, "status": m.status,
+            "requested_at": m.requested_at, "decided_at": m.decided_at, "decision_note": m.decision_note,
+            "moved_on": m.moved_on}
+
+
+def _problem_out(p):
+    return {"id": p["id"], "project": p["project_id"], "project_name": p["project"], "kind": p["kind"],
+            "kind_label": p["kind_label"], "level": p["level"], "level_label": p["level_label"], "unit": p["unit"],
+            "text": p["text"], "raised_on": p["raised_on"], "deadline": p["deadline"], "age": p["age"],
+            "state": p["state"], "overdue": p["overdue"], "notice": p["notice"] or None,
+            "solved_on": p["solved_on"], "solution": p["solution"]}
+
+
+@router.get("/projects/{project_id}/moves", summary="一个项目进过的每个项目库和每项增补、退库申请（按时间）")
+def project_moves(request, project_id: int):
+    item = access.get_project_for_user(request.user, project_id)
+    return {"project": item.id, "pool": item.pool, "moves": [_move_out(m) for m in queries.moves(item)]}
+
+
+@router.post("/projects/{project_id}/moves", response={201: dict},
+             summary="申请项目增补（谋划储备、已退库 → 在建）或退库（发改局；区领导审批后生效）")
+def post_move(request, project_id: int, payload: MoveIn):
+    item = access.get_project_for_user(request.user, project_id)
+    access.require_move_requester(request.user, item)
+    move = services.request_move(request.user, item, kind=payload.kind, reason=payload.reason)
+    return Status(201, _move_out(move))
+
+
+@router.post("/moves/{move_id}/decision", summary="审批增补、退库申请：approve 或 refuse（区领导；不予批准须填写理由）")
+def post_decision(request, move_id: int, payload: DecisionIn):
+    move = access.get_move_for_user(request.user, move_id)
+    access.require_move_decider(request.user, move)
+    if payload.decision == "approve":
+        move = services.approve_move(request.user, move, payload.note)
+    elif payload.decision == "refuse":
+        move = services.refuse_move(request.user, move, payload.note)
+    else:
+        raise Rejected("decision 应为 approve（批准）或 refuse（不予批准）")
+    return _move_out(move)
+
+
+@router.get("/pending", summary="等待本人（区领导）审批的增补、退库申请")
+def pending(request):
+    access.require_reader(request.user)
+    return [{"kind": i.kind, "label": i.label, "title": i.title, "since": i.since, "url": i.url, "id": i.obj.pk}
+            for i in queries.pending_for_leader(request.user)]
+
+
+@router.post("/projects/{project_id}/problems", response={201: dict},
+             summary="提出要素保障问题（项目的责任单位或发改局）")
+def post_problem(request, project_id: int, payload: ProblemIn):
+    item = access.get_project_for_user(request.user, project_id)
+    access.require_problem_raiser(request.user, item)
+    unit = Unit.objects.filter(code=payload.unit[:32]).select_related("region").first()
+    problem = services.raise_problem(request.user, item, kind=payload.kind, level=payload.level, unit=unit,
+                                     deadline=payload.deadline, text=payload.text)
+    row = next(r for r in queries.problem_list(item.region, problem.raised_on, solved=True,
+                                               projects=type(item).objects.filter(pk=item.pk))["rows"]
+               if r["id"] == problem.pk)
+    return Status(201, _problem_out(row))
+
+
+@router.post("/problems/{problem_id}/solve", summary="办结要素保障问题（负责解决的单位或发改局）")
+def post_solve(request, problem_id: int, payload: SolveIn):
+    problem = access.get_problem_for_user(request.user, problem_id, write=True)
+    problem = services.solve_problem(request.user, problem, solution=payload.solution, solved_on=payload.solved_on)
+    return {"id": problem.pk, "state": problem.state, "solved_on": problem.solved_on, "solution": problem.solution}
+
+
+@router.get("/problems", summary="某地区的要素保障问题清单（按等待时间排序；all=true 连同已解决的；format=xlsx 下载）")
+@reads_replica
+def problems(request, region: str, all: bool = False, format: str | None = None):
+    from django.utils import timezone
+
+    from luoshi.projects.exports import ProblemList
+
+    access.require_reader(request.user)
+    state = queries.problem_list(_region_for_reader(request.user, region), timezone.localdate(), solved=all)
+    if format:
+        return http_response(ProblemList(state), format)
+    return {"region": region, "on": state["on"], "open": state["open"], "overdue": state["overdue"],
+            "problems": [_problem_out(r) for r in state["rows"]]}

@@ -144,3 +144,22 @@ def _text(worksheet, row, column, value):
     cell = worksheet.cell(row=row, column=column)
     cell.value = for_documents(value)
     cell.data_type = "s"
+
+
+class ProblemList(Export):
+    """The 调度会's list of 要素保障 problems: `state` is queries.problem_list(region, on), rows in its order."""
+
+    sheet_title = "要素保障问题"
+    headers = ["序号", "项目名称", "责任单位", "问题类型", "解决层级", "负责解决的单位", "问题描述", "提出日期", "解决时限",
+               "等待天数", "状态", "是否逾期", "督办单", "解决情况", "解决日期"]
+    column_widths = {2: 30, 3: 16, 6: 16, 7: 40, 13: 18, 14: 30}
+
+    def __init__(self, state):
+        self.state = state
+        self.filename = state["title"]
+
+    def rows(self):
+        for row in self.state["rows"]:
+            yield [row["number"], row["project"], row["project_unit"], row["kind_label"], row["level_label"], row["unit"],
+                   row["text"], _day(row["raised_on"]), _day(row["deadline"]), row["age"], row["state_label"],
+                   "是" if row["overdue"] else "否", row["notice"], row["solution"], _day(row["solved_on"])]

@@ -5,13 +5,14 @@ Totals are computed from the current monthly reports, never typed: 1-X月完成�
 X, 开工以来累计 adds the investment before the first recorded month (Project.done_before)."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, Sum
 
 from luoshi.projects import rules
-from luoshi.projects.models import CountedInvestment, MonthlyReport, PoolThresholds, Project
+from luoshi.projects.models import CountedInvestment, MonthlyReport, PoolMove, PoolThresholds, Problem, Project
 
 ZERO = Decimal("0.00")
 
@@ -62,10 +63,12 @@ def status(region, period, projects=None):
     current = {r.project_id: r for r in MonthlyReport.objects.filter(project_id__in=ids, period=period, is_current=True)
                .select_related("unit")}
     counted = dict(CountedInvestment.objects.filter(project_id__in=ids, period=period).values_list("project_id", "amount"))
+    starts = planned_starts(listed)
     rows = []
     for p in listed:
         ytd, total, month = totals.get(p.pk, (ZERO, ZERO, None))
-        judged = rules.judge(kind=p.kind, year_plan=p.year_plan, done_ytd=ytd, planned_start=p.planned_start,
+        planned_start = starts.get(p.pk, p.planned_start)
+        judged = rules.judge(kind=p.kind, year_plan=p.year_plan, done_ytd=ytd, planned_start=planned_start,
                              started_on=p.started_on, statistics_on=p.statistics_on, period=period, t=t)
         report = current.get(p.pk)
         rows.append({
@@ -75,7 +78,7 @@ def status(region, period, projects=None):
             "leader_id": p.leader_id, "owner": p.owner, "content": p.content, "start_year": p.start_year,
             "end_year": p.end_year, "total_investment": p.total_investment, "year_plan": p.year_plan, "done_ytd": ytd,
             "done_month": month, "since_start": p.done_before + total, "counted_ytd": counted.get(p.pk),
-            "planned_start": p.planned_start, "started_on": p.started_on, "statistics_on": p.statistics_on,
+            "planned_start": planned_start, "started_on": p.started_on, "statistics_on": p.statistics_on,
             "pool": p.pool, "reported": report is not None, "progress": report.progress if report else "",
             "problems": report.problems if report else "", "report_id": report.pk if report else None, **judged,
             "light_label": rules.LIGHT_LABELS[judged["light"]]})
@@ -159,3 +162,112 @@ def project_history(project):
     """Every report version of a project, newest month first, each month's versions newest first."""
     return list(project.reports.select_related("unit", "submitted_by").prefetch_related("photos")
                 .order_by("-period", "-version"))
+
+
+def planned_starts(projects):
+    """{project id: planned start month} as key work holds it for the 新建 projects with a planned start that are in
+    key work: the 开工 node's due month, which moves only by an approved 调整计划 (work's re-baseline)."""
+    from luoshi.work.models import Milestone
+
+    by_task = {p.task_id: p.pk for p in projects if p.task_id and p.planned_start is not None}
+    if not by_task:
+        return {}
+    rows = Milestone.objects.filter(task_id__in=list(by_task), number__endswith=".1").values_list("task_id", "due")
+    return {by_task[task_id]: date(due.year, due.month, 1) for task_id, due in rows}
+
+
+def node_dates(project):
+    """The project's nodes in key work, for its page: [{title, due, original_due, done_on, pending}] (pending: the
+    调整计划 request waiting for a leader, with its new date), [] when it is not in key work."""
+    if not project.task_id:
+        return []
+    from luoshi.work.models import Rebaseline, RebaselineStatus
+
+    nodes = list(project.task.milestones.order_by("order", "id"))
+    pending = {r.milestone_id: r for r in Rebaseline.objects.filter(milestone__in=nodes, status=RebaselineStatus.PENDING)}
+    return [{"title": m.title.split("：")[0], "due": m.due, "original_due": m.original_due, "done_on": m.done_on,
+             "pending": pending.get(m.pk), "id": m.pk} for m in nodes]
+
+
+def moves(project):
+    """Every pool the project was put in and every 增补/退库 request, oldest first (nothing is deleted)."""
+    return list(PoolMove.objects.filter(project=project).select_related("requested_by", "decided_by")
+                .order_by("requested_at", "id"))
+
+
+def pending_moves(q):
+    """Pending 增补/退库 requests on the projects `q` keeps (a Q on PoolMove), oldest first."""
+    return list(PoolMove.objects.filter(q, status=rules.PENDING).select_related("project__region", "requested_by")
+                .order_by("requested_at", "id"))
+
+
+def problem_list(region, on, *, solved=False, projects=None):
+    """The 调度会's list of a region's 要素保障 problems as of a day: open ones first, longest waiting first (then the
+    solved ones with `solved`), each with its age in days and whether it is overdue (a deadline on a rest day moved to
+    the next working day). `projects` narrows it (a Q or queryset of projects the reader may see)."""
+    from luoshi.core import workdays, wording
+
+    found = Problem.objects.filter(project__region__code__startswith=region.prefix).select_related(
+        "project__unit", "unit", "notice")
+    if projects is not None:
+        found = found.filter(project__in=projects.values("pk"))
+    if not solved:
+        found = found.filter(state=rules.OPEN)
+    rows = []
+    for p in found:
+        rows.append({"id": p.pk, "project": p.project.name, "project_id": p.project_id,
+                     "project_unit": unit_label(p.project.unit), "kind": p.kind, "kind_label": p.get_kind_display(),
+                     "level": p.level, "level_label": p.get_level_display(), "unit": p.unit.name, "unit_id": p.unit_id,
+                     "text": p.text, "raised_on": p.raised_on, "deadline": p.deadline,
+                     "deadline_text": wording.day(p.deadline), "state": p.state, "state_label": p.get_state_display(),
+                     "solved_on": p.solved_on, "solution": p.solution,
+                     "age": rules.problem_age(p.raised_on, on, p.solved_on),
+                     "overdue": rules.problem_overdue(p.state, workdays.effective_due(p.deadline), on),
+                     "escalated_on": p.escalated_on, "notice": p.notice.number if p.notice_id else "",
+                     "notice_id": p.notice_id})
+    rows = rules.meeting_order(rows, on)
+    for number, row in enumerate(rows, 1):
+        row["number"] = number
+    title = f"{region.name}重点项目要素保障问题清单（{on.year}年{on.month}月{on.day}日）"
+    return {"region": region, "on": on, "rows": rows, "title": title,
+            "open": sum(1 for r in rows if r["state"] == rules.OPEN),
+            "overdue": sum(1 for r in rows if r["overdue"])}
+
+
+@dataclass
+class PendingItem:
+    """What waits for a leader's decision, in the shape of supervision.consequences.queries.PendingItem."""
+
+    kind: str
+    label: str
+    title: str
+    unit: str
+    since: date
+    url: str
+    obj: object
+
+
+def pending_for_leader(user) -> list[PendingItem]:
+    """The 增补 and 退库 requests waiting for this leader's decision (a leader of the project's region; never the ones
+    they asked themselves), oldest first; empty for anyone else. For the 驾驶舱."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from luoshi.orgs.access import access_for
+    from luoshi.orgs.models import Role
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    access = access_for(user)
+    if Role.LEADER not in access.roles:
+        return []
+    q = access.region_filter("project__region__code", roles={Role.LEADER})
+    items = []
+    for move in pending_moves(q):
+        if move.requested_by_id == user.pk:
+            continue
+        items.append(PendingItem("pool_move", f"项目{move.get_kind_display()}",
+                                 f"{move.project.name}：申请{move.get_kind_display()}（{move.reason}）",
+                                 "发改局", timezone.localdate(move.requested_at),
+                                 reverse("projects:project", args=[move.project_id]) + "#pool", move))
+    return items

@@ -14,4 +14,10 @@ urlpatterns = [
     path("export", views.export, name="export"),
     path("import/", views.import_view, name="import"),
     path("thresholds/", views.thresholds, name="thresholds"),
+    path("p/<int:pk>/move", views.request_move, name="request_move"),
+    path("moves/", views.moves, name="moves"),
+    path("moves/<int:pk>/decide", views.decide_move, name="decide_move"),
+    path("p/<int:pk>/problems", views.raise_problem, name="raise_problem"),
+    path("problems/", views.problems, name="problems"),
+    path("problems/<int:pk>/solve", views.solve_problem, name="solve_problem"),
 ]

@@ -2,6 +2,7 @@
 monthly report form and history, the import, the export and the thresholds. Views parse, authorize, render."""
 
 from django.contrib import messages
+from django.db.models import Q
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -15,8 +16,8 @@ from luoshi.core.problems import Rejected
 from luoshi.orgs.access import access_for, get_region_for_user
 from luoshi.orgs.models import Region, RegionLevel
 from luoshi.projects import access, queries, rules, services
-from luoshi.projects.exports import ScheduleTable
-from luoshi.projects.models import MonthlyReport, ReportPhoto
+from luoshi.projects.exports import ProblemList, ScheduleTable
+from luoshi.projects.models import MonthlyReport, PoolMove, Problem, ReportPhoto
 from luoshi.projects.transfers import importer_for
 from luoshi.work.services import ALLOWED_ATTACHMENTS
 
@@ -105,7 +106,23 @@ def mine(request):
 def _project_context(request, project, period):
     state = queries.status(project.region, period, projects=type(project).objects.filter(pk=project.pk))
     row = state["projects"][0] if state["projects"] else None
+    moves = queries.moves(project)
+    pending = next((m for m in moves if m.status == rules.PENDING), None)
+    user = request.user
     return {"project": project, "period": period, "row": row, "history": queries.project_history(project),
+            "moves": moves, "pending_move": pending, "nodes": queries.node_dates(project),
+            "can_request_move": access.can_request_move(user, project) and pending is None,
+            "move_choices": [(k, rules.MOVES[k]) for k in rules.REQUESTED_MOVES
+                             if rules.move_target(k, project.pool)[0] is not None],
+            "can_decide_move": pending is not None and access.can_decide_move(user, pending),
+            "decide_refusal": access.move_decision_refusal(user, pending) if pending is not None else None,
+            "problems": queries.problem_list(project.region, timezone.localdate(), solved=True,
+                                             projects=type(project).objects.filter(pk=project.pk))["rows"],
+            "can_raise_problem": access.can_raise_problem(user, project),
+            "problem_kinds": rules.PROBLEM_KINDS, "problem_levels": rules.PROBLEM_LEVELS,
+            "problem_units": _problem_units(project) if access.can_raise_problem(user, project) else [],
+            "solvable": {p.pk for p in Problem.objects.filter(project=project, state=rules.OPEN)
+                         if access.can_solve_problem(user, p)},
             "can_report": access.can_report(request.user, project), "light_labels": rules.LIGHT_LABELS,
             "funding": list(project.funding.all()), "year_plans": list(project.year_plans.all()),
             "accept": ",".join(ALLOWED_ATTACHMENTS), "max_month": f"{timezone.localdate():%Y-%m}",
@@ -232,3 +249,113 @@ def thresholds(request):
     values = {f: (request.POST.get(f, "") if problems else str(getattr(current, f))) for f in fields}
     return render(request, "projects/thresholds.html", {"region": region, "values": values, "problems": problems},
                   status=400 if problems else 200)
+
+
+# The pools' workflow: 增补/退库 requests and decisions, 要素保障 problems ---------------------------------------
+
+def _problem_units(project):
+    from luoshi.orgs.models import Unit
+
+    return list(Unit.objects.filter(region__code__startswith=project.region.prefix).order_by("code"))
+
+
+def _project_page(request, item, status, **extra):
+    context = _project_context(request, item, _period(request))
+    context.update(extra)
+    return render(request, "projects/project.html", context, status=status)
+
+
+@login_required
+@require_POST
+def request_move(request, pk):
+    """发改局 asks to 增补 or 退库 a project, with a reason; a leader of the region decides."""
+    item = access.get_project_for_user(request.user, pk)
+    access.require_move_requester(request.user, item)
+    try:
+        move = services.request_move(request.user, item, kind=request.POST.get("kind", ""),
+                                     reason=request.POST.get("reason", ""))
+    except Rejected as rejected:
+        return _project_page(request, item, 400, move_problems=rejected.messages, posted_move=request.POST)
+    messages.success(request, f"{move.get_kind_display()}申请已提交，等待区领导审批。")
+    return redirect(f"{_url_for(item)}#pool")
+
+
+@login_required
+@require_POST
+def decide_move(request, pk):
+    """A leader of the region approves or refuses a 增补/退库 request."""
+    move = access.get_move_for_user(request.user, pk)
+    access.require_move_decider(request.user, move)
+    decision, note = request.POST.get("decision", ""), request.POST.get("note", "")
+    try:
+        if decision == "approve":
+            services.approve_move(request.user, move, note)
+        elif decision == "refuse":
+            services.refuse_move(request.user, move, note)
+        else:
+            raise Rejected("请选择「批准」或「不予批准」")
+    except Rejected as rejected:
+        return _project_page(request, move.project, 400, decide_problems=rejected.messages)
+    messages.success(request, f"已{'批准' if decision == 'approve' else '不予批准'}「{move.project.name}」的"
+                              f"{move.get_kind_display()}申请。")
+    return redirect(f"{_url_for(move.project)}#pool")
+
+
+@login_required
+def moves(request):
+    """The 增补/退库 requests of a region: pending ones first (what the leader decides), then the decided ones."""
+    access.require_reader(request.user)
+    region = _region(request)
+    access.require_region_reader(request.user, region)
+    q = Q(project__region__code__startswith=region.prefix)
+    pending = queries.pending_moves(q)
+    for move in pending:
+        move.may_decide = access.can_decide_move(request.user, move)
+    decided = list(PoolMove.objects.filter(q, kind__in=rules.REQUESTED_MOVES).exclude(status=rules.PENDING)
+                   .select_related("project", "requested_by", "decided_by").order_by("-decided_at", "-id")[:100])
+    return render(request, "projects/moves.html", {"region": region, "pending": pending, "decided": decided})
+
+
+@login_required
+@require_POST
+def raise_problem(request, pk):
+    item = access.get_project_for_user(request.user, pk)
+    access.require_problem_raiser(request.user, item)
+    from luoshi.orgs.models import Unit
+
+    unit = Unit.objects.filter(code=request.POST.get("unit", "")[:32]).select_related("region").first()
+    try:
+        services.raise_problem(request.user, item, kind=request.POST.get("kind", ""), level=request.POST.get("level", ""),
+                               unit=unit, deadline=request.POST.get("deadline", ""), text=request.POST.get("text", ""))
+    except Rejected as rejected:
+        return _project_page(request, item, 400, problem_problems=rejected.messages, posted_problem=request.POST)
+    messages.success(request, "要素保障问题已记录。")
+    return redirect(f"{_url_for(item)}#problems")
+
+
+@login_required
+@require_POST
+def solve_problem(request, pk):
+    problem = access.get_problem_for_user(request.user, pk, write=True)
+    try:
+        services.solve_problem(request.user, problem, solution=request.POST.get("solution", ""),
+                               solved_on=request.POST.get("solved_on", "") or None)
+    except Rejected as rejected:
+        return _project_page(request, problem.project, 400, solve_problems=rejected.messages, solving=problem.pk,
+                             posted_solve=request.POST)
+    messages.success(request, "问题已办结。")
+    return redirect(f"{_url_for(problem.project)}#problems")
+
+
+@login_required
+@reads_replica
+def problems(request):
+    """The 调度会's list of a region's 要素保障 problems, longest waiting first; ?format=xlsx downloads it."""
+    access.require_reader(request.user)
+    region = _region(request)
+    access.require_region_reader(request.user, region)
+    state = queries.problem_list(region, timezone.localdate(), solved=request.GET.get("all") == "1")
+    if request.GET.get("format") in ("xlsx", "csv"):
+        return http_response(ProblemList(state), request.GET["format"])
+    return render(request, "projects/problems.html", {"state": state, "region": region,
+                                                      "all": request.GET.get("all") == "1"})

@@ -3,11 +3,13 @@
     luoshi projects import FILE.xlsx --region CODE --period YYYY-MM [--dry-run] [--json]
     luoshi projects status --region CODE --period YYYY-MM [--json]
     luoshi projects export FILE.xlsx --region CODE --period YYYY-MM
+    luoshi projects sweep [--on YYYY-MM-DD]
+    luoshi projects problems --region CODE [--on YYYY-MM-DD] [--all] [--output FILE.xlsx]
 """
 
 from django.core.management.base import CommandError
 
-from luoshi.core.commands import SubcommandTable, write_json
+from luoshi.core.commands import SubcommandTable, add_on_argument, day_on, write_json
 from luoshi.core.exports import write_file
 from luoshi.core.problems import Rejected
 from luoshi.core.wording import amount, percent
@@ -94,11 +96,48 @@ def _export(command, file=None, region=None, period=None, **options):
     command.stdout.write(f"已导出调度表：{file}")
 
 
+def _sweep_arguments(parser):
+    add_on_argument(parser, "巡查日期，YYYY-MM-DD（默认今天）")
+
+
+def _sweep(command, on=None, **options):
+    from luoshi.projects.sweep import run_sweep_command
+
+    run_sweep_command(command, day_on(on, "巡查日期（--on）"))
+
+
+def _problems_arguments(parser):
+    parser.add_argument("--region", required=True, metavar="CODE", help="地区的行政区划代码，如 370115")
+    add_on_argument(parser, "日期，YYYY-MM-DD（默认今天）：按此日计算问题的等待天数")
+    parser.add_argument("--all", action="store_true", help="连同已解决的问题")
+    parser.add_argument("--output", metavar="FILE", help="导出到文件（.xlsx 或 .csv）")
+
+
+def _problems(command, region=None, on=None, all=False, output=None, **options):
+    from luoshi.projects.exports import ProblemList
+
+    state = queries.problem_list(_region(region), day_on(on, "日期（--on）"), solved=all)
+    if output:
+        try:
+            write_file(ProblemList(state), output)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        command.stdout.write(f"已导出要素保障问题清单：{output}")
+        return
+    command.stdout.write(state["title"])
+    for row in state["rows"]:
+        command.stdout.write(f"{row['number']}. [{row['state_label']}] {row['project']}：{row['kind_label']}，"
+                             f"{row['level_label']}，{row['unit']}，时限{row['deadline_text']}，已{row['age']}天"
+                             + ("（逾期）" if row["overdue"] else "") + f"——{row['text']}")
+
+
 # subcommand -> (help, add_arguments(parser), handle(command, **options)); other rooms add their lines (pipeline).
 SUBCOMMANDS = {
     "import": ("导入重点项目调度表（先校验每一行，全部无误才保存）", _import_arguments, _import),
     "status": ("某地区某月的重点项目调度情况：亮灯、完成率、开工率", _status_arguments, _status),
     "export": ("导出某地区某月的重点项目调度表", _export_arguments, _export),
+    "sweep": ("重点项目巡查：红灯项目开具督办单，逾期的要素保障问题提请督办", _sweep_arguments, _sweep),
+    "problems": ("某地区的要素保障问题清单（调度会用，按等待时间排序）", _problems_arguments, _problems),
 }
 
 
