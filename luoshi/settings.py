@@ -205,6 +205,7 @@ LUOSHI_JOB_DISPATCH_EVERY = os.environ.get("LUOSHI_JOB_DISPATCH_EVERY", "1")
 LUOSHI_JOB_DAILY_REMIND_EVERY = os.environ.get("LUOSHI_JOB_DAILY_REMIND_EVERY", "5")
 LUOSHI_JOB_SWEEP_AT = os.environ.get("LUOSHI_JOB_SWEEP_AT", "07:30")
 LUOSHI_JOB_BRIEFINGS_REMIND_AT = os.environ.get("LUOSHI_JOB_BRIEFINGS_REMIND_AT", "08:00")
+LUOSHI_JOB_INPUTS_REMIND_AT = os.environ.get("LUOSHI_JOB_INPUTS_REMIND_AT", "08:30")
 LUOSHI_WORKER_PROCESSES = os.environ.get("LUOSHI_WORKER_PROCESSES", "1")
 # django-q2 over the database (no Redis). A task runs at most 30 minutes; one not acknowledged within `retry` is
 # delivered again, which the JobRun claim turns into a no-op. No catch-up of missed runs: the next one is enough.

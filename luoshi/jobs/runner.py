@@ -53,8 +53,14 @@ def _briefings_remind(scheduled_for):
     return f"会议材料提醒：新排队 {remind_sections()} 条"
 
 
+def _inputs_remind(scheduled_for):
+    from luoshi.work.services import remind_inputs
+
+    return f"配合单位报送提醒：新排队 {remind_inputs()} 条"
+
+
 ACTIONS = {"dispatch": _dispatch, "daily_remind": _daily_remind, "supervision_sweep": _supervision_sweep,
-           "briefings_remind": _briefings_remind}
+           "briefings_remind": _briefings_remind, "inputs_remind": _inputs_remind}
 
 
 def _worker_name():

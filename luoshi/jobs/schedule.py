@@ -34,6 +34,8 @@ JOBS = [
     JobDef("supervision_sweep", "督查督办每日巡查", "LUOSHI_JOB_SWEEP_AT", DAILY, "07:30", "luoshi supervision sweep"),
     JobDef("briefings_remind", "会议材料明天截止提醒", "LUOSHI_JOB_BRIEFINGS_REMIND_AT", DAILY, "08:00",
            "luoshi briefings remind"),
+    JobDef("inputs_remind", "配合单位向牵头单位报送逾期提醒", "LUOSHI_JOB_INPUTS_REMIND_AT", DAILY, "08:30",
+           "luoshi work remind-inputs"),
 ]
 BY_NAME = {job.name: job for job in JOBS}
 
