@@ -350,7 +350,24 @@ def propose_targets(actor, plan):
             made.append(link)
     if not made:
         raise Rejected("没有待提出的主要预期目标（方案事项中未识别到新的指标目标）")
+    _tell_analysis_office(plan, made, actor)
     return made
+
+
+def _tell_analysis_office(plan, links, actor):
+    """The region's analysis office (who keeps the year's targets) is told targets wait for its confirmation."""
+    from django.urls import reverse
+
+    from luoshi.notify.services import queue_message
+    from luoshi.orgs.models import Role
+    from luoshi.orgs.queries import people_with_role
+
+    subject = f"{plan.year}年主要预期目标待确认（{len(links)}项）"
+    body = (f"{plan.region.name}{plan.year}年政府工作报告任务分解方案中识别到{len(links)}项主要预期目标，"
+            "请核对后确认写入年度目标，或说明理由不予关联。")
+    for user in people_with_role(Role.ANALYSIS, plan.region):
+        queue_message(user, subject, body, link=reverse("breakdown:targets"), actor=actor,
+                      dedupe_key=f"targets:{links[0].pk}:u{user.pk}")
 
 
 def _decidable_link(actor, link):

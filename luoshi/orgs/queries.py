@@ -1,6 +1,8 @@
 """Read helpers of the organisation: how a person reads on the records other apps keep. No writes."""
 
-from luoshi.orgs.models import Person
+from django.contrib.auth import get_user_model
+
+from luoshi.orgs.models import Person, RoleAssignment
 
 
 def acting_label(user):
@@ -10,3 +12,11 @@ def acting_label(user):
     name = (person.name if person else "") or user.get_full_name() or user.username
     office = (person.unit.short_name or person.unit.name) if person is not None and person.unit_id else ""
     return f"{office} {name}".strip()[:120]
+
+
+def people_with_role(role, region):
+    """The active accounts holding `role` over `region` (a role scoped to it or to a region above it): who at the
+    county is told of something waiting for that role, e.g. the supervision office of a 销号 request."""
+    ids = [a.user_id for a in RoleAssignment.objects.filter(role=role, region__isnull=False).select_related("region")
+           if a.region.contains(region)]
+    return list(get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk"))

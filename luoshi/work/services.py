@@ -696,7 +696,22 @@ def request_closure(actor, task, *, note, attachments=()):
     touch_tasks(task.pk)
     record(actor, "申请销号", closure, after={"task": task.number, "unit": unit.code, "note": note,
                                            "attachments": [a.name for a in attachments], "status": closure.status})
+    _tell_office_of_closure(closure, task, unit, actor)
     return closure
+
+
+def _tell_office_of_closure(closure, task, unit, actor):
+    """The supervision office of the task's region is told a 销号 request waits for it (in-app, e-mail by choice)."""
+    from luoshi.notify.models import Kind
+    from luoshi.notify.services import queue_message
+    from luoshi.orgs.models import Role
+    from luoshi.orgs.queries import people_with_role
+
+    subject = f"销号申请待审核：{task.number} {task.title}"[:200]
+    body = f"{unit.name}申请对重点任务「{task.number} {task.title}」销号，请审核佐证材料后同意或退回。"
+    for user in people_with_role(Role.SUPERVISION, task.lead_unit.region):
+        queue_message(user, subject, body, link=f"/work/tasks/{task.pk}/#closure", actor=actor, kind=Kind.GENERAL,
+                      dedupe_key=f"closure:{closure.pk}:asked:u{user.pk}")
 
 
 def _closure_to_decide(actor, closure, note):

@@ -239,3 +239,12 @@ def test_the_ledger_shows_the_closed_date_and_a_pending_closure(cast, imported, 
     page = client_for("li_ducha").get(f"/breakdown/plans/{imported.pk}/").content.decode()
     assert "2026年5月12日" in page and "待审核" in page
     assert Task.objects.filter(closed_on__isnull=False).count() == 1
+
+
+def test_the_analysis_office_is_told_the_targets_wait_for_its_confirmation(cast, imported):
+    from luoshi.notify.models import Message
+
+    services.propose_targets(cast.li_ducha, imported)
+    told = Message.objects.filter(subject__contains="主要预期目标待确认")
+    assert [m.recipient.username for m in told] == ["zhao_fagai"]
+    assert told.get().subject == "2026年主要预期目标待确认（2项）" and told.get().link == "/breakdown/targets/"

@@ -233,3 +233,12 @@ def test_one_pending_and_one_approved_closure_per_task_in_the_database(cast, pla
         Closure.objects.create(task=plan.t1, unit=cast.units.shangwu, note="x", requested_on=date(2020, 5, 12),
                                status=ClosureStatus.APPROVED)
     assert Task.objects.get(pk=plan.t1.pk).closed_on == date(2020, 5, 12)
+
+
+def test_the_supervision_office_is_told_a_closure_request_waits_and_nobody_else(cast, plan, media, may_12):
+    from luoshi.notify.models import Message
+
+    services.request_closure(cast.zhou_shangwu, plan.t1, note="项目已签约开工", attachments=[pdf()])
+    told = Message.objects.filter(subject__startswith="销号申请待审核")
+    assert sorted(m.recipient.username for m in told) == ["li_ducha"]
+    assert told.get().link == f"/work/tasks/{plan.t1.pk}/#closure"

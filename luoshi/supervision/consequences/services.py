@@ -4,7 +4,6 @@ new 典型经验 version, an adjustment's decision and new trigger settings are 
 
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +13,8 @@ from luoshi.core.periods import day_label
 from luoshi.core.problems import Rejected
 from luoshi.notify.models import Kind
 from luoshi.notify.services import queue_message
-from luoshi.orgs.models import Person, Role, RoleAssignment
+from luoshi.orgs.models import Person, Role
+from luoshi.orgs.queries import people_with_role
 from luoshi.supervision.consequences import access, queries, rules
 from luoshi.supervision.consequences.models import (AdjustmentDecision, Consequence, ConsequenceDecision,
                                                     DecisionCounter, Experience, LeagueAdjustment, ProposalSource,
@@ -56,10 +56,7 @@ def _text(value, label, required=True, limit=MAX_TEXT):
 
 def leaders_of(region):
     """The active accounts of the leaders whose region holds the county."""
-    User = get_user_model()
-    ids = [a.user_id for a in RoleAssignment.objects.filter(role=Role.LEADER, region__isnull=False).select_related("region")
-           if a.region.contains(region)]
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+    return people_with_role(Role.LEADER, region)
 
 
 def deciders_of(consequence):
@@ -80,10 +77,7 @@ def unit_users(unit):
 
 
 def office_users(region):
-    User = get_user_model()
-    ids = [a.user_id for a in RoleAssignment.objects.filter(role=Role.SUPERVISION, region__isnull=False)
-           .select_related("region") if a.region.contains(region)]
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+    return people_with_role(Role.SUPERVISION, region)
 
 
 def _tell(users, subject, body, *, key, link, actor):
