@@ -85,6 +85,14 @@ def can_read_plan(user, plan) -> bool:
     return access_for(user).covers_region(plan.region)
 
 
+def readable_plans(user):
+    """The plans whose 落实台账 this user reads (the offices, leaders and statistics of their regions)."""
+    from luoshi.breakdown.models import Plan
+
+    plans = Plan.objects.select_related("region", "campaign").order_by("-year", "region__code")
+    return [plan for plan in plans if can_read_plan(user, plan)]
+
+
 def get_plan_for_user(user, pk):
     from luoshi.breakdown.models import Plan
 

@@ -16,7 +16,7 @@ from luoshi.core.import_view import import_page
 from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
 from luoshi.orgs.access import access_for
-from luoshi.orgs.models import Role, Unit
+from luoshi.orgs.models import REGION_ROLES, Role, Unit
 from luoshi.orgs.queries import acting_label
 from luoshi.work import access as work_access
 from luoshi.work import exports, queries, rules, services
@@ -95,6 +95,7 @@ def index(request):
         "latest_report": _latest_report(request.user), "units": units, "overdue": overdue, "mine": mine,
         "silent": silent, "serious_missed": rules.SERIOUS_MISSED_PERIODS,
         "is_leader": access.has_role(Role.LEADER) and not access.is_admin, "can_manage": work_access.can_manage_plan(request.user),
+        "can_read_region": bool(access.regions_for(*REGION_ROLES)),
         "status_labels": rules.STATUS_LABELS, "light_labels": rules.LIGHT_LABELS, "cycles": rules.CYCLES,
     })
 

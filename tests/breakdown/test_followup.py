@@ -248,3 +248,14 @@ def test_the_analysis_office_is_told_the_targets_wait_for_its_confirmation(cast,
     told = Message.objects.filter(subject__contains="主要预期目标待确认")
     assert [m.recipient.username for m in told] == ["zhao_fagai"]
     assert told.get().subject == "2026年主要预期目标待确认（2项）" and told.get().link == "/breakdown/targets/"
+
+
+def test_the_leader_the_analysis_office_and_statistics_reach_the_ledger_from_key_work(cast, imported, client_for):
+    for username in ("sun_leader", "zhao_fagai", "qian_tongji"):
+        client = client_for(username)
+        assert "政府工作要点落实台账" in client.get("/work/").content.decode()
+        page = client.get("/breakdown/").content.decode()
+        assert f"/breakdown/plans/{imported.pk}/" in page and 'id="upload"' not in page and "读取记录" not in page
+        assert client.get(f"/breakdown/plans/{imported.pk}/").status_code == 200
+    for username in ("zhou_shangwu", "wu_cunju", "ma_lixia", "nobody"):
+        assert client_for(username).get("/breakdown/").status_code == 403
