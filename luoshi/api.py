@@ -19,6 +19,7 @@ from luoshi.notify import api as notify
 from luoshi.orgs import api as orgs
 from luoshi.orgs.api_auth import BearerToken, HeaderToken, resolve_pending_token
 from luoshi.projects import api as projects
+from luoshi.projects.pipeline import api as projects_pipeline
 from luoshi.supervision import api as supervision
 from luoshi.supervision.chain import api as supervision_chain
 from luoshi.supervision.consequences import api as supervision_consequences
@@ -137,3 +138,4 @@ api.add_router("/briefings", briefings.router)
 api.add_router("/briefings", briefings_pack.router)  # the meeting pack: /briefings/pack, /briefings/meetings/{id}/pack
 api.add_router("/notify", notify.router)
 api.add_router("/projects", projects.router)
+api.add_router("/projects", projects_pipeline.router)  # 双招双引: /projects/pipeline…

@@ -4,6 +4,8 @@ from django.urls import include, path
 from luoshi.api import api
 from luoshi.briefings import urls as briefings
 from luoshi.briefings.pack import urls as briefings_pack
+from luoshi.projects import urls as projects
+from luoshi.projects.pipeline import urls as projects_pipeline
 from luoshi.supervision import urls as supervision
 from luoshi.supervision.chain import urls as supervision_chain
 from luoshi.supervision.consequences import urls as supervision_consequences
@@ -34,6 +36,6 @@ urlpatterns = [
     path("breakdown/", include("luoshi.breakdown.urls")),  # 政府工作要点落实 (任务分解方案)
     path("briefings/", include(([*briefings.urlpatterns, *briefings_pack.urlpatterns], "briefings"))),  # and the pack's
     path("inbox/", include("luoshi.notify.urls")),
-    path("projects/", include("luoshi.projects.urls")),
+    path("projects/", include(([*projects.urlpatterns, *projects_pipeline.urlpatterns], "projects"))),  # and 双招双引
     path("holidays/", include("luoshi.holidays.urls")),
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from luoshi.core.dbrouter import reads_replica
 from luoshi.core.exports import http_response
 from luoshi.core.import_view import import_page
+from luoshi.core.offers import offers_for
 from luoshi.core.periods import PeriodError, parse_period, period_code, period_label, previous_month
 from luoshi.core.problems import Rejected
 from luoshi.indicators import access, queries, rules, services
@@ -156,6 +157,10 @@ def indicator(request, code):
         "responsible": responsible_units(region).get(item.pk),
         "can_assign": access.is_writer(request.user) and access.can_write_targets(request.user, region),
         "region_units": region_units(region),
+        # Other sources' figures beside the statistics bureau's (core.offers: the 招商 ledger's, the projects'), never
+        # in its place; shown for the period of the page's figure.
+        "offers": offers_for(request.user, item.code, region, period),
+        "statistics_figure": next((h for h in data["history"] if h["current"] and h["period"] == period_code(period)), None),
     })
 
 

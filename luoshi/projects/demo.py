@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from luoshi.projects import rules, services
+from luoshi.projects.pipeline import demo as pipeline_demo
 from luoshi.projects.models import MonthlyReport
 
 # category, how many, [(name template, the units that answer for it)]
@@ -133,4 +134,5 @@ def build(ctx):
                                    progress=rnd.choice(PROGRESS[entry["category"]]),
                                    problems=rnd.choice(PROBLEMS) if entry["pace"] < 0.7 else "")
     ctx["projects_year"] = year
+    pipeline_demo.build(ctx)  # 双招双引: the 招商 ledger (its started leads are this pool's projects, linked)
     return ctx

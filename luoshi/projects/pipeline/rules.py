@@ -13,9 +13,9 @@ A period is a month, date(year, month, 1); "as of the period" means at the end o
   资金到位率 = their 到位资金 up to the end of the period / their 合同投资额 (万元). Percent, two decimals.
 - 外资 is counted in US dollars (实际利用外资, 万美元, the months of the year up to the period) and converted to 万元 at
   the rate recorded with it for the 资金到位率.
-- A signed lead not yet producing with no progress (no stage reached, no 到位资金) in the 3 months before the end of
-  the period: months from its last progress's month to the period ≥ 3 (signed in January, nothing since: listed from
-  April).
+- A signed lead not yet producing with no progress (no stage reached, no 到位资金, no monthly 调度 of the project it
+  became) in the 3 months before the end of the period: months from its last progress's month to the period ≥ 3
+  (signed in January, nothing since: listed from April).
 - The funnel: the year's pipeline (leads recorded by the end of the period, less those producing before the year),
   how many reached each stage or a later one.
 """
@@ -132,8 +132,8 @@ def arrival_problems(*, capital, lead_capital, amount, usd, fx, period: date, th
 
 
 def stalled(*, stage, signed_on, last_progress, period: date, months: int = STALL_MONTHS) -> bool:
-    """A signed lead not producing, whose last progress (a stage's day or a month of 到位资金) lies `months` or more
-    months before the period's month."""
+    """A signed lead not producing, whose last progress (a stage's day, a month of 到位资金 or of its project's 调度)
+    lies `months` or more months before the period's month."""
     if stage is None or index(stage) < index(SIGNED) or stage == PRODUCING or not by_period(signed_on, period):
         return False
     last = last_progress or signed_on

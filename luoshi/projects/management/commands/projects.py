@@ -15,6 +15,7 @@ from luoshi.core.problems import Rejected
 from luoshi.core.wording import amount, percent
 from luoshi.orgs.models import Region
 from luoshi.projects import queries, rules, services, transfers
+from luoshi.projects.pipeline import cli as pipeline_cli
 from luoshi.projects.exports import ScheduleTable
 
 
@@ -136,6 +137,8 @@ SUBCOMMANDS = {
     "import": ("导入重点项目调度表（先校验每一行，全部无误才保存）", _import_arguments, _import),
     "status": ("某地区某月的重点项目调度情况：亮灯、完成率、开工率", _status_arguments, _status),
     "export": ("导出某地区某月的重点项目调度表", _export_arguments, _export),
+    "pipeline": ("某地区某月的双招双引（招商项目）：签约、开工、投产、到位资金、实际利用外资", pipeline_cli.arguments,
+                 pipeline_cli.handle),
     "sweep": ("重点项目巡查：红灯项目开具督办单，逾期的要素保障问题提请督办", _sweep_arguments, _sweep),
     "problems": ("某地区的要素保障问题清单（调度会用，按等待时间排序）", _problems_arguments, _problems),
 }
