@@ -18,7 +18,7 @@ from luoshi.supervision.models import Notice
 from luoshi.work.models import Campaign, ProgressReport, Rebaseline
 from luoshi.work import services as work_services
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]  # partial unique constraints, locks, notices
 
 MARCH = date(2020, 3, 1)
 
