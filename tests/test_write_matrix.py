@@ -26,6 +26,7 @@ from luoshi.daily import services as daily_services
 from luoshi.indicators import services as indicator_services
 from luoshi.indicators.models import Indicator
 from luoshi.notify import services as notify_services
+from luoshi.projects.pipeline.models import Lead, LeadStage
 from luoshi.supervision.consequences import services as consequence_services
 from luoshi.supervision.consequences.models import Experience
 from luoshi.orgs import services as org_services
@@ -35,6 +36,8 @@ from tests.breakdown import documents as breakdown_documents
 from tests.daily.conftest import FIELDS
 from tests.orgs.admins import add_region_admins
 from tests.projects.conftest import build_projects
+from tests.projects.pipeline.leads import build_pipeline
+from tests.projects.pipeline.leads import pdf as lead_pdf
 from tests.projects.tables import project as project_row
 from tests.projects.tables import workbook as project_table
 from tests.work.conftest import add_lixia_office, build_plan
@@ -93,6 +96,18 @@ BREAKDOWN_ROWS = [["1", "推进重点项目建设，6月底前全部开工。", 
 TARGET_ROWS = [["1", "年底前实现地区生产总值增长6.5%左右，一般公共预算收入增长5%。", "区发展和改革局", "区统计局"]]
 MEETING = {"title": "2020年4月经济运行调度会", "region": "370115", "period": "2020-03", "held_on": "2020-04-20",
            "sections_due": "2020-04-17"}
+
+LEDGER_KEEPERS = {"wang_admin", "zhou_shangwu"}  # 济阳区's 商务局 keeps the 招商 ledger (and an administrator)
+LEDGER_READERS = {u: 403 for u in ("sun_leader", "li_ducha", "zhao_fagai", "qian_tongji", "jiyang_admin")}
+
+
+def lead_pk(name):
+    return Lead.objects.get(name=name).pk
+
+
+def lead_stage_pk(name, stage):
+    return LeadStage.objects.get(lead__name=name, stage=stage, is_current=True).pk
+
 
 ROUTES = [
     # 重点工作
@@ -299,6 +314,36 @@ ROUTES = [
           lambda c, s: c.put("/api/v1/projects/thresholds", json.dumps({"region": "370115", "red_gap": 25}),
                              content_type="application/json"),
           {u: 200 for u in POOL_MANAGERS}),
+    # 双招双引: 济阳区's 商务局 keeps the 招商 ledger (adds leads, moves any, records 到位资金); a lead's own unit (济阳街道 for
+    # 预制菜加工项目) moves it; the region's offices and leaders read (403); whoever cannot read the lead gets 404.
+    Route("pipeline: add a lead to 济阳区's ledger (form)", False,
+          lambda c, s: c.post("/projects/pipeline/new", {"region": "370115", "name": "矩阵招商项目", "unit": "370115D03",
+                                                         "capital": "domestic", "lead_on": "2020-04-01"}),
+          {u: 302 for u in LEDGER_KEEPERS}),
+    Route("pipeline: add a lead to 济阳区's ledger (API)", True,
+          lambda c, s: post_json(c, "/api/v1/projects/pipeline/leads", {"region": "370115", "name": "矩阵招商项目",
+                                                                        "unit": "370115D03", "capital": "内资"}),
+          {u: 201 for u in LEDGER_KEEPERS}),
+    Route("pipeline: move 预制菜加工项目 to 签约 with its contract (form)", False,
+          lambda c, s: c.post(f"/projects/pipeline/l/{lead_pk('预制菜加工项目')}/stage", {
+              "stage": "signed", "day": "2020-04-10", "contract_investment": "5000", "evidence": lead_pdf()}),
+          {u: 302 for u in LEDGER_KEEPERS | {"sun_jiedao"}}, refused=404, refused_as=LEDGER_READERS),
+    Route("pipeline: move 预制菜加工项目 to 签约 with its contract (API)", True,
+          lambda c, s: c.post(f"/api/v1/projects/pipeline/leads/{lead_pk('预制菜加工项目')}/stages", {
+              "stage": "签约", "day": "2020-04-10", "contract_investment": "5000", "evidence": lead_pdf()}),
+          {u: 201 for u in LEDGER_KEEPERS | {"sun_jiedao"}}, refused=404, refused_as=LEDGER_READERS),
+    Route("pipeline: correct 新加坡物流园's 签约 day (form)", False,
+          lambda c, s: c.post(f"/projects/pipeline/stages/{lead_stage_pk('新加坡物流园', 'signed')}/correct",
+                              {"day": "2020-01-11", "correction_note": "按合同落款日期"}),
+          {u: 302 for u in LEDGER_KEEPERS}, refused=404, refused_as={**LEDGER_READERS, "sun_jiedao": 403}),
+    Route("pipeline: record 新加坡物流园's April dollars (form)", False,
+          lambda c, s: c.post(f"/projects/pipeline/l/{lead_pk('新加坡物流园')}/funds",
+                              {"period": "2020-04", "capital": "foreign", "usd": "100", "rate": "7.05"}),
+          {u: 302 for u in LEDGER_KEEPERS}, refused=404, refused_as={**LEDGER_READERS, "sun_jiedao": 403}),
+    Route("pipeline: record 新加坡物流园's April dollars (API)", True,
+          lambda c, s: post_json(c, f"/api/v1/projects/pipeline/leads/{lead_pk('新加坡物流园')}/arrivals",
+                                 {"period": "2020-04", "capital": "外资", "usd": 100, "rate": 7.05}),
+          {u: 201 for u in LEDGER_KEEPERS}, refused=404, refused_as={**LEDGER_READERS, "sun_jiedao": 403}),
     # The pools' workflow (#24): 发改局 asks to 增补/退库 (readers of the project 403, the others 404); a leader of 济阳区
     # (or an administrator) decides 发改局's pending 退库 of 智能装备产业园, never the one who asked; 要素保障 problems are
     # raised by whoever reports the project and solved by the unit that must solve it (商务局) or 发改局.
@@ -506,6 +551,7 @@ def build_scene(cast):
     failed_message, _ = notify_services.queue_robot(robot, "发送失败的提醒")
     type(failed_message).objects.filter(pk=failed_message.pk).update(status="failed", error="机器人返回 HTTP 500")
     admin_token, _ = org_services.create_api_token(cast.wang_admin, cast.wang_admin, "王管理的令牌")
+    build_pipeline(cast)  # 济阳区's 招商 ledger (tests/projects/pipeline/leads.py)
     projects = build_projects(cast)
     projects.march = projects.p1.reports.get(period=date(2020, 3, 1))
     projects.move = project_services.request_move(cast.zhao_fagai, projects.p2, kind="withdraw", reason="资金未落实")
