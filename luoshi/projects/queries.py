@@ -242,7 +242,7 @@ class PendingItem:
     """What waits for a leader's decision, in the shape of supervision.consequences.queries.PendingItem."""
 
     kind: str
-    label: str
+    kind_label: str
     title: str
     unit: str
     since: date

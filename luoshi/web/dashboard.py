@@ -324,8 +324,10 @@ def red_projects(user, today):
 
 def decisions(user, access):
     """What waits for this user's decision, oldest first: the 调整计划 requests they may approve (work.access), the
-    处理建议 and 考核加减分 of the counties they lead (supervision.consequences.queries.pending_for_leader). None for
+    处理建议 and 考核加减分 of the counties they lead (supervision.consequences.queries.pending_for_leader), the projects'
+    增补 and 退库 (projects.queries.pending_for_leader). None for
     someone who decides nothing and has nothing waiting (a leader always gets the card, saying when it is empty)."""
+    from luoshi.projects.queries import pending_for_leader as projects_pending
     from luoshi.supervision.consequences.queries import pending_for_leader
     from luoshi.work import access as work_access
     from luoshi.work import queries as work_queries
@@ -343,7 +345,7 @@ def decisions(user, access):
                                    f"{wording.short_day(r.new_due)}",
                           "unit": who, "since": timezone.localtime(r.requested_at).date(),
                           "url": reverse("work:task", args=[task.pk]) + "#rebaselines"})
-    for item in pending_for_leader(user):
+    for item in [*pending_for_leader(user), *projects_pending(user)]:
         items.append({"kind": item.kind, "kind_label": item.kind_label, "title": item.title, "unit": item.unit,
                       "since": item.since, "url": item.url})
     if not items and Role.LEADER not in access.roles:

@@ -229,15 +229,17 @@ def test_a_problem_due_on_a_rest_day_is_not_overdue_before_the_next_working_day(
     assert queries.problem_list(cast.jiyang, date(2020, 4, 8))["rows"][0]["overdue"] is True
 
 
-def test_what_waits_for_the_leader(pool, cast, frozen):
+def test_what_waits_for_the_leader(pool, cast, frozen, client_for):
     move = services.request_move(cast.zhao_fagai, Project.objects.get(pk=pool.p2.pk), kind=rules.WITHDRAW,
                                  reason="资金未落实")
     items = queries.pending_for_leader(cast.sun_leader)
-    assert [(i.kind, i.label, i.title, i.since, i.url) for i in items] == [
+    assert [(i.kind, i.kind_label, i.title, i.since, i.url) for i in items] == [
         ("pool_move", "项目退库", "智能装备产业园：申请退库（资金未落实）", date(2020, 4, 14),
          f"/projects/p/{pool.p2.pk}/#pool")]
     for person in (cast.zhao_fagai, cast.li_ducha, cast.zhou_shangwu, cast.ma_lixia, cast.wang_admin):
         assert queries.pending_for_leader(person) == []
+    home = client_for("sun_leader").get("/").content.decode()
+    assert "智能装备产业园：申请退库（资金未落实）" in home and f"/projects/p/{pool.p2.pk}/#pool" in home  # the 驾驶舱
     services.approve_move(cast.sun_leader, move)
     assert queries.pending_for_leader(cast.sun_leader) == []
 
