@@ -41,7 +41,7 @@ class Project(models.Model):
     pooled_on = models.DateField("入项目库日期", null=True, blank=True)
     statistics_on = models.DateField("入库（统计）日期", null=True, blank=True,
                                      help_text="统计部门将项目纳入固定资产投资统计的日期")
-    # Where the project came from: "" typed or imported; "lead" a signed 招商 lead that started (source_id its id).
+    # Where the project came from: "" typed or imported; "pipeline" a signed 招商 lead that started (source_id the lead's id).
     source = models.CharField("来源", max_length=12, blank=True, default="")
     source_id = models.PositiveBigIntegerField("来源记录", null=True, blank=True)
     order = models.PositiveIntegerField("排序", default=0)
