@@ -17,6 +17,7 @@ from django.http import Http404
 
 from luoshi.orgs.access import access_for
 from luoshi.orgs.models import REGION_ROLES, RegionLevel, Role
+from luoshi.projects.access import can_read_projects, project_filter
 from luoshi.projects.pipeline.models import Lead
 
 KEEPER_WORDS = ("商务", "投资促进", "投促")
@@ -38,18 +39,13 @@ def keeps(user, region) -> bool:
 
 
 def lead_filter(user) -> Q:
-    """A Q on Lead keeping what the user may read."""
-    access = access_for(user)
-    if access.is_admin:
-        return Q()
-    q = Q(pk__in=[])
-    if any(a.role in REGION_ROLES and a.region_id for a in access.assignments):
-        q |= access.region_filter("region__code", roles=REGION_ROLES)
+    """A Q on Lead keeping what the user may read: what the pools' rule keeps on a project (region roles, the 责任单位,
+    the town it settles in; Lead has the same region, unit and town), and the counties whose ledger the user keeps."""
+    if access_for(user).is_admin:
+        return Q()  # (Q() | X would be X: an administrator's empty filter must not be narrowed)
+    q = project_filter(user)
     for region in keeper_regions(user):
         q |= Q(region__code__startswith=region.prefix)
-    units = access.units_for(Role.UNIT)
-    if units:
-        q |= Q(unit_id__in=[u.pk for u in units]) | Q(town_id__in=[u.region_id for u in units])
     return q
 
 
@@ -58,8 +54,7 @@ def visible_leads(user):
 
 
 def can_read_pipeline(user) -> bool:
-    access = access_for(user)
-    return access.is_admin or bool(access.roles & (REGION_ROLES | {Role.UNIT}))
+    return can_read_projects(user)
 
 
 def require_reader(user):
