@@ -274,3 +274,49 @@ def pending_for_leader(user) -> list[PendingItem]:
                                  "发改局", timezone.localdate(move.requested_at),
                                  reverse("projects:project", args=[move.project_id]) + "#pool", move))
     return items
+
+
+def county_ranking(city, period):
+    """A city's counties ranked by 投资完成率 and by 开工率 for the period, with the figures `status` gives each county
+    (the same year list: investment planned in the year, not 退库; 1-X月 from the current reports; 开工率 over the
+    新建 projects). Two aggregate queries for all the counties, not a status per county. [{code, name, count,
+    year_plan, done_ytd, completion_rate, to_start, started, start_rate, completion_rank, start_rank}], in code
+    order; a county without projects has count 0 and no ranks."""
+    from luoshi.orgs.models import Region
+
+    counties = list(Region.objects.filter(parent=city).order_by("code").values_list("pk", "code", "name"))
+    ids = [pk for pk, _, _ in counties]
+    listed = (Project.objects.filter(region_id__in=ids, year_plans__year=period.year, year_plans__planned__gt=0)
+              .exclude(pool=rules.WITHDRAWN))
+    plans = {r["region_id"]: r for r in listed.values("region_id").annotate(
+        count=models_count("id"), year_plan=Sum("year_plans__planned"),
+        to_start=models_count("id", filter=Q(kind=rules.NEW)),
+        started=models_count("id", filter=Q(kind=rules.NEW, started_on__lte=_month_end(period))))}
+    done = dict(MonthlyReport.objects.filter(project__in=listed.values("pk"), is_current=True,
+                                             period__gte=date(period.year, 1, 1), period__lte=period)
+                .values("project__region_id").annotate(done=Sum("amount")).values_list("project__region_id", "done"))
+    rows = []
+    for pk, code, name in counties:
+        p = plans.get(pk, {})
+        plan, to_start, started = p.get("year_plan") or ZERO, p.get("to_start", 0), p.get("started", 0)
+        ytd = done.get(pk) or ZERO
+        rows.append({"code": code, "name": name, "count": p.get("count", 0), "year_plan": plan, "done_ytd": ytd,
+                     "completion_rate": rules.rate(ytd, plan), "to_start": to_start, "started": started,
+                     "start_rate": rules.rate(started, to_start), "completion_rank": None, "start_rank": None})
+    for key, rank in (("completion_rate", "completion_rank"), ("start_rate", "start_rank")):
+        ranked = sorted((r for r in rows if r[key] is not None), key=lambda r: -r[key])
+        for place, row in enumerate(ranked, 1):
+            row[rank] = 1 + sum(1 for other in ranked[:place - 1] if other[key] > row[key])  # ties share a place
+    return rows
+
+
+def models_count(field, **kwargs):
+    from django.db.models import Count
+
+    return Count(field, distinct=True, **kwargs)
+
+
+def _month_end(period):
+    import calendar
+
+    return date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])

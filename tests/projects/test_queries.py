@@ -49,3 +49,15 @@ def test_a_regions_own_thresholds_change_the_lights(cast, pool, frozen):
     services.save_thresholds(cast.zhao_fagai, cast.jiyang, yellow_gap="5", red_gap="10")
     rows = {r["name"]: r for r in queries.status(cast.jiyang, MARCH)["projects"]}
     assert rows["智能装备产业园"]["light"] == "red"  # gap 13.33 > 10
+
+
+def test_the_citys_ranking_has_each_countys_status_figures(cast, pool):
+    from luoshi.projects.queries import county_ranking, status
+
+    rows = {r["code"]: r for r in county_ranking(cast.city, MARCH)}
+    jiyang, s = rows["370115"], status(cast.jiyang, MARCH)["summary"]
+    assert (jiyang["count"], jiyang["year_plan"], jiyang["done_ytd"], jiyang["completion_rate"], jiyang["to_start"],
+            jiyang["started"], jiyang["start_rate"]) == (s["count"], s["year_plan"], s["done_ytd"], s["completion_rate"],
+                                                         s["to_start"], s["started"], s["start_rate"])
+    assert (jiyang["completion_rank"], jiyang["start_rank"]) == (1, 1)
+    assert rows["370102"]["count"] == 0 and rows["370102"]["completion_rank"] is None

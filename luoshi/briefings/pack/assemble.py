@@ -38,6 +38,8 @@ class Pack:
     work: dict | None = None
     daily: dict | None = None
     follow_ups: dict | None = None
+    projects: dict | None = None  # 项目建设: projects.queries.status's figures (None when the region has none)
+    pipeline: dict | None = None  # 双招双引: projects.pipeline.queries.board's figures (None when it has no leads)
     draft: dict | None = None  # the overview drafted from the data (rules.draft_overview)
     overview: dict | None = None  # what the pack shows: the analysis office's current edit, else the draft
     outlook: list = field(default_factory=list)  # rules.outlook
@@ -113,6 +115,8 @@ def build(region, period: date, meeting=None, today: date | None = None) -> Pack
     pack.work = _work(region, period, as_of, today)
     pack.daily = _daily(region, period, as_of)
     pack.follow_ups = _follow_ups(region, period, meeting, today)
+    pack.projects = _projects(region, period)
+    pack.pipeline = _pipeline(region, period)
     pack.draft = {"issuer": rules.default_issuer(region.name, _analysis_office(region)), "doc_number": "",
                   **rules.draft_overview(region.name, period, pack.rows, pack.sections, pack.work, pack.follow_ups),
                   "version": None, "edited": False}
@@ -264,6 +268,39 @@ def _daily(region, period, as_of):
                        "missing": t.missing, "rate": t.on_time_rate} for _, name, t in towns],
             "total": {"expected": total.expected, "on_time": total.on_time, "late": total.late,
                       "missing": total.missing, "rate": total.on_time_rate}}
+
+
+def _projects(region, period):
+    """项目建设: the period's projects as `luoshi projects status` counts them (projects.queries.status): count, year
+    plan, done, 投资完成率 against the pace, 开工率, and the red list with each project's reasons; None when the region
+    has no project with investment planned in the year."""
+    from luoshi.projects import queries as project_queries
+
+    state = project_queries.status(region, period)
+    if not state["projects"]:
+        return None
+    s = state["summary"]
+    red = [{"name": r["name"], "unit": r["unit"], "completion": r["completion"], "reasons": r["reasons"]}
+           for r in state["projects"] if r["light"] == "red"]
+    return {"count": s["count"], "year_plan": s["year_plan"], "done_ytd": s["done_ytd"],
+            "completion_rate": s["completion_rate"], "pace": state["pace"], "gap": s["gap"], "to_start": s["to_start"],
+            "started": s["started"], "start_rate": s["start_rate"], "lights": s["lights"], "red": red,
+            "started_not_in_statistics": s["started_not_in_statistics"]}
+
+
+def _pipeline(region, period):
+    """双招双引: the year-to-date figures of `luoshi projects pipeline` (projects.pipeline.queries.board): signed,
+    contract total, started, producing, 到位资金, 外资 in 万美元; None when the region has no lead by the period."""
+    from luoshi.projects.pipeline import queries as pipeline_queries
+
+    state = pipeline_queries.board(region, period)
+    if not state["rows"]:
+        return None
+    s = state["summary"]
+    return {"signed": s["signed"], "contract_total": s["contract_total"], "started": s["started"],
+            "producing": s["producing"], "funds_arrived": s["funds_arrived"], "fdi_usd": s["fdi_usd"],
+            "rates": dict(s["rates"]), "stalled": [{"name": r["name"], "unit": r["unit"], "stage": r["stage_label"],
+                                                    "stage_on": r["stage_on"]} for r in state["stalled"]]}
 
 
 def previous_meeting(region, period, meeting=None):

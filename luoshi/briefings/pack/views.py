@@ -59,6 +59,13 @@ def _page(request, built, docx_url, status=200):
         "daily_rows": word.daily_rows(built.daily) if built.daily else [],
         "follow_up_rows": [[f["number"], f["title"], f["lead_unit"], word.table_day(f["deadline"], built.period.year),
                             f["light"], f["standing"]] for f in (built.follow_ups or {}).get("items", [])],
+        "projects_sentence": word.projects_sentence(built.projects, built.period) if built.projects else "",
+        "projects_cells": word.projects_cells(built.projects) if built.projects else [],
+        "red_rows": word.red_rows(built.projects) if built.projects else [],
+        "pipeline_sentence": word.pipeline_sentence(built.pipeline, built.period) if built.pipeline else "",
+        "pipeline_cells": word.pipeline_cells(built.pipeline) if built.pipeline else [],
+        "project_columns": word.PROJECT_COLUMNS, "red_columns": word.RED_COLUMNS,
+        "pipeline_columns": word.PIPELINE_COLUMNS,
         "sections": [{**e, "figures": rules.figures_sentence(e["row"])} for e in built.sections],
         "can_edit_overview": built.meeting is not None and can_edit_overview(request.user, built.meeting),
     }, status=status)

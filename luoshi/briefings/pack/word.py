@@ -209,6 +209,78 @@ def _key_work(document, pack, part):
             gongwen.para(document, f"{lg['label']}考核排名没有先进、后进单位。")
 
 
+PROJECT_COLUMNS = ["项目数", "年度计划投资(万元)", "累计完成投资(万元)", "投资完成率(%)", "序时进度(%)", "新建项目",
+                   "已开工", "开工率(%)"]
+PROJECT_WIDTHS = [1.5, 2.5, 2.5, 1.9, 1.8, 1.7, 1.6, 2.0]  # portrait A4: 15.5 cm between the margins
+RED_COLUMNS = ["序号", "项目名称", "责任单位", "完成率(%)", "红灯原因"]
+RED_WIDTHS = [1.2, 4.4, 2.5, 1.8, 5.6]
+PIPELINE_COLUMNS = ["签约项目", "合同投资额(万元)", "已开工", "已投产", "到位资金(万元)", "实际利用外资(万美元)",
+                    "资金到位率(%)"]
+PIPELINE_WIDTHS = [1.7, 2.6, 1.6, 1.6, 2.6, 3.0, 2.4]
+
+
+def projects_sentence(projects, period):
+    """项目建设 in one sentence: count, plan, done and 投资完成率 against the pace, 开工率."""
+    p = projects
+    months = f"1-{period.month}月" if period.month > 1 else "1月"
+    text = (f"{period.year}年纳入调度的重点项目{p['count']}个，年度计划投资{wording.amount(p['year_plan'], '万元')}，"
+            f"{months}完成投资{wording.amount(p['done_ytd'], '万元')}，投资完成率{wording.percent(p['completion_rate'])}")
+    if p["gap"] is not None:
+        text += f"，{wording.gap(-p['gap'])}（序时进度{wording.percent(p['pace'])}）"
+    if p["to_start"]:
+        text += f"；新建项目{p['to_start']}个，已开工{p['started']}个，开工率{wording.percent(p['start_rate'])}"
+    red = len(p["red"])
+    return text + (f"；红灯项目{red}个。" if red else "；没有红灯项目。")
+
+
+def projects_cells(projects):
+    p = projects
+    return [p["count"], wording.amount_figure(p["year_plan"], "万元"), wording.amount_figure(p["done_ytd"], "万元"),
+            wording.fixed(p["completion_rate"], 1), wording.fixed(p["pace"], 1), p["to_start"], p["started"],
+            wording.fixed(p["start_rate"], 1)]
+
+
+def red_rows(projects):
+    return [[n, for_documents(r["name"]), for_documents(r["unit"]), wording.fixed(r["completion"], 1),
+             for_documents("；".join(r["reasons"]) or "—")] for n, r in enumerate(projects["red"], start=1)]
+
+
+def pipeline_sentence(pipeline, period):
+    """双招双引 in one sentence, year to date: signed, contract total, started, producing, 到位资金, 外资."""
+    p = pipeline
+    months = f"1-{period.month}月" if period.month > 1 else "1月"
+    return (f"{period.year}年{months}，签约项目{p['signed']}个，合同投资额{wording.amount(p['contract_total'], '万元')}；"
+            f"已开工{p['started']}个，已投产{p['producing']}个；到位资金{wording.amount(p['funds_arrived'], '万元')}，"
+            f"实际利用外资{wording.amount(p['fdi_usd'], '万美元')}。")
+
+
+def pipeline_cells(pipeline):
+    p = pipeline
+    return [p["signed"], wording.amount_figure(p["contract_total"], "万元"), p["started"], p["producing"],
+            wording.amount_figure(p["funds_arrived"], "万元"), wording.amount_figure(p["fdi_usd"], "万美元"),
+            wording.fixed(p["rates"]["funds"], 1)]
+
+
+def _projects(document, pack, part):
+    """项目建设 (only when the region has projects in the year): the figures, then the red list with its reasons."""
+    projects = pack.projects
+    part("项目建设")
+    gongwen.para(document, projects_sentence(projects, pack.period), keep=True)
+    gongwen.table(document, PROJECT_COLUMNS, [projects_cells(projects)], widths=PROJECT_WIDTHS, size=Pt(9), narrow=True)
+    if projects["red"]:
+        gongwen.para(document, f"红灯项目{len(projects['red'])}个：", BODY_FONT, SIZE_3, keep=True)
+        gongwen.table(document, RED_COLUMNS, red_rows(projects), widths=RED_WIDTHS, left=(1, 4), no_wrap={0, 3},
+                      fills={(r, 0): LIGHT_FILL["red"] for r in range(len(projects["red"]))})
+
+
+def _pipeline(document, pack, part):
+    """双招双引 (only when the region has leads)."""
+    part("双招双引")
+    gongwen.para(document, pipeline_sentence(pack.pipeline, pack.period), keep=True)
+    gongwen.table(document, PIPELINE_COLUMNS, [pipeline_cells(pack.pipeline)], widths=PIPELINE_WIDTHS, size=Pt(9),
+                  narrow=True)
+
+
 def daily_sentence(daily):
     """The range the on-time rates are over: only the days that had reports (2026年11月28日至11月30日，共3天)."""
     first, last = daily["first"], daily["last"]
@@ -255,7 +327,8 @@ def _follow_ups(document, pack, part):
 
 def render(pack) -> bytes:
     """The .docx: cover; 总体情况 (the overview); with figures the indicator table (landscape), the full-year outlook
-    and the charts; the units' analyses (a meeting's pack); key work; daily reports; the previous meeting's
+    and the charts; the units' analyses (a meeting's pack); key work; 项目建设 and 双招双引 (where the region has
+    projects, leads); daily reports; the previous meeting's
     follow-up items."""
     document = _new_document()
     _cover(document, pack)
@@ -268,6 +341,10 @@ def render(pack) -> bytes:
     if pack.meeting is not None:
         _unit_sections(document, pack.sections, part)
     _key_work(document, pack, part)
+    if pack.projects:
+        _projects(document, pack, part)
+    if pack.pipeline:
+        _pipeline(document, pack, part)
     _daily_reports(document, pack.daily, part)
     _follow_ups(document, pack, part)
     return gongwen.to_bytes(document)
