@@ -318,6 +318,10 @@ def trailing_parenthesis(text):
     return None
 
 
+# Names whose first character is a word's, not the level's: 市场监管局 is no 市's 场监管局 (区市场监管局 = 市场监管局).
+WORDS_AFTER_LEVEL = ("市场", "市政", "市容", "区域", "县域")
+
+
 def name_key(name, region_names=()):
     """The key under which a unit's name, short name, alias and a written name meet: without the region's name
     (济阳区发改局), a leading 区/县/市 (区发改局), a township government's 办事处/人民政府 (济阳街道办事处)."""
@@ -326,7 +330,7 @@ def name_key(name, region_names=()):
         if region and key.startswith(region) and len(key) > len(region) + 1:
             key = key[len(region):]
             break
-    if len(key) > 2 and key[0] in "区县市" and key[1] not in "委直":
+    if len(key) > 2 and key[0] in "区县市" and key[1] not in "委直" and not key.startswith(WORDS_AFTER_LEVEL):
         key = key[1:]
     for suffix in ("办事处", "人民政府"):
         if key.endswith(suffix) and len(key) > len(suffix) + 1:

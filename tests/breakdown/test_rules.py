@@ -109,6 +109,7 @@ def test_a_trailing_parenthesis_gives_each_clauses_units_their_role():
     ("区发改局", "发改局"), ("发改局", "发改局"), ("济阳区发改局", "发改局"), ("区发展和改革局", "发展和改革局"),
     ("济阳街道办事处", "济阳街道"), ("曲堤镇人民政府", "曲堤镇"), ("区委区政府督查室", "区委区政府督查室"),
     ("区直各部门", "区直各部门"), (" 区 财政局 ", "财政局"),
+    ("区市场监管局", "市场监管局"), ("市场监管局", "市场监管局"), ("区市政公用事业服务中心", "市政公用事业服务中心"),
 ])
 def test_a_units_name_meets_its_other_forms_under_one_key(written, key):
     assert rules.name_key(written, ["济阳区"]) == key
