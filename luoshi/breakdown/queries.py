@@ -361,7 +361,7 @@ class Bulletin:
 
     @property
     def title(self):
-        return f"关于{self.period.label}{self.plan.year}年政府工作报告重点任务落实情况的通报"
+        return f"关于{self.period.label}政府工作报告重点任务落实情况的通报"  # the label has the year: 2026年5月
 
 
 def bulletin(plan, period, today=None):

@@ -34,7 +34,19 @@ def summary_sentence(bulletin):
 
 
 def _item_line(i, row):
-    return f"{i}．{row.item.number or row.item.task.number} {row.item.title}（牵头单位：{row.unit}）"
+    """1．<the item's title>（方案第2项，牵头单位：商务局）: the list's own number first, the 方案's after the title (a
+    "1．2 4月底前…" would read as one number)."""
+    number = row.item.number or row.item.task.number
+    where = f"方案第{number}项" if str(number).isdigit() else f"方案{number}"
+    return f"{i}．{row.item.title.rstrip('。；;')}（{where}，牵头单位：{row.unit}）"
+
+
+def _late_text(late):
+    """What is late: the node by name, unless it is the item's own final node (完成：<the item's title>)."""
+    if not late:
+        return "。"
+    node = "" if late["title"].startswith("完成：") else f"节点「{late['title'].rstrip('。；;')}」"
+    return (f"：{node}应于{wording.day(late['due'])}完成，已逾期{late['working_days_late']}个工作日。")
 
 
 def bulletin_docx(bulletin, day) -> bytes:
@@ -66,9 +78,7 @@ def bulletin_docx(bulletin, day) -> bytes:
     if not bulletin.overdue:
         gongwen.para(doc, "本期无。")
     for n, row in enumerate(bulletin.overdue, start=1):
-        late = row.late
-        gongwen.para(doc, _item_line(n, row) + (f"：节点「{late['title']}」应于{wording.day(late['due'])}完成，已逾期"
-                                         f"{late['working_days_late']}个工作日。" if late else "。"))
+        gongwen.para(doc, _item_line(n, row) + _late_text(row.late))
     part("未达序时进度事项")
     if not bulletin.behind:
         gongwen.para(doc, "本期无。")
@@ -77,10 +87,17 @@ def bulletin_docx(bulletin, day) -> bytes:
         gongwen.para(doc, _item_line(n, row) + f"：{reason}。")
     gongwen.para(doc, "各牵头单位要切实担负起牵头责任，对照时间表、路线图抓推进；逾期和未达序时进度的事项，请于5个工作日内将"
                f"原因和整改措施书面报{office_name(region)}。")
+    attachment = f"{bulletin.period.label}各牵头单位重点任务落实情况统计表"
     gongwen.para(doc, indent=False)
-    gongwen.para(doc, office_name(region), BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    gongwen.para(doc, wording.day(day), BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    gongwen.para(doc, f"附件：{bulletin.period.label}各牵头单位重点任务落实情况统计表", indent=False)
+    gongwen.para(doc, f"附件：{attachment}")  # 公文: the attachment is named after the body, before the signature
+    gongwen.para(doc, indent=False)
+    signature = gongwen.para(doc, office_name(region), BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    signature.paragraph_format.right_indent = Pt(SIZE_3.pt * 2)
+    date_line = gongwen.para(doc, wording.day(day), BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    date_line.paragraph_format.right_indent = Pt(SIZE_3.pt * 2)
+    doc.add_page_break()  # the attachment on its own page: 附件 in 黑体 at the top left, its title, the table
+    gongwen.para(doc, "附件", HEADING_FONT, SIZE_3, indent=False, keep=True)
+    gongwen.para(doc, attachment, TITLE_FONT, SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12, keep=True)
     gongwen.table(doc, UNIT_HEADERS, unit_table_rows(bulletin), left=(1,))
     return gongwen.to_bytes(doc)
 

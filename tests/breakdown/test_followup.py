@@ -204,7 +204,7 @@ def test_the_bulletin_page_its_word_and_its_table(cast, imported, june, client_f
     page = client_for("li_ducha").get(url, {"period": "2026-Q2"})
     assert page.status_code == 200
     text = page.content.decode()
-    assert "关于2026年第二季度2026年政府工作报告重点任务落实情况的通报" in text
+    assert "关于2026年第二季度政府工作报告重点任务落实情况的通报" in text
     assert "5月底前出台营商环境评价办法" in text and "已逾期" in text
     assert client_for("zhou_shangwu").get(url).status_code == 403
     assert client_for("li_ducha").get(url, {"period": "2025-05"}).status_code == 400
@@ -214,7 +214,7 @@ def test_the_bulletin_page_its_word_and_its_table(cast, imported, june, client_f
     document = docx.Document(io.BytesIO(word.content))
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs[0] == "济阳区督查室"
-    assert "关于2026年5月2026年政府工作报告重点任务落实情况的通报" in paragraphs
+    assert "关于2026年5月政府工作报告重点任务落实情况的通报" in paragraphs
     assert any(p.startswith("截至2026年5月31日，济阳区2026年政府工作报告确定的4项重点任务中，已销号1项（本期销号1项）")
                for p in paragraphs)
     assert any("4月底前完成重点项目集中开工" in p and "2026年5月12日销号" in p for p in paragraphs)
