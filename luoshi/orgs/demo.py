@@ -58,11 +58,12 @@ ACCOUNTS = [
 
 # One unit account (the office's director, unit role) for every other unit with work in the demo: the lead and
 # responsible units of the plan's tasks (work/demo.py), so every notice can be answered (supervision/demo.py), and the
-# responsible units asked for meeting sections (indicators/demo.py, briefings/demo.py). username, unit, full name.
+# responsible units asked for meeting sections (indicators/demo.py, briefings/demo.py), the 责任单位 of the pools'
+# projects (projects/demo.py). username, unit, full name.
 UNIT_ACCOUNTS = [
     ("caizheng", "370115D04", "郑华"), ("jiaoti", "370115D05", "冯敏"), ("weijian", "370115D06", "陈涛"),
     ("zhujian", "370115D07", "褚刚"), ("nongye", "370115D08", "卫东"), ("gongxin", "370115D09", "蒋勇"),
-    ("minzheng", "370115D11", "沈静"), ("renshe", "370115D13", "韩梅"), ("ziran", "370115D14", "杨帆"),
+    ("keji", "370115D10", "苏畅"), ("minzheng", "370115D11", "沈静"), ("renshe", "370115D13", "韩梅"), ("ziran", "370115D14", "杨帆"),
     ("shengtai", "370115D15", "朱峰"), ("jiaotong", "370115D16", "秦川"), ("shuiwu", "370115D17", "尤海"),
     ("wenlv", "370115D18", "许婷"), ("shichang", "370115D21", "何琳"), ("shenpi", "370115D22", "吕洁"),
     ("chengguan", "370115D24", "施军"), ("touzi", "370115D25", "张鹏"), ("guoshui", "370115D28", "孔亮"),

@@ -294,7 +294,7 @@ def post_decision(request, move_id: int, payload: DecisionIn):
 @router.get("/pending", summary="等待本人（区领导）审批的增补、退库申请")
 def pending(request):
     access.require_reader(request.user)
-    return [{"kind": i.kind, "label": i.label, "title": i.title, "since": i.since, "url": i.url, "id": i.obj.pk}
+    return [{"kind": i.kind, "label": i.kind_label, "title": i.title, "since": i.since, "url": i.url, "id": i.obj.pk}
             for i in queries.pending_for_leader(request.user)]
 
 

@@ -79,6 +79,11 @@ def _months_reported(as_of):
 
 
 def build(ctx):
+    with services.dated(ctx["as_of"]):
+        return _build(ctx)
+
+
+def _build(ctx):
     as_of = ctx["as_of"]
     district, units = ctx["district"], ctx["units"]
     regions = ctx.get("regions", {})

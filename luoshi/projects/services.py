@@ -2,6 +2,8 @@
 
 `actor` None is the system (the command line, the demo); a signed-in person is checked through access.py."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -34,8 +36,22 @@ def _person(actor):
     return getattr(actor, "is_authenticated", False)
 
 
+_DAY = ContextVar("projects_day", default=None)
+
+
+@contextmanager
+def dated(day):
+    """Inside the block the projects' writes take `day` for today (the demo builds the pools as of its own day, and
+    key work's reports and nodes it files are dated then, not on the machine's date)."""
+    token = _DAY.set(day)
+    try:
+        yield
+    finally:
+        _DAY.reset(token)
+
+
 def _today():
-    return timezone.localdate()
+    return _DAY.get() or timezone.localdate()
 
 
 def _name(user):
@@ -375,7 +391,7 @@ def submit_report(actor, project, *, period, amount, progress="", problems="", p
         photo = ReportPhoto(report=report, name=upload.name[:200], size=upload.size)
         photo.file.save(Path(upload.name).name, upload, save=False)
         photo.save()
-    _mirror_report(project, report, reported_on if not _person(actor) else None)
+    _mirror_report(project, report, (reported_on if not _person(actor) else None) or _today())
     record(actor, "更正项目调度" if corrects is not None else "报送项目调度", report,
            after={"project": project.name, "period": f"{period:%Y-%m}", "version": report.version,
                   "amount": str(report.amount), "progress": progress, "problems": problems,
@@ -601,7 +617,7 @@ def sync_task(actor, project, *, moved_dates=None, reason=""):
         work_services.submit_report(actor if _person(actor) else None, task, percent=_task_percent(project),
                                     done_text="；".join(f"{m.title.split('：')[0]}于{d.year}年{d.month}月{d.day}日"
                                                        for m, d in done) + "（发改局记录）",
-                                    completions=done, ledger=True)
+                                    completions=done, ledger=True, reported_on=_today())
     return task
 
 

@@ -199,6 +199,8 @@ def test_the_april_league_agrees_with_work_status_on_30_april_for_every_units_mi
         if row["effective_due"].startswith("2020-04-"):
             expected[row["lead_unit"]]["milestones_due"] += 1
             expected[row["lead_unit"]][row["status"]] += 1
+        elif row["effective_due"] < "2020-04-01" and row["status"] in ("overdue", "seriously_overdue"):
+            expected[row["lead_unit"]][row["status"]] += 1  # still lagging from an earlier month: it counts too
     rows = json_of("supervision", "league", "--period", "2020-04")
     assert sum(c["milestones_due"] for c in expected.values()) >= 20  # the cross-check compares something
     assert set(expected) <= {row["unit"] for row in rows}

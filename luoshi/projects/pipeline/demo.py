@@ -1,6 +1,6 @@
 """济阳区's 招商 ledger for the demo: the 2020 pipeline of the seed — the foreign capital that arrived in 1-3月 2020
 adds up to the 2,000 万美元 reported at the analysis meeting, the figure the indicator 实际利用外资 shows for 2020-03
-(indicators/demo.py) — and, when the demo's day is later, the same story for that year. Leads at every stage: 线索 and
+(indicators/demo.py) — or, when the demo's day is in a later year, the same story for that year instead. Leads at every stage: 线索 and
 在谈, 签约 with a contract, 注册, projects that started (each is the pool's project of that year, linked, not entered
 twice), one producing, one signed in January with nothing since (listed as without progress from April). Called by
 projects/demo.py. Illustrative: names and amounts are made up. Idempotent: a lead is found again by its investor,
@@ -160,8 +160,7 @@ def pipeline_for(year, ctx):
 
 
 def build(ctx):
-    as_of = ctx["as_of"]
-    pipeline_for(2020, ctx)
-    if as_of.year > 2020:
-        pipeline_for(as_of.year, ctx)
+    """The demo's year only: 2020's is the seed's (its 1-3月 外资 the indicator's 2,000 万美元); a demo of a later day
+    has that year's ledger (2020's leads would have become projects years overdue in key work)."""
+    pipeline_for(ctx["as_of"].year, ctx)
     return ctx

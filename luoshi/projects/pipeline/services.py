@@ -11,7 +11,6 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
 from luoshi.audit.services import record, snapshot
 from luoshi.core.problems import Rejected
@@ -35,7 +34,7 @@ def _person(actor):
 
 
 def _today():
-    return timezone.localdate()
+    return pool._today()  # the pools' day (projects.services.dated in the demo)
 
 
 def month_of(day):
