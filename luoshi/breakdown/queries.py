@@ -250,8 +250,12 @@ def year_default():
     return timezone.localdate().year
 
 
-def task_start(year):
-    return date(year, 1, 1)
+def task_start(year, imported_on, due):
+    """The day an item's task starts in key work: the first day of the month the plan was first imported in its
+    year (reports are owed from then on: a 方案 published in March owes no January report), 1 January for a plan
+    imported after its year; never after the item's first due day."""
+    start = date(year, imported_on.month, 1) if imported_on.year == year else date(year, 1, 1)
+    return min(start, due) if due is not None else start
 
 
 # --- the plan's ledger, its 主要预期目标 and its 通报 ---------------------------------------------------------------

@@ -225,7 +225,8 @@ def _save_task(actor, plan, entry, number, order, year, requested=None):
     source = entry.source
     leader = source.get("leader") or ""
     task, _ = work_services.save_task(
-        actor, campaign=plan.campaign, number=number, title=source["title"][:300], start=queries.task_start(year),
+        actor, campaign=plan.campaign, number=number, title=source["title"][:300], start=queries.task_start(
+            year, plan.first_imported_on, min([due for due, _ in entry.nodes] or [entry.due])),
         deadline=entry.due, leader_name=leader[:100], leader=queries.leader_person(plan.region, leader), order=order,
         reason=REASON, requested=requested, **_units_for_task(entry))
     for k, (due, title) in enumerate(entry.nodes, start=1):

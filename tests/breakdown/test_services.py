@@ -71,10 +71,11 @@ def test_the_first_import_makes_a_campaign_with_a_task_per_item_and_their_milest
     assert {k: summary[k] for k in ("added", "changed", "unchanged", "withdrawn", "skipped", "campaign")} == {
         "added": 3, "changed": 0, "unchanged": 0, "withdrawn": 0, "skipped": 0, "campaign": "2026年政府工作报告重点工作"}
     tasks = list(Task.objects.filter(campaign=campaign).order_by("number"))
+    # imported on 20 March: reports are owed from March on, not for January and February
     assert [(t.number, t.lead_unit.code, t.start, t.deadline) for t in tasks] == [
-        ("2026-370115-001", u.fagai.code, date(2026, 1, 1), date(2026, 10, 31)),
-        ("2026-370115-002", u.shangwu.code, date(2026, 1, 1), date(2026, 12, 31)),
-        ("2026-370115-003", u.fagai.code, date(2026, 1, 1), date(2026, 12, 31)),
+        ("2026-370115-001", u.fagai.code, date(2026, 3, 1), date(2026, 10, 31)),
+        ("2026-370115-002", u.shangwu.code, date(2026, 3, 1), date(2026, 12, 31)),
+        ("2026-370115-003", u.fagai.code, date(2026, 3, 1), date(2026, 12, 31)),
     ]
     roles = sorted((tu.unit.code, tu.role) for tu in tasks[0].task_units.all())
     assert roles == sorted([(u.fagai.code, TaskRole.LEAD), (u.caizheng.code, TaskRole.RESPONSIBLE),
@@ -192,3 +193,11 @@ def test_the_leader_is_the_regions_person_of_that_name_when_there_is_one(cast, m
     tasks = Task.objects.order_by("number")
     assert [(t.leader_name, t.leader.user if t.leader else None) for t in tasks] == [
         ("孙区长", cast.sun_leader), ("王晓明", None)]
+
+
+def test_a_task_starts_in_the_month_of_the_first_import_never_after_its_first_due_day():
+    from luoshi.breakdown.queries import task_start
+
+    assert task_start(2026, date(2026, 3, 20), date(2026, 10, 31)) == date(2026, 3, 1)
+    assert task_start(2026, date(2026, 3, 20), date(2026, 2, 28)) == date(2026, 2, 28)  # due before the import
+    assert task_start(2025, date(2026, 1, 5), date(2025, 12, 31)) == date(2025, 1, 1)  # a past year's plan
