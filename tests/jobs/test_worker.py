@@ -118,7 +118,12 @@ def test_the_worker_make_run_starts_sends_a_queued_reminder_to_the_robot_and_inb
     assert JobRun.objects.filter(job="dispatch", ok=True).exists()
 
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends to `make run`'s processes
-    process.wait(timeout=60)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:  # seen once under a loaded full run: say what was still running
+        alive = subprocess.run(["ps", "-o", "pid,stat,etime,args", "-g", str(process.pid)], capture_output=True,
+                               text=True).stdout
+        pytest.fail(f"make run did not stop within 60 s of Ctrl-C; still running:\n{alive}\n{output}")
     deadline = time.monotonic() + 30
     while group_alive(process.pid) and time.monotonic() < deadline:
         time.sleep(0.2)
