@@ -11,7 +11,7 @@ from django.http import Http404
 
 from luoshi.breakdown.models import Reading
 from luoshi.orgs.access import access_for
-from luoshi.orgs.models import Region, RegionLevel, Role
+from luoshi.orgs.models import REGION_ROLES, Region, RegionLevel, Role
 from luoshi.work.access import plan_roles
 
 PLAN_LEVELS = (RegionLevel.COUNTY, RegionLevel.CITY)
@@ -83,6 +83,11 @@ def get_reading_for_user(user, pk):
 
 def can_read_plan(user, plan) -> bool:
     return access_for(user).covers_region(plan.region)
+
+
+def can_read_plans(user) -> bool:
+    """Whether the user reads some region's plans: its offices, leaders and statistics (a region role)."""
+    return bool(access_for(user).regions_for(*REGION_ROLES))
 
 
 def readable_plans(user):

@@ -21,10 +21,10 @@ from luoshi.orgs.models import Region
 def index(request, problems=None, status=200):
     """The office's upload, plans and readings; a leader, the analysis office or statistics read the plans' 落实台账."""
     if not access.can_open(request.user):
-        plans = access.readable_plans(request.user)
-        if not plans:
+        if not access.can_read_plans(request.user):
             access.require_opener(request.user)  # 403 in Chinese
-        return render(request, "breakdown/index.html", {"regions": [], "plans": plans, "readings": None})
+        return render(request, "breakdown/index.html",
+                      {"regions": [], "plans": access.readable_plans(request.user), "readings": None})
     regions = access.importable_regions(request.user)
     context = {"regions": regions, "year": queries.year_default(), "problems": problems,
                "plans": queries.plans_of(regions), "readings": queries.readings_of(regions),

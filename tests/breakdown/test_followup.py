@@ -257,5 +257,8 @@ def test_the_leader_the_analysis_office_and_statistics_reach_the_ledger_from_key
         page = client.get("/breakdown/").content.decode()
         assert f"/breakdown/plans/{imported.pk}/" in page and 'id="upload"' not in page and "读取记录" not in page
         assert client.get(f"/breakdown/plans/{imported.pk}/").status_code == 200
-    for username in ("zhou_shangwu", "wu_cunju", "ma_lixia", "nobody"):
+    for username in ("zhou_shangwu", "wu_cunju", "nobody"):
         assert client_for(username).get("/breakdown/").status_code == 403
+    other = client_for("ma_lixia").get("/breakdown/")  # 历下区's leader: the page, without 济阳区's plan
+    assert other.status_code == 200 and f"/breakdown/plans/{imported.pk}/" not in other.content.decode()
+    assert "还没有导入任务分解方案" in other.content.decode()
