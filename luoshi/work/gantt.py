@@ -79,7 +79,26 @@ def shown_parts(as_of, user, *, campaign_id=None, unit_id=None, against=None):
                 parts.update(queries.chart_parts(as_of, Task.objects.filter(pk__in=stale), cycle_of, True, against))
 
         shown = [part for part in map(parts.get, [row[0] for row in order]) if part is not None]  # None: gone since
-    return campaigns, shown
+    return campaigns, follow_indicators(shown, tasks_qs, as_of)
+
+
+def follow_indicators(shown, tasks_qs, as_of):
+    """The parts with the light a task serving indicators shows: the worse of its own and its indicators' 序时 lights,
+    as the board shows it (queries.follow_indicators). Read on every request, never kept in judged_parts: a figure
+    saved moves no task's revision. The kept parts are not changed; a task that follows gets a copy."""
+    rows = queries.indicator_rows(tasks_qs, as_of, {part.task[0] for part in shown})
+    if not rows:
+        return shown
+    followed = []
+    for part in shown:
+        linked = rows.get(part.task[0])
+        if linked:
+            light = rules.follow_indicators(rules.LIGHTS[part.task[7]], [r["light"] for r in linked])
+            task = list(part.task)
+            task[7] = queries.LIGHT_INDEX[light]
+            part = part._replace(task=task)
+        followed.append(part)
+    return followed
 
 
 def gantt_rows(as_of, user, *, campaign_id=None, unit_id=None, light=None, against=None):

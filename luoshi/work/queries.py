@@ -619,25 +619,30 @@ def indicator_judgements(region, codes, as_of):
     return {row["indicator"]: row for row in indicator_queries.table(region, period, indicators) if row.get("light")}
 
 
-def follow_indicators(judged: Board, tasks_qs, as_of):
-    """Give each judged task that serves indicators the light rules.follow_indicators takes from theirs, and the rows
-    it followed ("indicators"); one query when no task serves any. A task closed (销号) by then follows none."""
+def indicator_rows(tasks_qs, as_of, task_ids=None) -> dict:
+    """{task id: [the indicators' judged rows]} for the tasks of `tasks_qs` (of `task_ids` when given) that serve
+    indicators and are not closed (销号) by `as_of`; one query when no task serves any."""
     from luoshi.orgs.models import Region
 
-    linked = list(tasks_qs.exclude(indicator_codes=[]).exclude(closed_on__lte=as_of).order_by().values_list(
-        "id", "indicator_codes",
-                                                                             "lead_unit__region_id"))
-    by_id = {t["id"]: t for t in judged.tasks}
-    linked = [row for row in linked if row[0] in by_id and row[1]]
+    linked = [row for row in tasks_qs.exclude(indicator_codes=[]).exclude(closed_on__lte=as_of).order_by().values_list(
+        "id", "indicator_codes", "lead_unit__region_id") if row[1] and (task_ids is None or row[0] in task_ids)]
     if not linked:
-        return
+        return {}
     regions = Region.objects.in_bulk({row[2] for row in linked})
     found = {}
     for region_id in regions:
         codes = {c for row in linked if row[2] == region_id for c in row[1]}
         found[region_id] = indicator_judgements(regions[region_id], codes, as_of)
-    for task_id, codes, region_id in linked:
-        rows = [found[region_id][c] for c in codes if c in found[region_id]]
+    return {task_id: [found[region_id][c] for c in codes if c in found[region_id]]
+            for task_id, codes, region_id in linked}
+
+
+def follow_indicators(judged: Board, tasks_qs, as_of):
+    """Give each judged task that serves indicators the light rules.follow_indicators takes from theirs, and the rows
+    it followed ("indicators"). A task closed (销号) by then follows none. The Gantt chart's parts do the same
+    (work.gantt.follow_indicators)."""
+    by_id = {t["id"]: t for t in judged.tasks}
+    for task_id, rows in indicator_rows(tasks_qs, as_of, set(by_id)).items():
         task = by_id[task_id]
         task["indicators"] = rows
         task["light"] = rules.follow_indicators(task["light"], [r["light"] for r in rows])

@@ -139,9 +139,21 @@ def test_the_office_proposes_and_the_analysis_office_confirms_a_target_and_the_t
     judged = work_queries.judged_task(task, day)
     assert judged["light"] == work_rules.RED
     assert [(r["indicator"], r["light"]) for r in judged["indicators"]] == [("gdp", "red")]
+    assert gantt_light(cast, task, day) == work_rules.RED  # the Gantt chart (and the 驾驶舱) show the board's light
     indicator_services.save_figures(None, [{"region_id": cast.jiyang.pk, "indicator_id": gdp.pk,
                                             "period": date(2026, 3, 1), "value": Decimal("80"), "growth": Decimal("6.8")}])
     assert work_queries.judged_task(task, day)["indicators"][0]["light"] == "green"
+    # a figure saved moves no task's revision: the chart's kept part is followed again on the next request
+    assert gantt_light(cast, task, day) == work_queries.judged_task(task, day)["light"] != work_rules.RED
+
+
+def gantt_light(cast, task, day):
+    import orjson
+
+    from luoshi.work.gantt import gantt_rows
+
+    data = orjson.loads(gantt_rows(day, cast.li_ducha)[0])
+    return data["lights"][next(row[7] for row in data["tasks"] if row[0] == task.pk)]
 
 
 def test_the_target_pages_for_each_role(cast, imported, client_for):
