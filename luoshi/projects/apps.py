@@ -1,9 +1,10 @@
-from django.apps import AppConfig
+from luoshi.core import rooms  # the module, not the class: Django takes the one AppConfig class defined here
 
 
-class ProjectsConfig(AppConfig):
+class ProjectsConfig(rooms.AppWithRooms):
     name = "luoshi.projects"
     verbose_name = "重点项目"
+    rooms = ["luoshi.projects.pipeline.models"]
 
     def ready(self):
         from luoshi.projects.pipeline import offers

@@ -238,7 +238,3 @@ class Problem(models.Model):
 
     def __str__(self):
         return f"{self.project.name}：{self.get_kind_display()}"
-
-
-# The 招商 pipeline's tables (a room of its own: luoshi/projects/pipeline/), in this app.
-from luoshi.projects.pipeline.models import Arrival, Lead, LeadStage, StageEvidence  # noqa: E402,F401

@@ -128,8 +128,3 @@ class StepAttachment(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name = verbose_name_plural = "督办环节附件"
-
-
-# 结果运用 (the consequences room's tables, under this app's label and migrations).
-from luoshi.supervision.consequences.models import (  # noqa: E402,F401
-    AdjustmentDecision, Consequence, ConsequenceDecision, DecisionCounter, Experience, LeagueAdjustment, TriggerSettings)
