@@ -6,16 +6,20 @@ page numbers "— N —". A reader without those fonts gets the fallbacks named 
 People's text goes in through core.text.for_documents (a character XML cannot hold never stops a document); python-docx
 writes it as text, so "<" stays "<" and "=" at the start of a cell is no formula."""
 
+import re
 from io import BytesIO
 from urllib.parse import quote
+from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ALIGN_VERTICAL, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.simpletypes import ST_HpsMeasure, ST_SignedTwipsMeasure, ST_TwipsMeasure
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
@@ -27,6 +31,7 @@ FALLBACKS = {TITLE_FONT: "宋体", BODY_FONT: "仿宋", HEADING_FONT: "SimHei", 
 SIZE_2, SIZE_3, SIZE_4, SIZE_5 = Pt(22), Pt(16), Pt(14), Pt(10.5)
 RED = RGBColor(0xC0, 0x00, 0x00)
 HEADER_FILL = "D9E2F3"
+_BREAKS = re.compile(r"([\t\r\n])")
 CENTER, LEFT, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
 
 
@@ -45,18 +50,21 @@ def fonts(run, font=BODY_FONT, size=SIZE_3, bold=False, color=None):
 def para(container, text="", font=BODY_FONT, size=SIZE_3, bold=False, align=None, indent=True, space_after=0,
          keep=False, color=None):
     """A paragraph (28 pt lines at 3号 and above, a two-character first-line indent unless aligned); `keep`: on the
-    same page as the next one (a heading, the sentence above a table)."""
+    same page as the next one (a heading, the sentence above a table). Its w:pPr and run are written as XML, the
+    elements python-docx's paragraph_format and `fonts` would add one setter at a time."""
     p = container.add_paragraph()
-    fmt = p.paragraph_format
-    fmt.keep_with_next = keep or None
-    fmt.line_spacing = Pt(28) if size >= SIZE_3 else None
-    fmt.space_after = Pt(space_after)
+    line = ' w:line="560" w:lineRule="exact"' if size >= SIZE_3 else ""  # 28 pt
+    props = "<w:keepNext/>" if keep else ""
+    props += '<w:spacing%s w:after="%s"/>' % (line, ST_TwipsMeasure.convert_to_xml(Pt(space_after)))
     if indent and align is None:
-        fmt.first_line_indent = Pt(size.pt * 2)
+        props += '<w:ind w:firstLine="%s"/>' % ST_SignedTwipsMeasure.convert_to_xml(Pt(size.pt * 2))
     if align is not None:
-        p.alignment = align
+        props += '<w:jc w:val="%s"/>' % WD_ALIGN_PARAGRAPH.to_xml(align)
+    xml = "<w:p %s><w:pPr>%s</w:pPr>" % (nsdecls("w"), props)
     if text:
-        fonts(p.add_run(for_documents(text)), font, size, bold, color)
+        xml += "<w:r>%s%s</w:r>" % (_run_props(font, ST_HpsMeasure.convert_to_xml(size), bold, color),
+                                    _run_text(for_documents(text)))
+    p._p.extend(list(parse_xml(xml + "</w:p>")))
     return p
 
 
@@ -177,36 +185,97 @@ def table(document, header, rows, widths=None, fills=None, size=SIZE_5, no_wrap=
           height=0.6):
     """A grid table whose first row repeats at the top of every page (w:tblHeader) and whose rows do not split;
     `widths` in cm, fixed; `fills` {(row, column): colour}; the cells of the `no_wrap` columns stay on one line; the
-    `left` columns align left. A little space follows it."""
+    `left` columns align left. A little space follows it.
+
+    python-docx sets up the table (style, alignment, margins, grid); the rows are written as one piece of XML, the
+    same elements `cell` would add one call at a time (a pack's 60-indicator table has 1,000 cells)."""
     grid = document.add_table(rows=1, cols=len(header))
-    grid.style = "Table Grid"
+    grid._tbl.tblStyle_val = _table_grid_style(document)
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     if narrow:
         narrow_margins(grid)
-    head = grid.rows[0]
-    head._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-    for target, text in zip(head.cells, header):
-        cell(target, text, bold=True, fill=HEADER_FILL, size=size)
-    for r, values in enumerate(rows):
-        row = grid.add_row()
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        row.height, row.height_rule = Cm(height), WD_ROW_HEIGHT_RULE.AT_LEAST
-        for c, (target, text) in enumerate(zip(row.cells, values)):
-            cell(target, text, fill=(fills or {}).get((r, c)), size=size, no_wrap=c in no_wrap,
-                 align=LEFT if c in left else CENTER)
+    tbl = grid._tbl
+    cols = tbl.tblGrid.findall(qn("w:gridCol"))
+    cell_widths = [col.get(qn("w:w")) for col in cols]  # the grid's even split until `widths` say otherwise
     if widths:
         widths = [Cm(w) for w in widths]
         grid.autofit = False
         layout = OxmlElement("w:tblLayout")
         layout.set(qn("w:type"), "fixed")
-        grid._tbl.tblPr.append(layout)
-        for col, width in zip(grid._tbl.tblGrid.findall(qn("w:gridCol")), widths):
-            col.set(qn("w:w"), str(int(width.twips)))
-        for row in grid.rows:
-            for target, width in zip(row.cells, widths):
-                target.width = width
+        tbl.tblPr.append(layout)
+        for c, (col, width) in enumerate(zip(cols, widths)):
+            cell_widths[c] = str(int(width.twips))
+            col.set(qn("w:w"), cell_widths[c])
+    fills = fills or {}
+    sz = ST_HpsMeasure.convert_to_xml(size)
+    head_run = _run_props(HEADING_FONT, sz, True)
+    body_run = _run_props(BODY_FONT, sz, False)
+    xml = ["<w:tbl %s><w:tr><w:trPr><w:tblHeader/></w:trPr>" % nsdecls("w")]
+    for c, text in enumerate(header):
+        xml.append(_cell_xml(cell_widths[c], text, head_run, "center", HEADER_FILL, False))
+    xml.append("</w:tr>")
+    row_props = ('<w:trPr><w:cantSplit/><w:trHeight w:val="%s" w:hRule="atLeast"/></w:trPr>'
+                 % ST_TwipsMeasure.convert_to_xml(Cm(height)))
+    for r, values in enumerate(rows):
+        xml.append("<w:tr>" + row_props)
+        for c, (width, text) in enumerate(zip(cell_widths, values)):
+            xml.append(_cell_xml(width, text, body_run, "left" if c in left else "center", fills.get((r, c)),
+                                 c in no_wrap))
+        for width in cell_widths[len(values):]:  # a short row's last cells stay empty
+            xml.append('<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="%s"/></w:tcPr><w:p/></w:tc>' % width)
+        xml.append("</w:tr>")
+    xml.append("</w:tbl>")
+    for tr in tbl.findall(qn("w:tr")):
+        tbl.remove(tr)
+    tbl.extend(parse_xml("".join(xml)).findall(qn("w:tr")))
     para(document, "", size=Pt(6), indent=False)
     return grid
+
+
+def _table_grid_style(document):
+    """The style id of "Table Grid" (what `table.style = "Table Grid"` sets), looked up once per document: python-docx
+    searches the styles part each time."""
+    try:
+        return document._gongwen_table_grid
+    except AttributeError:
+        document._gongwen_table_grid = document.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE)
+        return document._gongwen_table_grid
+
+
+def _run_props(font, sz, bold, color=None):
+    """A run's w:rPr as `fonts` writes it."""
+    return ('<w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="%s" w:hint="eastAsia"/>'
+            '%s%s<w:sz w:val="%s"/></w:rPr>' % (escape(font, {'"': "&quot;"}), "<w:b/>" if bold else '<w:b w:val="0"/>',
+                                                '' if color is None else '<w:color w:val="%s"/>' % (color,), sz))
+
+
+def _cell_xml(width, text, run_props, align, fill, no_wrap):
+    """One w:tc as `cell` writes it: its width, centred vertically, kept on one line, filled; the paragraph aligned,
+    one run whose text python-docx would write the same way (a tab as w:tab, a line break as w:br)."""
+    props = '<w:tcW w:type="dxa" w:w="%s"/><w:vAlign w:val="center"/>' % width
+    if no_wrap:
+        props += "<w:noWrap/>"
+    if fill:
+        props += '<w:shd w:val="clear" w:color="auto" w:fill="%s"/>' % fill
+    return ('<w:tc><w:tcPr>%s</w:tcPr><w:p><w:pPr><w:jc w:val="%s"/></w:pPr><w:r>%s%s</w:r></w:p></w:tc>'
+            % (props, align, run_props, _run_text(for_documents(str(text)))))
+
+
+def _run_text(text):
+    """A run's content as python-docx's Run.text writes it: text in w:t (xml:space="preserve" where it starts or ends
+    with a space), w:tab for a tab, w:br for a line break; nothing for no text."""
+    if not text:
+        return ""
+    out = []
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            out.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            out.append("<w:t%s>%s</w:t>" % (space, escape(piece)))
+    return "".join(out)
 
 
 def to_bytes(document) -> bytes:

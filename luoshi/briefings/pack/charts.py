@@ -6,21 +6,21 @@ One kind is enough for the pack: a clustered horizontal bar chart, categories to
 values labelled, optionally one category highlighted (the region among its peers).
 
 Names and titles are people's text (regions, indicators): in the XML they are escaped and lose the characters
-core.text refuses; in the workbook they are text cells, never formulas (core.exports.append_as_data).
+core.text refuses; in the workbook they are text cells, never formulas (written as inline strings, as
+core.exports.append_as_data has openpyxl write them).
 """
 
 from io import BytesIO
+from math import isinf, isnan
 from xml.sax.saxutils import escape
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.shared import Cm
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
-from luoshi.core.exports import append_as_data
 from luoshi.core.text import for_documents
 
 CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
@@ -107,15 +107,92 @@ def chart_xml(title, names, series, highlight=None, external_rid=None, number_fo
 
 
 def workbook_bytes(names, series):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
-    append_as_data(ws, [""] + [label for label, _ in series])
-    for i, name in enumerate(names):
-        append_as_data(ws, [str(name)] + [values[i] for _, values in series])
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    """The chart's data as a small .xlsx: row 1 the series' names (A1 empty), then a row per category, its name in
+    column A and its values beside it; the cells as openpyxl wrote them (text as inline strings, never a formula;
+    numbers to 16 significant digits; no cell for a missing value), written directly: the pack's 19 charts made with
+    openpyxl cost a county's pack about a third of a second, and its import a fresh process another tenth."""
+    rows = [[""] + [label for label, _ in series]]
+    rows += [[str(name)] + [values[i] for _, values in series] for i, name in enumerate(names)]
+    width = max(len(row) for row in rows)
+    out = []
+    for r, row in enumerate(rows, start=1):
+        out.append(f'<row r="{r}">')
+        for c, value in enumerate(row):
+            if value is not None:
+                out.append(_xlsx_cell(f"{get_column_letter(c + 1)}{r}", value))
+        out.append("</row>")
+    sheet = (f'<worksheet xmlns="{_SHEET_NS}"><sheetPr><outlinePr summaryBelow="1" summaryRight="1"/><pageSetUpPr/>'
+             f'</sheetPr><dimension ref="A1:{get_column_letter(width)}{len(rows)}"/><sheetViews>'
+             '<sheetView workbookViewId="0"><selection activeCell="A1" sqref="A1"/></sheetView></sheetViews>'
+             f'<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/><sheetData>{"".join(out)}</sheetData>'
+             '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/></worksheet>')
+    buffer = BytesIO()
+    with ZipFile(buffer, "w", ZIP_DEFLATED) as book:
+        for name, xml in _XLSX_PARTS + (("xl/worksheets/sheet1.xml", sheet),):
+            entry = ZipInfo(name)  # dated 1980-01-01: the same data, the same bytes
+            entry.compress_type = ZIP_DEFLATED
+            book.writestr(entry, xml.encode("ascii", "xmlcharrefreplace"))  # as openpyxl: &#28459; for 济
+    return buffer.getvalue()
+
+
+def get_column_letter(number):
+    """1 → A, 27 → AA (as openpyxl.utils names columns)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _xlsx_cell(ref, value):
+    if isinstance(value, str):
+        text = for_documents(value)  # core.exports.append_as_data: text stays text, "=…" too
+        if not text:
+            return f'<c r="{ref}" t="inlineStr"></c>'
+        space = ' xml:space="preserve"' if text != text.strip() else ""
+        return f'<c r="{ref}" t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    number = float(value)
+    if isnan(number) or isinf(number):
+        return f'<c r="{ref}" t="n"></c>'
+    return f'<c r="{ref}" t="n"><v>{"%.16g" % value}</v></c>'
+
+
+_SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_XLSX_PARTS = (
+    ("[Content_Types].xml",
+     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+     '<Default Extension="xml" ContentType="application/xml"/>'
+     '<Override PartName="/xl/workbook.xml" '
+     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+     '<Override PartName="/xl/worksheets/sheet1.xml" '
+     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+     '<Override PartName="/xl/styles.xml" '
+     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'),
+    ("_rels/.rels",
+     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+     f'<Relationship Type="{_REL}/officeDocument" Target="xl/workbook.xml" Id="rId1"/></Relationships>'),
+    ("xl/workbook.xml",
+     f'<workbook xmlns="{_SHEET_NS}"><workbookPr/><workbookProtection/><bookViews><workbookView visibility="visible" '
+     'minimized="0" showHorizontalScroll="1" showVerticalScroll="1" showSheetTabs="1" tabRatio="600" firstSheet="0" '
+     f'activeTab="0" autoFilterDateGrouping="1"/></bookViews><sheets><sheet xmlns:r="{_REL}" name="Sheet1" '
+     'sheetId="1" state="visible" r:id="rId1"/></sheets><definedNames/><calcPr calcId="124519" fullCalcOnLoad="1"/>'
+     '</workbook>'),
+    ("xl/_rels/workbook.xml.rels",
+     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+     f'<Relationship Type="{_REL}/worksheet" Target="/xl/worksheets/sheet1.xml" Id="rId1"/>'
+     f'<Relationship Type="{_REL}/styles" Target="styles.xml" Id="rId2"/></Relationships>'),
+    ("xl/styles.xml",
+     f'<styleSheet xmlns="{_SHEET_NS}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/>'
+     '</font></fonts><fills count="2"><fill><patternFill/></fill><fill><patternFill patternType="gray125"/></fill>'
+     '</fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+     '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'),
+)
 
 
 def add_bar_chart(document, paragraph, title, names, series, highlight=None, width=Cm(15.5), number_format="General"):
