@@ -201,6 +201,7 @@ LUOSHI_HOLIDAY_CHECK_SECONDS = int(os.environ.get("LUOSHI_HOLIDAY_CHECK_SECONDS"
 
 # Jobs that run by themselves (`luoshi worker`, luoshi/jobs, docs/configuration.md): minutes between runs, or a
 # daily HH:MM; "off" switches a job off. Checked by luoshi.jobs.checks (a bad value stops migrate and the server).
+LUOSHI_JOB_JUDGE_AT = os.environ.get("LUOSHI_JOB_JUDGE_AT", "00:05")
 LUOSHI_JOB_DISPATCH_EVERY = os.environ.get("LUOSHI_JOB_DISPATCH_EVERY", "1")
 LUOSHI_JOB_DAILY_REMIND_EVERY = os.environ.get("LUOSHI_JOB_DAILY_REMIND_EVERY", "5")
 LUOSHI_JOB_SWEEP_AT = os.environ.get("LUOSHI_JOB_SWEEP_AT", "07:30")

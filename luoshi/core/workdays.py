@@ -55,9 +55,12 @@ class Calendar:
     """One version of the calendar: the loaded years ({year: (rest days, working days)}) over chinesecalendar, and
     the counts made from them (cached per Calendar: a new version starts with empty caches)."""
 
-    def __init__(self, loaded=None, version=0):
+    def __init__(self, loaded=None, version=0, stamp=None):
         self.loaded = {year: (frozenset(rest), frozenset(work)) for year, (rest, work) in (loaded or {}).items()}
         self.version = version
+        # The stored calendar's stamp it was loaded under (None: nothing loaded or read): unlike `version`, which
+        # counts per process, the same in every process that counts with the same stored calendar.
+        self.stamp = stamp
         self._covered = sorted(set(range(FIRST_COVERED, LAST_COVERED + 1)) | set(self.loaded))
         self.year_table = lru_cache(maxsize=None)(self._year_table)
         self._covered_surplus = lru_cache(maxsize=None)(self._covered_surplus)
@@ -123,6 +126,7 @@ class Calendar:
 
 _lock = threading.Lock()
 _source = None  # (stamp, load), registered by the holidays app
+_listeners = []  # called after refresh() found a new calendar (listen)
 _calendar = Calendar()
 _NEVER = object()
 _stamp = _NEVER  # the stamp _calendar was loaded under
@@ -147,12 +151,27 @@ def forget():
         _stamp, _checked_at = _NEVER, float("-inf")
 
 
+def listen(callback):
+    """Call `callback()` whenever refresh() finds a new calendar: in the process that has just loaded a year, after its
+    commit (an app above core that keeps judgements made with working days, such as work's judged parts in the
+    database, judges again; work's AppConfig.ready()). A failing listener is logged, never raised."""
+    if callback not in _listeners:
+        _listeners.append(callback)
+
+
 def refresh():
-    """Check the stored calendar now, whatever the interval (the process that has just loaded a year)."""
+    """Check the stored calendar now, whatever the interval (the process that has just loaded a year), and tell the
+    listeners when it changed."""
     global _checked_at
     with _lock:
         _checked_at = float("-inf")
-    current()
+        before = _calendar
+    if current() is not before:
+        for callback in list(_listeners):
+            try:
+                callback()
+            except Exception:
+                log.warning("放假安排变更后的重新计算失败", exc_info=True)
 
 
 def _check_seconds():
@@ -179,7 +198,7 @@ def _check(now):
         except Exception:
             log.warning("无法读取已录入的放假安排，暂按现有日历计算工作日", exc_info=True)
             return
-        _calendar = Calendar(loaded, _calendar.version + 1)
+        _calendar = Calendar(loaded, _calendar.version + 1, found)
         _stamp = found
 
 
@@ -196,6 +215,12 @@ def current() -> Calendar:
 def version() -> int:
     """The version of the calendar in use: it changes whenever the working days may have (a year loaded)."""
     return current().version
+
+
+def stamp():
+    """The stored calendar's stamp the calendar in use was loaded under (None: none loaded, or not read): the same in
+    every process counting with the same stored calendar, so judgements kept in the database are keyed by it."""
+    return current().stamp
 
 
 def cached(maxsize=128):

@@ -59,7 +59,14 @@ def _inputs_remind(scheduled_for):
     return f"配合单位报送提醒：新排队 {remind_inputs()} 条"
 
 
-ACTIONS = {"dispatch": _dispatch, "daily_remind": _daily_remind, "supervision_sweep": _supervision_sweep,
+def _judge(scheduled_for):
+    from luoshi.work.judged import judge_day
+
+    result = judge_day(timezone.localdate())
+    return f"重点工作判定：{result.tasks} 项任务，保存 {result.stored} 项，清理 {result.pruned} 项"
+
+
+ACTIONS = {"judge": _judge, "dispatch": _dispatch, "daily_remind": _daily_remind, "supervision_sweep": _supervision_sweep,
            "briefings_remind": _briefings_remind, "inputs_remind": _inputs_remind}
 
 

@@ -29,6 +29,7 @@ class JobDef:
 
 
 JOBS = [
+    JobDef("judge", "每日判定重点工作状态", "LUOSHI_JOB_JUDGE_AT", DAILY, "00:05", "luoshi work judge"),
     JobDef("dispatch", "发送发件箱中的消息", "LUOSHI_JOB_DISPATCH_EVERY", EVERY, "1", "luoshi notify dispatch"),
     JobDef("daily_remind", "村居日报截止前提醒和缺报名单", "LUOSHI_JOB_DAILY_REMIND_EVERY", EVERY, "5", "luoshi daily remind"),
     JobDef("supervision_sweep", "督查督办每日巡查", "LUOSHI_JOB_SWEEP_AT", DAILY, "07:30", "luoshi supervision sweep"),

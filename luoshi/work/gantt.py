@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from luoshi.core import workdays
 from luoshi.orgs.models import Unit
 from luoshi.work import access as work_access
-from luoshi.work import queries, rules
+from luoshi.work import judged, queries, rules
 from luoshi.work.models import Campaign, Task
 
 EPOCH = date(1970, 1, 1).toordinal()
@@ -23,9 +23,9 @@ def _day(value):
 
 
 class JudgedParts:
-    """Per server process: every task's judged part of the chart (queries.ChartPart) for the last few dates asked
-    for, under each version of the working-day calendar (core.workdays.version: a year's 放假安排 loaded judges every
-    task again). A part is used while its task's revision and its campaign's report cycle are unchanged; every write to
+    """Per server process, over the parts kept in the database for every process (work.judged): every task's judged
+    part of the chart (queries.ChartPart) for the last few dates asked for, under each version of the working-day
+    calendar (core.workdays.version: a year's 放假安排 loaded judges every task again). A part is used while its task's revision and its campaign's report cycle are unchanged; every write to
     a task, its units, milestones or reports gives the task a new revision (services.touch_tasks), so after a report
     only that task is judged again, and the chart is the parts joined (docs/benchmarks.md)."""
 
@@ -57,26 +57,32 @@ MOST_BY_ID = 500
 
 def shown_parts(as_of, user, *, campaign_id=None, unit_id=None, against=None):
     """(campaigns [(id, name, report cycle)] in order, [ChartPart] of the tasks shown in plan order): the chart's
-    tasks judged as of a date, from judged_parts where a task's revision has not moved (gantt_rows, the home page)."""
+    tasks judged as of a date (gantt_rows, the home page). A task's part comes from judged_parts where its revision
+    has not moved, else from the database (work.judged: the daily job judged every task, a request stored what it
+    judged), and is judged here only when neither has it; what is judged here as of today is stored for the others."""
     against = queries.BASELINE if against == queries.BASELINE else queries.CURRENT
     campaigns = list(Campaign.objects.values_list("id", "name", "report_cycle"))  # in campaign order
     cycle_of = {cid: cycle for cid, _, cycle in campaigns}
     tasks_qs, scoped = queries.tasks_in_view(work_access.task_filter(user), campaign_id, unit_id)
     # Keyed by the working-day calendar's version too: a year's 放假安排 loaded changes every judgement.
-    parts = judged_parts.on((as_of, against, workdays.version()))
+    calendar = workdays.current()
+    parts = judged_parts.on((as_of, against, calendar.version))
     with queries.paused_gc():
-        if not parts:  # the first chart of this date in this process: judge the shown tasks, which gives their order
-            fresh = queries.chart_parts(as_of, tasks_qs, cycle_of, scoped, against)
-            parts.update(fresh)
-            order = queries.in_plan_order(cycle_of, [(task_id, part.revision, part.task[1]) for task_id, part in fresh.items()])
-        else:
-            order = queries.chart_order(cycle_of, tasks_qs)
-            stale = [task_id for task_id, revision, cid in order
-                     if (part := parts.get(task_id)) is None or part.revision != revision or part.cycle != cycle_of[cid]]
-            if stale and (len(stale) == len(order) or len(stale) > MOST_BY_ID):
-                parts.update(queries.chart_parts(as_of, tasks_qs, cycle_of, scoped, against))
-            elif stale:
-                parts.update(queries.chart_parts(as_of, Task.objects.filter(pk__in=stale), cycle_of, True, against))
+        order = queries.chart_order(cycle_of, tasks_qs)
+        stale = {task_id: (revision, cycle_of[cid]) for task_id, revision, cid in order
+                 if (part := parts.get(task_id)) is None or part.revision != revision or part.cycle != cycle_of[cid]}
+        if stale:
+            found = judged.stored(as_of, against, calendar, stale)
+            parts.update(found)
+            missing = [task_id for task_id in stale if task_id not in found]
+            if missing:
+                if len(missing) == len(order) or len(missing) > MOST_BY_ID:
+                    fresh = queries.chart_parts(as_of, tasks_qs, cycle_of, scoped, against)
+                    fresh = {task_id: fresh[task_id] for task_id in missing if task_id in fresh}
+                else:
+                    fresh = queries.chart_parts(as_of, Task.objects.filter(pk__in=missing), cycle_of, True, against)
+                parts.update(fresh)
+                judged.store_today(as_of, against, calendar, fresh)
 
         shown = [part for part in map(parts.get, [row[0] for row in order]) if part is not None]  # None: gone since
     return campaigns, follow_indicators(shown, tasks_qs, as_of)
@@ -113,8 +119,8 @@ def gantt_rows(as_of, user, *, campaign_id=None, unit_id=None, light=None, again
     original_deadline are the first planned dates (the baseline) where an approved re-baseline moved them, else null;
     "against": "current" or "baseline" (lateness judged against the first planned dates, queries.board).
 
-    Each request reads the shown tasks' revisions; only the tasks judged before under another revision (or never)
-    are judged now (queries.chart_parts), the others come from judged_parts."""
+    Each request reads the shown tasks' revisions; a task's part comes from judged_parts, else from the database
+    (work.judged), and only a task found in neither under its revision is judged now (shown_parts)."""
     against = queries.BASELINE if against == queries.BASELINE else queries.CURRENT
     with queries.paused_gc():
         campaigns, shown = shown_parts(as_of, user, campaign_id=campaign_id, unit_id=unit_id, against=against)

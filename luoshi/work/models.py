@@ -316,3 +316,30 @@ class ClosureAttachment(models.Model):
     file = models.FileField(upload_to=closure_attachment_path, max_length=300)
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveIntegerField("大小")
+
+
+class JudgedPart(models.Model):
+    """One task's rows in the Gantt chart judged as of a day (queries.ChartPart), kept in the database for every
+    server process (work.judged): written by the daily job (`luoshi work judge`, just after midnight, and again in the
+    process that loads a year's 放假安排) and by a request on the primary that judged a task as of today; read by a
+    process that has not judged the task itself. Used only under the same revision of the task, report cycle of its
+    campaign, stored calendar and judging code. Derived data: rebuilt at any time, past days pruned. The light a task
+    serving indicators follows is not in it (read on every request, work.gantt.follow_indicators)."""
+
+    # No constraint in the database: a request storing a part must not fail because the task was deleted meanwhile;
+    # the part of a deleted task is never read (no revision matches it) and is pruned with its day.
+    task = models.ForeignKey(Task, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    as_of = models.DateField("判定日期")
+    against = models.CharField("判定依据", max_length=8)  # queries.CURRENT or BASELINE
+    calendar = models.BigIntegerField("放假安排标记")  # core.workdays.stamp() (0: none loaded)
+    code = models.CharField("判定代码标记", max_length=16)  # judged.CODE: the judging code's hash
+    revision = models.BigIntegerField("任务修订标记")
+    cycle = models.CharField("报送周期", max_length=16)
+    task_row = models.TextField("任务行")  # JSON, ChartPart.task
+    milestones = models.TextField("节点行")  # ChartPart.milestones as text (JSON rows, comma-separated, no brackets)
+    uncovered = models.CharField("日历未覆盖年份", max_length=200, blank=True)  # JSON list, ChartPart.uncovered_years
+
+    class Meta:
+        verbose_name = verbose_name_plural = "横道图判定结果"
+        constraints = [models.UniqueConstraint(fields=["as_of", "against", "calendar", "code", "task", "revision", "cycle"],
+                                               name="work_judgedpart_key")]

@@ -33,7 +33,8 @@ def test_the_schedule_table_follows_the_settings_and_a_restart_keeps_the_next_ru
     sync.sync(now=at(10, 7))
     first = rows()
     assert set(first) == {"luoshi:dispatch", "luoshi:daily_remind", "luoshi:supervision_sweep", "luoshi:briefings_remind",
-                          "luoshi:inputs_remind"}
+                          "luoshi:inputs_remind", "luoshi:judge"}
+    assert first["luoshi:judge"].next_run == at(0, 5, day=2).replace(second=0)  # just after midnight
     assert first["luoshi:inputs_remind"].next_run == at(8, 30, day=2).replace(second=0)
     assert first["luoshi:dispatch"].next_run == at(10, 7).replace(second=0)  # at once: the current minute
     assert first["luoshi:daily_remind"].next_run == at(10, 5).replace(second=0)  # every 5 minutes from midnight
@@ -44,13 +45,14 @@ def test_the_schedule_table_follows_the_settings_and_a_restart_keeps_the_next_ru
     Schedule.objects.filter(pk=first["luoshi:dispatch"].pk).update(next_run=at(10, 9).replace(second=0))
     sync.sync(now=at(10, 12))  # a restart: nothing changed, the next run stays
     assert rows()["luoshi:dispatch"].next_run == at(10, 9).replace(second=0)
-    assert Schedule.objects.filter(name__startswith="luoshi:").count() == 5
+    assert Schedule.objects.filter(name__startswith="luoshi:").count() == 6
 
     settings.LUOSHI_JOB_SWEEP_AT = "18:05"
     settings.LUOSHI_JOB_DAILY_REMIND_EVERY = "off"
     sync.sync(now=at(10, 12))
     after = rows()
-    assert set(after) == {"luoshi:dispatch", "luoshi:supervision_sweep", "luoshi:briefings_remind", "luoshi:inputs_remind"}
+    assert set(after) == {"luoshi:dispatch", "luoshi:supervision_sweep", "luoshi:briefings_remind", "luoshi:inputs_remind",
+                          "luoshi:judge"}
     assert after["luoshi:supervision_sweep"].next_run == at(18, 5).replace(second=0)
 
 
@@ -76,7 +78,8 @@ def test_two_schedulers_at_once_on_postgresql_queue_each_due_job_once():
         for thread in threads:
             thread.join(60)
         queued = [task.task["args"][0] for task in OrmQ.objects.all()]
-        assert sorted(queued) == ["briefings_remind", "daily_remind", "dispatch", "inputs_remind", "supervision_sweep"], \
+        assert sorted(queued) == ["briefings_remind", "daily_remind", "dispatch", "inputs_remind", "judge",
+                                  "supervision_sweep"], \
             f"round {round_}: {queued}"
         assert not Schedule.objects.filter(name__startswith="luoshi:", next_run__lte=timezone.now()).exists()
 

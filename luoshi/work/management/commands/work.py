@@ -42,10 +42,24 @@ def _remind_inputs(command, on=None, **options):
     command.stdout.write(f"已提醒 {sent} 个逾期未向牵头单位报送的配合单位")
 
 
+def _judge_arguments(parser):
+    add_on_argument(parser, "判定日期，YYYY-MM-DD（默认今天）")
+
+
+def _judge(command, on=None, **options):
+    from luoshi.work import judged
+
+    day = day_on(on, "判定日期")
+    result = judged.judge_day(day)
+    command.stdout.write(f"已判定 {result.tasks} 项任务（{day:%Y-%m-%d}），保存 {result.stored} 项判定结果，"
+                         f"清理 {result.pruned} 项过期结果")
+
+
 # subcommand -> (help, add_arguments(parser), handle(command, **options))
 SUBCOMMANDS = {
     "status": ("按日期列出每个节点的状态", _status_arguments, _status),
     "remind-inputs": ("提醒逾期未向牵头单位报送的配合单位（两级报送）", _remind_arguments, _remind_inputs),
+    "judge": ("按日期判定全部任务并保存结果，供各服务进程的横道图和驾驶舱直接读取（每日定时任务）", _judge_arguments, _judge),
 }
 
 
