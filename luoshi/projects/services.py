@@ -303,8 +303,10 @@ def mark(actor, project, *, started_on=KeyError, statistics_on=KeyError, complet
 
 # Monthly 调度 ------------------------------------------------------------------------------------------------------
 
-def report_problems(project, period, amount, progress, problems, photos, corrects, correction_note, today=None):
-    """Chinese messages for a monthly report, before anything is saved."""
+def report_problems(project, period, amount, progress, problems, photos, corrects, correction_note, today=None,
+                    current=KeyError):
+    """Chinese messages for a monthly report, before anything is saved (`current`: the month's current report or
+    None, when the caller has read it)."""
     today = today or _today()
     errors = []
     if period is None:
@@ -321,9 +323,9 @@ def report_problems(project, period, amount, progress, problems, photos, correct
         if len(text) > REPORT_TEXT_LIMIT:
             errors.append(f"{label}过长（{len(text)} 个字，最多 {REPORT_TEXT_LIMIT} 个字）")
     errors += attachment_problems(photos)
-    current = None
-    if period is not None:
-        current = MonthlyReport.objects.filter(project=project, period=period, is_current=True).first()
+    if current is KeyError:
+        current = None if period is None else \
+            MonthlyReport.objects.filter(project=project, period=period, is_current=True).first()
     if corrects is not None:
         if corrects.project_id != project.pk or corrects.period != period:
             errors.append("更正的报告不属于该项目的该月份")

@@ -35,7 +35,7 @@ from luoshi.core.registry import register_importer
 from luoshi.core.tabular import cell, is_blank, read_sheets, text
 from luoshi.core.wording import trimmed
 from luoshi.orgs.models import Region, RegionLevel, Unit
-from luoshi.projects import access, rules, services
+from luoshi.projects import access, bulk, rules, services
 from luoshi.projects.models import MonthlyReport, Project
 
 HEADER_SEARCH_ROWS = 20
@@ -556,13 +556,15 @@ def parse_schedule(sheets, region, period):
 
 
 def save_schedule(actor, region, period, entries):
-    """Save the checked rows: each project (created, updated or left as it is) and its month. Returns the counts."""
+    """Save the checked rows: each project (created, updated or left as it is) and its month, the whole table at
+    once (projects.bulk). Returns the counts."""
     counts = {"created": 0, "updated": 0, "unchanged": 0, "reports": 0, "corrected": 0, "reports_unchanged": 0}
+    saved = bulk.save_projects(actor, region, [(entry.values, {period.year: entry.year_plan}, entry.funding or None)
+                                               for entry in entries])
     current = {r.project_id: r for r in MonthlyReport.objects.filter(project__region=region, period=period,
                                                                      is_current=True)}
-    for entry in entries:
-        project, outcome = services.save_project(actor, year_plans={period.year: entry.year_plan},
-                                                 funding=entry.funding or None, **entry.values)
+    to_report = []
+    for entry, (project, outcome) in zip(entries, saved):
         counts[outcome] += 1
         report = current.get(project.pk)
         progress = entry.progress or (report.progress if report else "")
@@ -574,9 +576,9 @@ def save_schedule(actor, region, period, entries):
         if report is None and not entry.month and not progress and not problems:
             counts["reports_unchanged"] += 1  # nothing this month and nothing said: the unit has still to report
             continue
-        services.submit_report(actor, project, period=period, amount=entry.month, progress=progress, problems=problems,
-                               corrects=report, correction_note=IMPORT_NOTE if report else "", source="import")
+        to_report.append((project, entry.month, progress, problems, report))
         counts["corrected" if report else "reports"] += 1
+    bulk.submit_reports(actor, region, period, to_report, source="import", correction_note=IMPORT_NOTE)
     return counts
 
 

@@ -524,8 +524,10 @@ def _reporting_unit(actor, task, unit, corrects, ledger):
     return unit or (corrects.unit if corrects is not None else task.lead_unit)
 
 
-def _report_problems(task, unit, percent, completions, attachments, reported_on, corrects, correction_note, today):
-    """The percent as a whole number, or Rejected with every problem of the report."""
+def _report_problems(task, unit, percent, completions, attachments, reported_on, corrects, correction_note, today,
+                     milestone_ids=None):
+    """The percent as a whole number, or Rejected with every problem of the report (`milestone_ids`: the task's,
+    when the caller has read them)."""
     errors = []
     try:
         percent = int(percent)
@@ -534,7 +536,8 @@ def _report_problems(task, unit, percent, completions, attachments, reported_on,
         percent = None
     if percent is not None and not 0 <= percent <= 100:
         errors.append(f"完成百分比 {percent} 超出范围，应在 0 到 100 之间")
-    milestone_ids = set(task.milestones.values_list("id", flat=True))
+    if milestone_ids is None:
+        milestone_ids = set(task.milestones.values_list("id", flat=True))
     for milestone, done_on in completions:
         if milestone.pk not in milestone_ids:
             errors.append(f"节点「{milestone.title}」不属于该任务")

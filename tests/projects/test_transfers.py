@@ -179,3 +179,100 @@ def test_hostile_text_is_text_in_the_export(cast, pool, frozen):
     assert cells and all(c.data_type == "s" for c in cells)
     csv = ScheduleTable(queries.status(cast.jiyang, MARCH)).render("csv")[2].decode("utf-8-sig")
     assert "'=HYPERLINK" in csv
+
+
+# The whole table at once (projects.bulk) writes what saving each row through the services writes ---------------
+
+def _one_by_one(actor, region, period, entries):
+    """The import's writes row by row through projects.services (what save_schedule did before projects.bulk)."""
+    from luoshi.projects import services
+
+    current = {r.project_id: r for r in MonthlyReport.objects.filter(project__region=region, period=period,
+                                                                     is_current=True)}
+    for entry in entries:
+        project, _ = services.save_project(actor, year_plans={period.year: entry.year_plan},
+                                           funding=entry.funding or None, **entry.values)
+        report = current.get(project.pk)
+        progress, problems = entry.progress or (report.progress if report else ""), \
+            entry.problems or (report.problems if report else "")
+        if report is not None and (report.amount, report.progress, report.problems) == (entry.month, progress, problems):
+            continue
+        if report is None and not entry.month and not progress and not problems:
+            continue
+        services.submit_report(actor, project, period=period, amount=entry.month, progress=progress, problems=problems,
+                               corrects=report, correction_note=transfers.IMPORT_NOTE if report else "",
+                               source="import")
+
+
+def _picture(region):
+    """Everything an import writes, with ids replaced by what they stand for."""
+    from collections import Counter
+
+    from luoshi.projects.models import PoolMove
+    from luoshi.work.models import Milestone, ProgressReport, Task
+
+    def number(n, project):
+        return n.replace(f"XM{project.pk}", "XM")
+
+    out = {}
+    for p in Project.objects.filter(region=region).order_by("name"):
+        task = Task.objects.filter(pk=p.task_id).first()
+        out[p.name] = {
+            "project": (p.kind, p.pool, p.order, p.unit_id, p.total_investment, p.done_before, p.started_on, p.leader_id,
+                        sorted((y.year, y.planned) for y in p.year_plans.all()),
+                        sorted((f.source, f.amount) for f in p.funding.all())),
+            "moves": [(m.kind, m.from_pool, m.to_pool, m.status, m.moved_on, m.requested_by_id)
+                      for m in PoolMove.objects.filter(project=p).order_by("id")],
+            "task": task and (number(task.number, p), task.title, task.campaign.name, task.lead_unit_id, task.start,
+                              task.deadline, task.leader_name, task.order, task.closed_on,
+                              sorted(task.task_units.values_list("unit_id", "role"))),
+            "nodes": task and [(number(m.number, p), m.title, m.due, m.done_on, m.order)
+                               for m in Milestone.objects.filter(task=task).order_by("number")],
+            "progress": task and [(r.unit_id, r.percent, r.done_text, r.problems, r.source, r.reported_on, r.version,
+                                   r.is_current, r.series == r.pk,
+                                   sorted((number(c.milestone.number, p), c.done_on) for c in r.completions.all()))
+                                  for r in ProgressReport.objects.filter(task=task).order_by("id")],
+            "monthly": [(r.period, r.amount, r.progress, r.problems, r.version, r.is_current, r.source, r.correction_note,
+                         r.unit_id, r.submitted_by_id) for r in MonthlyReport.objects.filter(project=p).order_by("id")],
+        }
+    out["audit"] = Counter((e.action, e.object_type, tuple(sorted(e.after or {})), e.actor_id)
+                           for e in AuditEntry.objects.all())
+    return out
+
+
+def test_a_table_saved_at_once_writes_what_saving_each_row_writes(cast, frozen):
+    from django.db import transaction
+
+    from luoshi.core.tabular import read_sheets
+
+    april = date(2020, 4, 1)
+    march = workbook(SECTIONS)
+    sections = [("一、产业项目", [project("高端装备制造项目", unit="区财政局", total=20000, plan=9000, done=2600, since=5600,
+                                       progress="主体封顶", leader="孙区长"),
+                               project("冷链物流园", kind="续建", unit="商务局", total=9000, plan=3000, done=600)]),
+                ("二、社会民生项目", [project("街道养老服务中心", unit="济阳街道办事处", total=3000, plan=1500, done=300,
+                                         problems="用地手续未批")])]
+    then = workbook(sections, month=4)
+    actor = cast.zhao_fagai
+
+    def entries(data, period):
+        read = transfers.parse_schedule(read_sheets(data, "调度表.xlsx"), cast.jiyang, period)
+        for entry in read:
+            if entry.values["name"] == "高端装备制造项目":  # started and 入库: its 开工 node done by a ledger report
+                entry.values.update(started_on=date(2020, 2, 20), statistics_on=date(2020, 3, 1))
+        return read
+
+    def both_months(save):
+        save(actor, cast.jiyang, MARCH, entries(march, MARCH))
+        save(actor, cast.jiyang, april, entries(then, april))
+        return _picture(cast.jiyang)
+
+    with transaction.atomic():
+        expected = both_months(_one_by_one)
+        transaction.set_rollback(True)
+    assert Project.objects.count() == 0
+    saved = both_months(transfers.save_schedule)
+    assert saved == expected
+    started = saved["高端装备制造项目"]
+    assert started["nodes"][0][3] == date(2020, 2, 20) and len(started["progress"]) == 3  # ledger + March + April
+    assert [m[1] for m in saved["街道养老服务中心"]["monthly"]] == [D("300.00")]
