@@ -4,7 +4,6 @@ import it when there are none (exit 1 with the problems otherwise). The same ser
 
 from django.core.management.base import CommandError
 
-from luoshi.breakdown import services
 from luoshi.core.commands import write_json
 from luoshi.core.limits import read_path
 from luoshi.core.problems import Rejected
@@ -20,6 +19,8 @@ def import_arguments(parser):
 
 
 def import_plan(command, file=None, region=None, year=None, dry_run=False, json=False, **options):
+    from luoshi.breakdown import services  # here: BreakdownConfig.ready() imports this module in every process
+
     found = Region.objects.filter(code=(region or "").strip()).first()
     if found is None:
         raise CommandError(f"没有行政区划代码为 {region} 的地区")
