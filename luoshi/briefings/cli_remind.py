@@ -3,7 +3,6 @@
 
 import sys
 
-from luoshi.briefings.services import remind_sections
 from luoshi.core.commands import add_on_argument
 from luoshi.core.periods import parse_day
 from luoshi.core.problems import Rejected
@@ -14,6 +13,8 @@ def _arguments(parser):
 
 
 def _remind(command, on=None, **options):
+    from luoshi.briefings.services import remind_sections  # here: `luoshi briefings pack` need not load notify
+
     try:
         day = parse_day(on, "日期") if on else None
     except Rejected as rejected:
