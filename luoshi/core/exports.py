@@ -37,6 +37,10 @@ class Export:
     def style_workbook(self, worksheet):
         """Hook for subclasses that shade or format cells after the rows are written."""
 
+    def title_rows(self):
+        """Rows written above the header in a workbook (a title, a note): none unless a subclass says."""
+        return []
+
     def render(self, fmt="xlsx"):
         if fmt == "csv":
             return self.render_csv()
@@ -56,20 +60,24 @@ class Export:
     def render_xlsx(self):
         from openpyxl import Workbook
         from openpyxl.styles import Font, PatternFill
+        from openpyxl.utils import get_column_letter
 
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = self.sheet_title[:31]
+        titles = self.title_rows()
+        for row in titles:
+            append_as_data(sheet, row)
         append_as_data(sheet, self.headers)
-        for cell in sheet[1]:
+        for cell in sheet[len(titles) + 1]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
         for row in self.rows():
             append_as_data(sheet, [_xlsx_value(v) for v in row])
-        sheet.freeze_panes = "A2"
+        sheet.freeze_panes = f"A{len(titles) + 2}"
         for index, header in enumerate(self.headers, start=1):
             width = self.column_widths.get(index) or max(8, min(40, len(str(header)) * 2 + 4))
-            sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+            sheet.column_dimensions[get_column_letter(index)].width = width
         self.style_workbook(sheet)
         buffer = io.BytesIO()
         workbook.save(buffer)
@@ -95,9 +103,10 @@ def append_as_data(sheet, values):
     """Append a row; openpyxl makes any text starting with '=' a formula, so such cells are set back to text."""
     values = [for_documents(v) if isinstance(v, str) else v for v in values]
     sheet.append(values)
-    row = sheet.max_row
-    for column, value in enumerate(values, start=1):
-        if isinstance(value, str) and value.startswith("="):
+    formulas = [column for column, value in enumerate(values, start=1) if isinstance(value, str) and value.startswith("=")]
+    if formulas:
+        row = sheet.max_row  # only here: openpyxl counts it over every cell, which made a long sheet's export quadratic
+        for column in formulas:
             sheet.cell(row=row, column=column).data_type = "s"
 
 

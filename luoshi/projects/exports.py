@@ -6,7 +6,6 @@ from collections import OrderedDict
 from decimal import Decimal
 
 from luoshi.core.exports import Export
-from luoshi.core.text import for_documents
 from luoshi.projects import rules
 from luoshi.projects.models import Funding
 
@@ -99,14 +98,14 @@ class ScheduleTable(Export):
                + [totals["plan"], totals["done"], rules.rate(totals["done"], totals["plan"]), totals["since"]]
                + [None] * 6)
 
+    def title_rows(self):
+        region, period = self.state["region"], self.state["period"]
+        return [[f"{region.name}{period.year}年重点项目建设调度表"], [f"截至{period.year}年{period.month}月底　　单位：万元"]]
+
     def style_workbook(self, worksheet):
         from openpyxl.styles import Alignment, Font, PatternFill
 
         width = len(self.headers)
-        worksheet.insert_rows(1, 2)
-        region, period = self.state["region"], self.state["period"]
-        _text(worksheet, 1, 1, f"{region.name}{period.year}年重点项目建设调度表")
-        _text(worksheet, 2, 1, f"截至{period.year}年{period.month}月底　　单位：万元")
         worksheet.cell(row=1, column=1).font = Font(bold=True, size=14)
         worksheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
         worksheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
@@ -131,7 +130,7 @@ class ScheduleTable(Export):
                 worksheet.merge_cells(start_row=3, start_column=column, end_row=3, end_column=last)
             column = last + 1
         for written in self.section_rows:
-            row = written + 3  # the header's first row was row 1 before the title rows went in
+            row = written + 3  # the two title rows, then the header's first row
             worksheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
             worksheet.cell(row=row, column=1).font = bold
         last_row = worksheet.max_row
@@ -139,11 +138,6 @@ class ScheduleTable(Export):
             worksheet.cell(row=last_row, column=column).font = bold
         worksheet.freeze_panes = "C5"
 
-
-def _text(worksheet, row, column, value):
-    cell = worksheet.cell(row=row, column=column)
-    cell.value = for_documents(value)
-    cell.data_type = "s"
 
 
 class ProblemList(Export):
