@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "luoshi.web.guards.RequestGuard",  # NUL bytes, oversized bodies, API errors as JSON, 503 while the database restarts
     "luoshi.web.replica.PinToPrimaryMiddleware",  # after a write, that browser reads from the primary a few seconds
+    # The morning rush: a village's first daily report over the API skips the rest (luoshi.web.fastpath)
+    "luoshi.web.fastpath.LeanSubmitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -7,7 +7,9 @@ LUOSHI_DB_PREPARED=0 behind a pooler that cannot keep prepared statements (PgBou
 1.21); these statements then run like any other.
 """
 
-from django.db import connection, connections
+from contextlib import contextmanager
+
+from django.db import DatabaseError, connection, connections
 from django.db.models import Func, IntegerField
 
 from luoshi.core.dbrouter import read_alias
@@ -28,6 +30,25 @@ def hot_cursor():
     connection.ensure_connection()
     with connection.wrap_database_errors:
         return connection._prepare_cursor(_prepared_cursor_class()(connection.connection))
+
+
+@contextmanager
+def statement_checks_connection():
+    """For a hot path whose statement is all or nothing and may run again (the daily submission's, idempotent by
+    its key): no health check before it on a connection kept from an earlier request (CONN_HEALTH_CHECKS costs a
+    `SELECT 1` round trip per request), since the statement finds a dead connection itself. A DatabaseError inside
+    closes the connection if it no longer works, so that whatever runs next connects afresh; the caller decides
+    whether to run the work again."""
+    skip = (connection.health_check_enabled and not connection.health_check_done and connection.connection is not None
+            and not connection.in_atomic_block)
+    if skip:
+        connection.health_check_done = True
+    try:
+        yield
+    except DatabaseError:
+        if skip and connection.connection is not None and not connection.in_atomic_block and not connection.is_usable():
+            connection.close()
+        raise
 
 
 _cursor_class = []

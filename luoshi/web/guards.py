@@ -9,8 +9,10 @@ printable from an uploaded file's name.)
 
 import json
 import logging
+import re
 import sys
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.signals import got_request_exception
@@ -74,7 +76,7 @@ def _refused_text(request):
         fields = ((key, value) for key, values in request.POST.lists() for value in [key, *values])
     else:
         try:
-            fields = _json_texts(json.loads(request.body))
+            fields = _json_texts(parsed_json(request))
         except (ValueError, RecursionError):
             return None
     for name, value in fields:
@@ -82,6 +84,27 @@ def _refused_text(request):
             name = text.for_documents(name)[:40]
             return (f"「{name}」" if name else "提交的内容") + message
     return None
+
+
+def parsed_json(request):
+    """The request's body as json.loads reads it, parsed once per request (the guard reads it, and so does the lean
+    path of web.fastpath after it): by orjson, faster, which refuses what json reads beyond the standard (NaN,
+    Infinity, lone surrogates, a byte-order mark …) and otherwise reads the same values, except integers past 64
+    bits (a float): so json reads a body with 19 digits in a row, and any orjson refuses. Raises as json.loads
+    (ValueError, RecursionError)."""
+    parsed = request.__dict__.get("_luoshi_json", _UNREAD)
+    if parsed is _UNREAD:
+        body = request.body
+        try:
+            parsed = json.loads(body) if _LONG_NUMBER.search(body) else orjson.loads(body)
+        except orjson.JSONDecodeError:
+            parsed = json.loads(body)
+        request._luoshi_json = parsed
+    return parsed
+
+
+_UNREAD = object()
+_LONG_NUMBER = re.compile(rb"[0-9]{19}")
 
 
 def _json_texts(value):
