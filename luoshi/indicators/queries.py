@@ -150,35 +150,43 @@ def matrix(city, period, sort=None):
     with connection.cursor() as cursor:
         cursor.execute(_MATRIX_SQL.get(connection.vendor, _MATRIX_SQL[None]), [period, city.pk, "county"])
         fetched = cursor.fetchall()
-    cells = defaultdict(dict)  # region id → {indicator id: [value, growth shown, rank]}
-    growth_by_indicator = defaultdict(dict)
+    catalog = list(Indicator.objects.all())
+    # The cells' dicts go straight into a grid of rows × the catalog's columns; columns without a figure are
+    # dropped afterwards. 9,000 cells: one pass, no intermediate structure per cell.
+    column = {i.pk: n for n, i in enumerate(catalog)}
+    codes = [i.code for i in catalog]
+    line = {pk: n for n, (pk, _, _) in enumerate(regions)}
+    grid = [[None] * len(catalog) for _ in regions]
+    growth_by_indicator = defaultdict(dict)  # indicator id → {row: growth}
     for region_id, indicator_id, value, growth, shown in fetched:
-        if value is not None:  # _num, inline: 9,000 cells
+        n, m = line.get(region_id), column.get(indicator_id)
+        if n is None or m is None:  # a region or indicator added between the reads: the next request has it
+            continue
+        if value is not None:  # _num, inline
             value = float(value)
             value = int(value) if value.is_integer() else round(value, 6)
-        cells[region_id][indicator_id] = [value, shown, None]
-        growth_by_indicator[indicator_id][region_id] = growth
-    indicators = [i for i in Indicator.objects.all() if i.pk in growth_by_indicator]
+        grid[n][m] = {"indicator": codes[m], "value": value, "growth": shown, "rank": None}
+        growth_by_indicator[indicator_id][n] = growth
     ranked = {}
     for indicator_id, values in growth_by_indicator.items():
         ranks = competition_ranks(values)
         ranked[indicator_id] = len(ranks)
-        for region_id, rank in ranks.items():
-            cells[region_id][indicator_id][2] = rank
-    columns = [(i.pk, i.code) for i in indicators]
+        m = column[indicator_id]
+        for n, rank in ranks.items():
+            grid[n][m]["rank"] = rank
+    shown_columns = [m for m, i in enumerate(catalog) if i.pk in growth_by_indicator]
+    indicators = [catalog[m] for m in shown_columns]
     rows = []
-    for region_id, code, name in regions:
-        own = cells.get(region_id, {})
-        row_cells, ranks = [], []
-        for indicator_id, indicator_code in columns:
-            c = own.get(indicator_id)
+    for (_, code, name), cells in zip(regions, grid):
+        if len(shown_columns) < len(catalog):
+            cells = [cells[m] for m in shown_columns]
+        ranks = []
+        for m, c in enumerate(cells):
             if c is None:
-                row_cells.append({"indicator": indicator_code, "value": None, "growth": None, "rank": None})
-            else:
-                row_cells.append({"indicator": indicator_code, "value": c[0], "growth": c[1], "rank": c[2]})
-                if c[2] is not None:
-                    ranks.append(c[2])
-        rows.append({"region": code, "name": name, "cells": row_cells,
+                cells[m] = {"indicator": indicators[m].code, "value": None, "growth": None, "rank": None}
+            elif c["rank"] is not None:
+                ranks.append(c["rank"])
+        rows.append({"region": code, "name": name, "cells": cells,
                      "average_rank": rules.r2(sum(ranks) / len(ranks)) if ranks else None})
     if sort:
         if sort == "average":
