@@ -109,8 +109,8 @@ def chart_xml(title, names, series, highlight=None, external_rid=None, number_fo
 def workbook_bytes(names, series):
     """The chart's data as a small .xlsx: row 1 the series' names (A1 empty), then a row per category, its name in
     column A and its values beside it; the cells as openpyxl wrote them (text as inline strings, never a formula;
-    numbers to 16 significant digits; no cell for a missing value), written directly: the pack's 19 charts made with
-    openpyxl cost a county's pack about a third of a second, and its import a fresh process another tenth."""
+    numbers to 16 significant digits; no cell for a missing value), written directly: with openpyxl a county's 19
+    charts cost 0.07 s of CPU, and its import a fresh process about as much (written here: 0.003 s)."""
     rows = [[""] + [label for label, _ in series]]
     rows += [[str(name)] + [values[i] for _, values in series] for i, name in enumerate(names)]
     width = max(len(row) for row in rows)
