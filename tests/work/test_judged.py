@@ -144,12 +144,17 @@ def test_a_write_after_the_job_has_its_task_judged_anew_and_stored_for_the_other
     assert judging == []
 
 
-def test_a_process_without_the_job_stores_what_it_judged_today_only(cast, plan, may_7, judging):
+def test_a_request_stores_what_it_judged_today_only_and_a_few_parts_only(cast, plan, may_7, judging, monkeypatch):
     admin = cast.wang_admin
-    gantt_rows(MAY_7, admin)  # no job ran: this process judges every task, and stores them
-    assert judging == [["1", "2", "3"]] and stored_numbers() == ["1", "2", "3"]
+    monkeypatch.setattr(judged, "MOST_FROM_REQUEST", 2)
+    gantt_rows(MAY_7, admin)  # no job ran: this process judges every task, more than a request stores
+    assert judging == [["1", "2", "3"]] and stored_numbers() == []
+    monkeypatch.setattr(judged, "MOST_FROM_REQUEST", 3)
+    fresh_process()
+    gantt_rows(MAY_7, admin)
+    assert stored_numbers() == ["1", "2", "3"]
     gantt_rows(date(2020, 5, 6), admin)  # another day than today: judged here, not stored
-    assert judging[1:] == [["1", "2", "3"]] and not JudgedPart.objects.filter(as_of=date(2020, 5, 6)).exists()
+    assert judging[2:] == [["1", "2", "3"]] and not JudgedPart.objects.filter(as_of=date(2020, 5, 6)).exists()
 
 
 def test_a_part_of_another_calendar_or_judging_code_is_not_used(cast, plan, may_7, judging, monkeypatch):
