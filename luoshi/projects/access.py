@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from luoshi.orgs.access import access_for
-from luoshi.orgs.models import REGION_ROLES, Role
+from luoshi.orgs.models import REGION_ROLES, Region, RegionLevel, Role
 from luoshi.projects.models import Project
 
 MANAGERS = {Role.ANALYSIS}
@@ -90,6 +90,19 @@ def can_read_region(user, region) -> bool:
 def require_region_reader(user, region):
     if not can_read_region(user, region):
         raise PermissionDenied(f"您无权查看{region.name}的重点项目调度情况")
+
+
+def get_city_for_user(user, code):
+    """A city whose ranking of its counties the user may read: one whose projects they read, or one holding a
+    county whose projects they read (a county sees where it stands among its peers: totals and rates per county,
+    never another county's projects); else 404 / 403."""
+    city = Region.objects.filter(code=(code or "").strip()[:12], level=RegionLevel.CITY).first()
+    if city is None:
+        raise Http404(f"市 {code} 不存在")
+    if not can_read_region(user, city) and not any(can_read_region(user, county)
+                                                   for county in Region.objects.filter(parent=city)):
+        raise PermissionDenied(f"您无权查看{city.name}各区县的重点项目排名")
+    return city
 
 
 def get_project_for_user(user, pk, write=False):

@@ -119,6 +119,13 @@ def status(request, region: str, period: str):
                            "statistics_red_months": t.statistics_red_months}}
 
 
+@router.get("/ranking", summary="某市各区县某月的重点项目投资完成率、开工率及排名（luoshi projects ranking --json）")
+@reads_replica
+def ranking(request, city: str, period: str):
+    access.require_reader(request.user)
+    return queries.ranking_contract(access.get_city_for_user(request.user, city), _period(period))
+
+
 @router.get("/mine", summary="本人可见的项目（单位：本单位负责的和本镇的）某月的调度情况")
 def mine(request, period: str):
     access.require_reader(request.user)

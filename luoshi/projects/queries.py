@@ -310,6 +310,16 @@ def county_ranking(city, period):
     return rows
 
 
+def ranking_contract(city, period):
+    """county_ranking as JSON (`luoshi projects ranking --json`, the API): amounts in 万元, rates in percent."""
+    def number(value):
+        return float(value) if value is not None else None
+
+    return {"city": city.code, "name": city.name, "period": f"{period:%Y-%m}",
+            "counties": [{**row, **{k: number(row[k]) for k in ("year_plan", "done_ytd", "completion_rate", "start_rate")}}
+                         for row in county_ranking(city, period)]}
+
+
 def models_count(field, **kwargs):
     from django.db.models import Count
 

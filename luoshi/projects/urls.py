@@ -7,6 +7,7 @@ app_name = "projects"
 urlpatterns = [
     path("", views.index, name="index"),
     path("table/", views.table, name="table"),
+    path("ranking/", views.ranking, name="ranking"),
     path("mine/", views.mine, name="mine"),
     path("p/<int:pk>/", views.project, name="project"),
     path("p/<int:pk>/report", views.report, name="report"),

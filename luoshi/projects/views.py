@@ -86,6 +86,33 @@ def table(request):
 
 
 @login_required
+@reads_replica
+def ranking(request):
+    """The city's counties ranked by 投资完成率 and 开工率 for a month (queries.county_ranking): totals and rates per
+    county; a county links to its table when the reader may open it."""
+    access.require_reader(request.user)
+    code = request.GET.get("city")
+    if not code:
+        region = _default_region(request.user)
+        code = region.parent.code if region is not None and region.parent_id else ""
+    city = access.get_city_for_user(request.user, code)
+    period = _period(request)
+    rows = queries.county_ranking(city, period)
+    for row in rows:
+        row["may_open"] = access.can_read_region(request.user, Region(code=row["code"], name=row["name"]))
+    return render(request, "projects/ranking.html", {
+        "city": city, "period": period, "rows": rows, "pace": rules.pace(period.month),
+        "chart": {"title": f"各区县投资完成率和开工率（1-{period.month}月）",
+                  "names": [r["name"] for r in rows if r["count"]],
+                  "completion": [_float(r["completion_rate"]) for r in rows if r["count"]],
+                  "start": [_float(r["start_rate"]) for r in rows if r["count"]]}})
+
+
+def _float(value):
+    return float(value) if value is not None else None
+
+
+@login_required
 def mine(request):
     """A unit's (or a town's) own projects for the month, each with its report state and the way to report."""
     access.require_reader(request.user)

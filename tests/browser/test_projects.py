@@ -56,3 +56,38 @@ def test_a_town_reports_its_month_on_a_phone_and_the_office_sees_who_has_not_rep
     page.reload()
     assert "各单位均已报送2020年3月调度" in page.inner_text("#missing")
     assert "120" in page.locator(f"#projects tr[data-project='{pool.p3.pk}']").inner_text()
+
+
+def test_a_leader_reads_the_citys_ranking_from_the_county_table_on_a_phone(page, phone_page, live_server):
+    from datetime import date
+    from decimal import Decimal as D
+
+    from luoshi.projects import services
+    from luoshi.projects.rules import NEW
+    from tests.projects.conftest import MARCH
+
+    cast = build_cast()
+    build_projects(cast)
+    cast.lixia.name = "<b>历下区</b>"  # a name typed by someone: text in the table and in the chart's tooltip
+    cast.lixia.save()
+    other, _ = services.save_project(None, region=cast.lixia, name="历下区数字经济产业园", kind=NEW,
+                                     unit=cast.units.lixia_gov, total_investment=D("3000"),
+                                     year_plans={2020: D("1000")}, started_on=date(2020, 2, 1))
+    services.submit_report(None, other, period=MARCH, amount=D("500"))
+    sign_in(phone_page, live_server, "sun_leader", cast.password)
+    phone_page.goto(live_server.url + TABLE)
+    phone_page.click("#to-ranking")
+    phone_page.wait_for_function("() => document.getElementById('chart-ranking').dataset.drawn")
+    assert "/projects/ranking/?city=370100" in phone_page.url
+    assert "第1位" in phone_page.inner_text("#ranking tr[data-county='370102']")
+    assert "<b>历下区</b>" in phone_page.inner_text("#ranking tr[data-county='370102']")
+    assert phone_page.locator("#ranking b").count() == 0
+    box = phone_page.locator("#chart-ranking").bounding_box()
+    phone_page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.6)
+    phone_page.wait_for_function("() => document.getElementById('chart-ranking').innerText.includes('投资完成率：50%')")
+    assert "<b>历下区</b>" in phone_page.inner_text("#chart-ranking")  # the tooltip shows the name as text
+    assert phone_page.locator("#chart-ranking b").count() == 0
+    assert _no_sideways_scroll(phone_page)
+    keep_screenshot(phone_page, "projects-ranking-phone.png")
+    phone_page.click("#ranking tr[data-county='370115'] a")
+    assert "/projects/table/?region=370115" in phone_page.url

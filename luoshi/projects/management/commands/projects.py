@@ -3,6 +3,7 @@
     luoshi projects import FILE.xlsx --region CODE --period YYYY-MM [--dry-run] [--json]
     luoshi projects status --region CODE --period YYYY-MM [--json]
     luoshi projects export FILE.xlsx --region CODE --period YYYY-MM
+    luoshi projects ranking --city CODE --period YYYY-MM [--json]
     luoshi projects sweep [--on YYYY-MM-DD]
     luoshi projects problems --region CODE [--on YYYY-MM-DD] [--all] [--output FILE.xlsx]
 """
@@ -13,7 +14,7 @@ from luoshi.core.commands import SubcommandTable, add_on_argument, day_on, write
 from luoshi.core.exports import write_file
 from luoshi.core.problems import Rejected
 from luoshi.core.wording import amount, percent
-from luoshi.orgs.models import Region
+from luoshi.orgs.models import Region, RegionLevel
 from luoshi.projects import queries, rules, services, transfers
 from luoshi.projects.pipeline import cli as pipeline_cli
 from luoshi.projects.exports import ScheduleTable
@@ -84,6 +85,30 @@ def _status(command, region=None, period=None, json=False, **options):
         command.stdout.write(f"未报送：{missing['unit']}（{'、'.join(missing['projects'])}）")
 
 
+def _ranking_arguments(parser):
+    parser.add_argument("--city", required=True, metavar="CODE", help="市的行政区划代码，如 370100")
+    parser.add_argument("--period", required=True, metavar="YYYY-MM", help="调度月份，如 2026-09（1-9月）")
+    parser.add_argument("--json", action="store_true", help="输出 JSON（city、period、counties）")
+
+
+def _ranking(command, city=None, period=None, json=False, **options):
+    city = _region(city)
+    if city.level != RegionLevel.CITY:
+        raise CommandError(f"{city.name}不是市（--city 为市的行政区划代码，如 370100）")
+    data = queries.ranking_contract(city, _period(period))
+    if json:
+        write_json(command, data)
+        return
+    command.stdout.write(f"{city.name}各区县 {data['period']} 重点项目投资完成率、开工率排名：")
+    for row in data["counties"]:
+        if not row["count"]:
+            command.stdout.write(f"{row['name']}：没有列入计划的重点项目")
+            continue
+        command.stdout.write(f"{row['name']}：{row['count']}个项目，完成率{percent(row['completion_rate'])}"
+                             f"（第{row['completion_rank']}位），开工率{percent(row['start_rate'])}"
+                             + (f"（第{row['start_rank']}位）" if row["start_rank"] else ""))
+
+
 def _export_arguments(parser):
     parser.add_argument("file", metavar="FILE", help="输出文件（.xlsx 或 .csv）")
     _region_and_period(parser)
@@ -137,6 +162,7 @@ SUBCOMMANDS = {
     "import": ("导入重点项目调度表（先校验每一行，全部无误才保存）", _import_arguments, _import),
     "status": ("某地区某月的重点项目调度情况：亮灯、完成率、开工率", _status_arguments, _status),
     "export": ("导出某地区某月的重点项目调度表", _export_arguments, _export),
+    "ranking": ("某市各区县某月的重点项目投资完成率、开工率排名", _ranking_arguments, _ranking),
     "pipeline": ("某地区某月的双招双引（招商项目）：签约、开工、投产、到位资金、实际利用外资", pipeline_cli.arguments,
                  pipeline_cli.handle),
     "sweep": ("重点项目巡查：红灯项目开具督办单，逾期的要素保障问题提请督办", _sweep_arguments, _sweep),
