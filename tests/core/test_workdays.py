@@ -84,3 +84,15 @@ def test_the_last_representable_day_does_not_overflow():
     assert workdays.effective_due(date(9999, 12, 31)) == date(9999, 12, 31)
     assert workdays.add_working_days(date(9999, 12, 30), 10) == date(9999, 12, 31)
     assert workdays.is_workday(date(9999, 12, 31))  # a Friday
+
+
+def test_every_covered_day_is_what_chinese_calendar_says():
+    import chinese_calendar
+
+    day, last = date(workdays.FIRST_COVERED, 1, 1), date(workdays.LAST_COVERED, 12, 31)
+    different = []
+    while day <= last:
+        if workdays.is_workday(day) != chinese_calendar.is_workday(day):
+            different.append(day)
+        day = date.fromordinal(day.toordinal() + 1)
+    assert different == []
