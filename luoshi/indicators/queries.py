@@ -133,7 +133,8 @@ _MATRIX_COLUMNS = ("SELECT f.region_id, f.indicator_id, CAST(f.value AS DOUBLE P
 # of walking each region's entries (82 ms).
 _MATRIX_SQL = {
     "postgresql": _MATRIX_COLUMNS + """FROM orgs_region r CROSS JOIN LATERAL
-        (SELECT * FROM indicators_figure f WHERE f.region_id = r.id AND f.period = %s AND f.current OFFSET 0) f
+        (SELECT f.region_id, f.indicator_id, f.value, f.growth FROM indicators_figure f
+            WHERE f.region_id = r.id AND f.period = %s AND f.current OFFSET 0) f
         WHERE r.parent_id = %s AND r.level = %s""",
     None: _MATRIX_COLUMNS + """FROM indicators_figure f WHERE f.current = TRUE AND f.period = %s
         AND f.region_id IN (SELECT r.id FROM orgs_region r WHERE r.parent_id = %s AND r.level = %s)
