@@ -44,16 +44,19 @@ def town_rollup(form, day: date, village_q=Q()):
     """[(town code, town name, Tally)] for the towns with villages on the form that day, and the district total."""
     keys = form.current_version.numeric_keys
     expected = (FormAssignment.objects.filter(_assigned_on(day), village_q, form=form)
-                .values_list("village__parent__code", "village__parent__name").annotate(n=Count("id")).order_by())
+                .values_list("village__parent__code", "village__parent__name", "village__parent")
+                .annotate(n=Count("id")).order_by())
     sums = {f"sum_{k}": Sum(Cast(KT(f"values__{k}"), IntegerField())) for k in keys}
+    # By the village's parent id, not the town's code: no join to the towns for each of the district's reports (the
+    # assignments above name the towns)
     reported = (DailyReport.objects.filter(village_q, form=form, day=day, is_current=True)
-                .values("village__parent__code")
+                .values("village__parent")
                 .annotate(on_time=Count("id", filter=Q(late=False)), late_n=Count("id", filter=Q(late=True)),
                           zero=Count("id", filter=Q(zero_report=True)), **sums).order_by())
-    by_town = {r["village__parent__code"]: r for r in reported}
+    by_town = {r["village__parent"]: r for r in reported}
     towns = []
-    for code, name, n in sorted(expected):
-        r = by_town.get(code, {})
+    for code, name, parent, n in sorted(expected):
+        r = by_town.get(parent, {})
         tally = rules.Tally(expected=n, on_time=r.get("on_time", 0), late=r.get("late_n", 0), zero=r.get("zero", 0),
                             sums={k: r.get(f"sum_{k}") or 0 for k in keys})
         towns.append((code, name, tally))

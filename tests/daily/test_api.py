@@ -133,6 +133,12 @@ def test_forms_lists_fields_for_the_reporter(api, form):
     assert api("ma_lixia").get("/api/v1/daily/forms").json() == []
 
 
+def test_a_form_is_listed_once_however_many_of_the_readers_villages_send_it(api, form):
+    # the town's two villages are both on the form (daily.access.visible_forms: EXISTS, no join to deduplicate)
+    assert [f["code"] for f in api("sun_jiedao").get("/api/v1/daily/forms").json()] == ["yiqing"]
+    assert [f["code"] for f in api("sun_leader").get("/api/v1/daily/forms").json()] == ["yiqing"]
+
+
 def test_the_submit_path_stays_lean(api, form):
     c = api("wu_cunju")
     post(c, {**BODY, "idempotency_key": "warm", "date": "2020-04-13"})  # warms the per-process form-version cache
