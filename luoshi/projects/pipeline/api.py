@@ -38,6 +38,19 @@ class LeadIn(Schema):
     note: str = ""
 
 
+class LeadEdit(Schema):
+    name: str
+    unit: str  # unit code
+    capital: str = "内资"
+    town: str | None = None
+    investor: str = ""
+    industry: str = ""
+    content: str = ""
+    country: str = ""
+    contract_investment: Amount | None = None
+    contract_usd: Amount | None = None
+
+
 class ArrivalIn(Schema):
     period: str  # YYYY-MM
     capital: str  # 内资 / 外资
@@ -153,6 +166,25 @@ def save_lead(request, payload: LeadIn):
         contract_investment=payload.contract_investment, contract_usd=payload.contract_usd, lead_on=payload.lead_on,
         note=payload.note, source="api")
     return Status(201 if outcome == "created" else 200, {"id": item.id, "outcome": outcome})
+
+
+@router.put("/pipeline/leads/{lead_id}", summary="修改招商项目的基本情况（名称也可改；各阶段和到位资金不变）；商务局（投资促进中心）")
+def edit_lead(request, lead_id: int, payload: LeadEdit):
+    item = access.get_lead_for_user(request.user, lead_id)
+    access.require_keeper(request.user, item.region)
+    unit = Unit.objects.filter(code=payload.unit[:32]).select_related("region").first()
+    if unit is None:
+        raise Rejected(f"单位 {payload.unit[:32]} 不存在")
+    town = None
+    if payload.town:
+        town = Region.objects.filter(code=payload.town[:12]).first()
+        if town is None:
+            raise Rejected(f"镇（街道） {payload.town[:12]} 不存在")
+    outcome = services.edit_lead(
+        request.user, item, name=payload.name, unit=unit, town=town, capital=_capital(payload.capital),
+        investor=payload.investor, industry=payload.industry, content=payload.content, country=payload.country,
+        contract_investment=payload.contract_investment, contract_usd=payload.contract_usd)
+    return {"id": item.id, "outcome": outcome}
 
 
 @router.post("/pipeline/leads/{lead_id}/stages", response={201: dict},

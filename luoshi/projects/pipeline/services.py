@@ -114,6 +114,11 @@ def save_lead(actor, *, region, name, unit, capital=rules.DOMESTIC, town=None, i
         _add_stage(actor, lead, rules.LEAD, lead_on, note, (), source)
         record(actor, "登记招商项目", lead, after={**snapshot(lead, LEAD_FIELDS), "lead_on": lead_on.isoformat()})
         return lead, "created"
+    return lead, _update(actor, lead, values)
+
+
+def _update(actor, lead, values):
+    """Write the changed details of a lead ("updated", recorded with before and after) or nothing ("unchanged")."""
     before = snapshot(lead, LEAD_FIELDS)
     if values["contract_investment"] is None:  # not given: kept (set at 签约)
         values["contract_investment"] = lead.contract_investment
@@ -122,12 +127,34 @@ def save_lead(actor, *, region, name, unit, capital=rules.DOMESTIC, town=None, i
     for field, value in values.items():
         setattr(lead, field, value)
     if snapshot(lead, LEAD_FIELDS) == before:
-        return lead, "unchanged"
+        return "unchanged"
     if lead.capital != rules.FOREIGN and lead.arrivals.filter(is_current=True, capital=rules.FOREIGN).exists():
         raise Rejected("该项目已有外资到位记录，资金来源不能改为内资")
     lead.save()
     record(actor, "修改招商项目", lead, before=before, after=snapshot(lead, LEAD_FIELDS))
-    return lead, "updated"
+    return "updated"
+
+
+@transaction.atomic
+def edit_lead(actor, lead, *, name, unit, capital, town=None, investor="", industry="", content="", country="",
+              contract_investment=None, contract_usd=None):
+    """Change a lead's details, its name included (a name another lead of the county has is refused); the ledger's
+    keepers. The stages, their evidence and the funds stay as they are. Returns "updated" or "unchanged"."""
+    if _person(actor):
+        access.require_keeper(actor, lead.region)
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    problems = []
+    values = {"region": lead.region, "name": (name or "").strip(), "unit": unit, "town": town, "capital": capital,
+              "investor": (investor or "").strip(), "industry": (industry or "").strip(),
+              "content": (content or "").strip(), "country": (country or "").strip(),
+              "contract_investment": _amount(contract_investment, "合同投资额", problems),
+              "contract_usd": _amount(contract_usd, "合同外资额", problems)}
+    problems += lead_problems(values)
+    if values["name"] and Lead.objects.filter(region=lead.region, name=values["name"]).exclude(pk=lead.pk).exists():
+        problems.append(f"{lead.region.name}的招商台账中已有「{values['name']}」")
+    if problems:
+        raise Rejected(problems)
+    return _update(actor, lead, values)
 
 
 # Stages ----------------------------------------------------------------------------------------------------------

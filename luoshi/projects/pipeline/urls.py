@@ -9,6 +9,7 @@ urlpatterns = [
     path("pipeline/export", views.export, name="pipeline_export"),
     path("pipeline/new", views.new_lead, name="pipeline_new"),
     path("pipeline/l/<int:pk>/", views.lead, name="pipeline_lead"),
+    path("pipeline/l/<int:pk>/edit", views.edit_lead, name="pipeline_edit"),
     path("pipeline/l/<int:pk>/stage", views.stage, name="pipeline_stage"),
     path("pipeline/l/<int:pk>/funds", views.funds, name="pipeline_funds"),
     path("pipeline/stages/<int:pk>/correct", views.correct_stage, name="pipeline_correct_stage"),

@@ -128,6 +128,37 @@ def new_lead(request):
         "today": timezone.localdate(), **_choices(region)}, status=400 if problems else 200)
 
 
+@login_required
+def edit_lead(request, pk):
+    """Change a lead's details (its name too); the ledger's keepers."""
+    item = access.get_lead_for_user(request.user, pk)
+    access.require_keeper(request.user, item.region)
+    problems = None
+    if request.method == "POST":
+        data = request.POST
+        try:
+            unit = Unit.objects.filter(code=data.get("unit", "")[:32]).select_related("region").first()
+            town = Region.objects.filter(code=data.get("town", "")[:12]).first() if data.get("town") else None
+            outcome = services.edit_lead(
+                request.user, item, name=data.get("name", ""), unit=unit, town=town, capital=data.get("capital", ""),
+                investor=data.get("investor", ""), industry=data.get("industry", ""), content=data.get("content", ""),
+                country=data.get("country", ""), contract_investment=data.get("contract_investment", "").strip() or None,
+                contract_usd=data.get("contract_usd", "").strip() or None)
+        except Rejected as rejected:
+            problems = rejected.messages
+        else:
+            messages.success(request, "已保存修改。" if outcome == "updated" else "没有变化。")
+            return redirect("projects:pipeline_lead", pk=item.pk)
+    posted = request.POST if problems else {
+        "name": item.name, "investor": item.investor, "industry": item.industry, "content": item.content,
+        "unit": item.unit.code, "town": item.town.code if item.town_id else "", "capital": item.capital,
+        "country": item.country, "contract_investment": item.contract_investment if item.contract_investment is not None else "",
+        "contract_usd": item.contract_usd if item.contract_usd is not None else ""}
+    return render(request, "projects/pipeline/new.html", {
+        "region": item.region, "lead": item, "problems": problems, "posted": posted, "today": timezone.localdate(),
+        **_choices(item.region)}, status=400 if problems else 200)
+
+
 def _lead_context(request, lead, **extra):
     today = timezone.localdate()
     reached = services.reached(lead)
@@ -138,6 +169,7 @@ def _lead_context(request, lead, **extra):
 
     return {"lead": lead, "history": history, "reached": [(rules.STAGE_LABELS[s], reached.get(s)) for s in rules.STAGES],
             "next_stages": next_stages, "can_write": access.can_write(request.user, lead),
+            "can_edit": access.keeps(request.user, lead.region),
             "accept": ",".join(ALLOWED_ATTACHMENTS), "today": today, "this_month": f"{today:%Y-%m}",
             "project": Project.objects.filter(source=services.SOURCE, source_id=lead.pk).first(),
             "capitals": rules.CAPITALS if lead.capital == rules.FOREIGN else {rules.DOMESTIC: "内资"},

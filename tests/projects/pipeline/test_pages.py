@@ -7,11 +7,11 @@ import pytest
 from luoshi.projects.pipeline.models import LeadStage
 
 BOARD = "/projects/pipeline/?region=370115&period=2020-03"
-PAGES = ["board", "new", "l1", "l2", "export", "evidence"]
-READER = {"board": 200, "new": 403, "l1": 200, "l2": 200, "export": 200, "evidence": 200}
-NONE = {"board": 403, "new": 403, "l1": 404, "l2": 404, "export": 403, "evidence": 404}
+PAGES = ["board", "new", "l1", "l2", "export", "evidence", "edit"]
+READER = {"board": 200, "new": 403, "l1": 200, "l2": 200, "export": 200, "evidence": 200, "edit": 403}
+NONE = {"board": 403, "new": 403, "l1": 404, "l2": 404, "export": 403, "evidence": 404, "edit": 404}
 EXPECTED = {
-    "wang_admin": {**READER, "new": 200}, "zhou_shangwu": {**READER, "new": 200},
+    "wang_admin": {**READER, "new": 200, "edit": 200}, "zhou_shangwu": {**READER, "new": 200, "edit": 200},
     "sun_leader": READER, "li_ducha": READER, "zhao_fagai": READER, "qian_tongji": READER,
     "sun_jiedao": {**READER, "export": 403},  # its own lead (L2) and the one settling in its town (L1)
     "zheng_caizheng": {**NONE, "board": 200},  # a unit: its own leads (none)
@@ -23,7 +23,8 @@ def url(page, ledger):
     signed = LeadStage.objects.get(lead=ledger.l1, stage="signed")
     return {"board": BOARD, "new": "/projects/pipeline/new?region=370115", "l1": f"/projects/pipeline/l/{ledger.l1.pk}/",
             "l2": f"/projects/pipeline/l/{ledger.l2.pk}/", "export": "/projects/pipeline/export?region=370115&period=2020-03",
-            "evidence": f"/projects/pipeline/evidence/{signed.evidence.get().pk}/"}[page]
+            "evidence": f"/projects/pipeline/evidence/{signed.evidence.get().pk}/",
+            "edit": f"/projects/pipeline/l/{ledger.l1.pk}/edit"}[page]
 
 
 @pytest.mark.parametrize("username", list(EXPECTED))
@@ -93,3 +94,47 @@ def test_hostile_text_stays_text_on_the_pages_and_in_the_ledger(client_for, ledg
     sheet = load_workbook(BytesIO(data)).active
     cells = [c for row in sheet.iter_rows() for c in row if c.value == "=HYPERLINK(\"http://x\")"]
     assert cells and cells[0].data_type == "s"
+
+
+def test_the_keeper_changes_a_leads_details_and_its_name_and_the_history_stays(client_for, ledger):
+    from luoshi.audit.models import AuditEntry
+    from luoshi.projects.pipeline.models import Lead
+
+    client = client_for("zhou_shangwu")
+    lead = Lead.objects.get(pk=ledger.l1.pk)
+    stages_before = list(LeadStage.objects.filter(lead=lead).values_list("stage", "day", "is_current"))
+    form = client.get(f"/projects/pipeline/l/{lead.pk}/edit").content.decode()
+    assert f'value="{lead.name}"' in form and "保存修改" in form and 'name="lead_on"' not in form
+    page = client.get(f"/projects/pipeline/l/{lead.pk}/").content.decode()
+    assert 'id="edit-lead"' in page
+    posted = {"name": "新加坡精密制造项目（二期）", "unit": lead.unit.code, "town": lead.town.code if lead.town_id else "",
+              "capital": lead.capital, "country": lead.country, "investor": "新加坡某集团", "industry": lead.industry,
+              "content": lead.content, "contract_investment": str(lead.contract_investment or ""),
+              "contract_usd": str(lead.contract_usd or "")}
+    response = client.post(f"/projects/pipeline/l/{lead.pk}/edit", posted)
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert (lead.name, lead.investor) == ("新加坡精密制造项目（二期）", "新加坡某集团")
+    assert list(LeadStage.objects.filter(lead=lead).values_list("stage", "day", "is_current")) == stages_before
+    entry = AuditEntry.objects.filter(action="修改招商项目").latest("id")
+    assert entry.before["name"] != entry.after["name"] == "新加坡精密制造项目（二期）"
+    # a name another lead has, or a foreign lead turned domestic with foreign funds recorded: refused, nothing changed
+    taken = client.post(f"/projects/pipeline/l/{lead.pk}/edit", {**posted, "name": ledger.l2.name})
+    assert taken.status_code == 400 and f"已有「{ledger.l2.name}」" in taken.content.decode()
+    assert 'value="%s"' % ledger.l2.name in taken.content.decode()  # what was typed stays in the form
+    lead.refresh_from_db()
+    assert lead.name == "新加坡精密制造项目（二期）"
+
+
+def test_only_the_keeper_changes_a_lead_even_through_the_api(cast, ledger):
+    from tests.projects.test_api import api
+
+    body = {"name": "改名", "unit": ledger.l1.unit.code, "capital": ledger.l1.get_capital_display(),
+            "country": ledger.l1.country}
+    assert api(cast, "sun_jiedao").put(f"/api/v1/projects/pipeline/leads/{ledger.l1.pk}", body,
+                                       content_type="application/json").status_code == 403
+    response = api(cast, "zhou_shangwu").put(f"/api/v1/projects/pipeline/leads/{ledger.l1.pk}", body,
+                                             content_type="application/json")
+    assert response.status_code == 200 and response.json()["outcome"] == "updated"
+    ledger.l1.refresh_from_db()
+    assert ledger.l1.name == "改名"
