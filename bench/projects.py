@@ -6,15 +6,18 @@ The build: 14 cities × 10 counties = 140 counties, each with 10 units, 150 proj
 plan for 2020) and 12 monthly reports per project (2020-01…12: 252,000 reports), and 20,000 招商 leads with their
 stages and 到位资金 — all written with bulk_create, NOT through projects.services (which would create the key-work
 tasks, PoolMoves and audit entries one by one and make the build take hours); the queries read the same rows either
-way. For the import, a county of 1,000 projects (also bulk_create) is exported as its 调度表 and that file imported
+way. For the import, a county of 1,000 projects (also bulk_create) is exported as its March 调度表 and that file imported
 through the importer (projects.transfers.run_import, the code behind `luoshi projects import`) into an empty county
-with units of the same short names: 1,000 projects created with their reports through projects.services. Then the
-same file again (nothing changes).
+with units of the same short names: 1,000 projects created with their key-work tasks, nodes and reports (projects.bulk:
+the rows and audit entries services.py would write one by one). Then the same file again (nothing changes), and the
+April table (1,000 projects unchanged, every started project's April reported: the monthly case).
+`--import-only` builds just the two counties of the import (a quick run); `--profile` adds a cProfile of the first
+import.
 
 Measures, warm (one warm-up, then N runs, median and worst): a county's status for 2020-12 (projects.queries.status,
 the query behind `luoshi projects status`; goal ≤ 100 ms), the county's 调度表 export (status + xlsx; goal ≤ 100 ms),
 the city's ranking of 开工率 and 投资完成率 over its 10 counties (projects.queries.county_ranking; goal ≤ 150 ms); once:
-the 1,000-row import (goal ≤ 2 s).
+the 1,000-row imports (goal ≤ 2 s each).
 """
 
 import argparse
