@@ -1,15 +1,10 @@
 /* The city ranking's chart: each county's 投资完成率 and 开工率, from the ranking-data block. County names are
-   text people typed: the tooltip escapes them (ECharts writes tooltips as HTML). */
+   text people typed: the tooltip escapes them with luoshi.escapeHtml (ECharts writes tooltips as HTML). */
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var block = document.getElementById("ranking-data"), el = document.getElementById("chart-ranking");
   if (!block || !el || typeof echarts === "undefined") return;
-  var d = JSON.parse(block.textContent);
-  function escape(text) {
-    return String(text).replace(/[&<>"']/g, function (c) {
-      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
-    });
-  }
+  var d = JSON.parse(block.textContent), escape = window.luoshi.escapeHtml;
   var chart = echarts.init(el);
   chart.setOption({
     title: {text: d.title, textStyle: {fontSize: 14}},
