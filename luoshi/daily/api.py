@@ -76,7 +76,7 @@ def _submitted(report, fields, created):
         "created": created}, status=201 if created else 200)
 
 
-# What ReportIn declares, as the types a JSON body gives them; None: may be null. A body whose values all have
+# What ReportIn declares, as the types a JSON body gives them (NoneType: may be null). A body whose values all have
 # these types is what ReportIn would validate it into (pydantic keeps such values as they are).
 _PLAIN_FIELDS = {"form": (str,), "village": (str,), "date": (str,), "values": (dict,), "zero_report": (bool,),
                  "idempotency_key": (str, type(None)), "note": (str,)}
