@@ -39,3 +39,14 @@ errorlog = os.environ.get("LUOSHI_WEB_ERROR_LOG", "-")
 loglevel = os.environ.get("LUOSHI_WEB_LOG_LEVEL", "info")
 # Client address as nginx saw it (X-Forwarded-For), time, request, status, bytes, duration in ms.
 access_log_format = '%({x-forwarded-for}i)s %(t)s "%(r)s" %(s)s %(B)s %(M)sms'
+
+
+def post_worker_init(worker):
+    """A worker leaves SIGINT to the master. Ctrl-C in a terminal (`make run`) reaches every process of the group: the
+    master then sends each worker SIGQUIT as well, and gunicorn's threaded worker, quitting on the first signal while
+    the second arrives, waits on a lock its own first handler holds (gthread handle_quit → ThreadPoolExecutor.shutdown,
+    twice) until the master kills it after graceful_timeout: make run took 30 s to stop, some of the time. The master's
+    SIGQUIT (and SIGTERM, from systemd) still stops the worker at once."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

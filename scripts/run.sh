@@ -22,7 +22,9 @@ trap 'exit 143' TERM
 
 "$BIN/luoshi" worker &
 pids+=($!)
-"$BIN/gunicorn" luoshi.wsgi:application --bind "$HOST:$PORT" --workers "$WEB_WORKERS" --threads 2 --access-logfile - &
+# deploy/gunicorn.conf.py, as on a server (its workers leave Ctrl-C to the master, which stops them at once).
+"$BIN/gunicorn" luoshi.wsgi:application --config deploy/gunicorn.conf.py --bind "$HOST:$PORT" --workers "$WEB_WORKERS" \
+  --threads 2 --access-logfile - &
 web=$!
 pids+=($web)
 wait "$web"
