@@ -147,11 +147,8 @@ def lead(request, lead_id: int):
     return _lead_out(access.get_lead_for_user(request.user, lead_id))
 
 
-@router.post("/pipeline/leads", response={201: dict, 200: dict},
-             summary="登记招商项目（按地区和项目名称；已有则修改基本情况）；商务局（投资促进中心）")
-def save_lead(request, payload: LeadIn):
-    place = get_region_for_user(request.user, payload.region)
-    access.require_keeper(request.user, place)
+def _unit_and_town(payload):
+    """A lead's 责任单位 and town by their codes; Rejected when a code names none."""
     unit = Unit.objects.filter(code=payload.unit[:32]).select_related("region").first()
     if unit is None:
         raise Rejected(f"单位 {payload.unit[:32]} 不存在")
@@ -160,6 +157,15 @@ def save_lead(request, payload: LeadIn):
         town = Region.objects.filter(code=payload.town[:12]).first()
         if town is None:
             raise Rejected(f"镇（街道） {payload.town[:12]} 不存在")
+    return unit, town
+
+
+@router.post("/pipeline/leads", response={201: dict, 200: dict},
+             summary="登记招商项目（按地区和项目名称；已有则修改基本情况）；商务局（投资促进中心）")
+def save_lead(request, payload: LeadIn):
+    place = get_region_for_user(request.user, payload.region)
+    access.require_keeper(request.user, place)
+    unit, town = _unit_and_town(payload)
     item, outcome = services.save_lead(
         request.user, region=place, name=payload.name, unit=unit, town=town, capital=_capital(payload.capital),
         investor=payload.investor, industry=payload.industry, content=payload.content, country=payload.country,
@@ -172,14 +178,7 @@ def save_lead(request, payload: LeadIn):
 def edit_lead(request, lead_id: int, payload: LeadEdit):
     item = access.get_lead_for_user(request.user, lead_id)
     access.require_keeper(request.user, item.region)
-    unit = Unit.objects.filter(code=payload.unit[:32]).select_related("region").first()
-    if unit is None:
-        raise Rejected(f"单位 {payload.unit[:32]} 不存在")
-    town = None
-    if payload.town:
-        town = Region.objects.filter(code=payload.town[:12]).first()
-        if town is None:
-            raise Rejected(f"镇（街道） {payload.town[:12]} 不存在")
+    unit, town = _unit_and_town(payload)
     outcome = services.edit_lead(
         request.user, item, name=payload.name, unit=unit, town=town, capital=_capital(payload.capital),
         investor=payload.investor, industry=payload.industry, content=payload.content, country=payload.country,

@@ -98,6 +98,13 @@ def _choices(region):
     return {"units": units, "towns": towns, "capitals": rules.CAPITALS}
 
 
+def _unit_and_town(data):
+    """The posted 责任单位 and town (None where the code names none: the service says what is missing)."""
+    unit = Unit.objects.filter(code=data.get("unit", "")[:32]).select_related("region").first()
+    town = Region.objects.filter(code=data.get("town", "")[:12]).first() if data.get("town") else None
+    return unit, town
+
+
 @login_required
 def new_lead(request):
     """A new lead in the county's ledger (商务局 / 投资促进中心)."""
@@ -108,8 +115,7 @@ def new_lead(request):
     if request.method == "POST":
         data = request.POST
         try:
-            unit = Unit.objects.filter(code=data.get("unit", "")[:32]).select_related("region").first()
-            town = Region.objects.filter(code=data.get("town", "")[:12]).first() if data.get("town") else None
+            unit, town = _unit_and_town(data)
             lead, outcome = services.save_lead(
                 request.user, region=region, name=data.get("name", ""), unit=unit, town=town,
                 capital=data.get("capital", ""), investor=data.get("investor", ""), industry=data.get("industry", ""),
@@ -137,8 +143,7 @@ def edit_lead(request, pk):
     if request.method == "POST":
         data = request.POST
         try:
-            unit = Unit.objects.filter(code=data.get("unit", "")[:32]).select_related("region").first()
-            town = Region.objects.filter(code=data.get("town", "")[:12]).first() if data.get("town") else None
+            unit, town = _unit_and_town(data)
             outcome = services.edit_lead(
                 request.user, item, name=data.get("name", ""), unit=unit, town=town, capital=data.get("capital", ""),
                 investor=data.get("investor", ""), industry=data.get("industry", ""), content=data.get("content", ""),
