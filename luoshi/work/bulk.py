@@ -95,8 +95,9 @@ def submit_reports(actor, items):
         elif _person(actor):
             raise Rejected("批量报送只用于系统记录和台账记录")
         unit = item.get("unit") or task.lead_unit
-        try:
-            percent = _check_report(task, unit, item, own[task.pk], today)
+        try:  # services.submit_report's checks, the task's milestone ids read once for all items
+            percent = _report_problems(task, unit, item["percent"], item.get("completions", ()), (),
+                                       item.get("reported_on"), None, "", today, milestone_ids=own[task.pk])
         except Rejected as refused:
             problems += refused.problems
             continue
@@ -124,12 +125,6 @@ def submit_reports(actor, items):
         entries.append(new_entry(actor, "报送进度", report, after=after))
     insert_many(entries)
     return reports
-
-
-def _check_report(task, unit, item, milestone_ids, today):
-    """services._report_problems without its query: the task's milestone ids are read once for all items."""
-    return _report_problems(task, unit, item["percent"], item.get("completions", ()), (), item.get("reported_on"),
-                            None, "", today, milestone_ids=milestone_ids)
 
 
 def refresh_completions(task_ids):
